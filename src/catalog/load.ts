@@ -1,0 +1,236 @@
+/**
+ * Loads and validates the content in `intents/`: every file against its zod schema, then the
+ * conversation graphs (unknown targets, unreachable nodes, loops without an exit, duplicate short
+ * codes). Any problem stops start-up with one line per problem: file, path, what is wrong.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { botContentSchema, intentSchema, type BotContent, type FlowNode, type Intent, type Target } from './schema.js';
+
+/** Intent ids other tools rely on; the catalog must define all of them. */
+export const REQUIRED_INTENTS = [
+  'reset-aplikasi',
+  'lupa-password',
+  'etax-40005',
+  'pindah-kpp',
+  'aktivasi-efaktur',
+  'kode-aktivasi',
+  'update-efaktur',
+  'login-web-efaktur',
+  'npwp-tidak-muncul',
+  'gagal-login-web',
+  'sertifikat-elektronik',
+  'hubungi-petugas',
+  'sapaan',
+  'terima-kasih',
+  'none',
+] as const;
+
+export const NONE_INTENT = 'none';
+
+export interface Catalog {
+  /** Intents by id, in file-name order. */
+  intents: Map<string, Intent>;
+  bot: BotContent;
+  /** Intents shown in the topic menu, in menu order. */
+  menu: Intent[];
+  /** The file each intent came from (for editors' tools). */
+  files: Map<string, string>;
+}
+
+export class CatalogError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`The content in intents/ is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
+}
+
+function zodProblems(file: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${file}: ${formatPath(i.path)}: ${i.message}`);
+}
+
+function parseYaml(file: string, text: string, problems: string[]): unknown {
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    for (const e of doc.errors) problems.push(`${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    return undefined;
+  }
+  return doc.toJS();
+}
+
+/** Targets a node can lead to, with the path of the field that holds each. */
+export function nodeTargets(node: FlowNode): Array<{ where: string; target: Target }> {
+  switch (node.type) {
+    case 'question':
+      return node.choices.map((c, i) => ({ where: `choices[${i}].goto`, target: c.goto }));
+    case 'answer': {
+      if (node.next) return [{ where: 'next', target: node.next }];
+      if (!node.check) return [];
+      return [
+        { where: 'onSolved', target: node.onSolved },
+        { where: 'onUnsolved', target: node.onUnsolved },
+      ];
+    }
+    case 'handoff':
+      return [];
+  }
+}
+
+function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, problems: string[]): void {
+  const nodes = intent.nodes;
+  const ids = Object.keys(nodes);
+  if (!intent.start) {
+    if (ids.length) problems.push(`${file}: start: required when the intent has nodes`);
+    return;
+  }
+  if (!nodes[intent.start]) {
+    problems.push(`${file}: start: unknown node "${intent.start}"`);
+    return;
+  }
+  for (const [id, node] of Object.entries(nodes)) {
+    for (const { where, target } of nodeTargets(node)) {
+      if (target.startsWith('@')) continue;
+      if (target.startsWith('intent:')) {
+        const other = all.get(target.slice(7));
+        if (!other) problems.push(`${file}: nodes.${id}.${where}: unknown intent "${target.slice(7)}"`);
+        else if (!other.start) problems.push(`${file}: nodes.${id}.${where}: intent "${other.id}" has no conversation to go to`);
+        continue;
+      }
+      if (!nodes[target]) problems.push(`${file}: nodes.${id}.${where}: unknown node "${target}"`);
+    }
+  }
+  // Reachability from the start node.
+  const reached = new Set<string>([intent.start]);
+  const queue = [intent.start];
+  while (queue.length) {
+    const node = nodes[queue.shift()!];
+    if (!node) continue;
+    for (const { target } of nodeTargets(node)) {
+      if (!target.startsWith('@') && !target.startsWith('intent:') && nodes[target] && !reached.has(target)) {
+        reached.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  for (const id of ids) if (!reached.has(id)) problems.push(`${file}: nodes.${id}: unreachable from start node "${intent.start}"`);
+
+  // Every node must be able to reach an exit (a terminal, another intent, or an answer that ends the flow).
+  const canExit = new Set<string>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [id, node] of Object.entries(nodes)) {
+      if (canExit.has(id)) continue;
+      const targets = nodeTargets(node);
+      const exits = targets.length === 0 || targets.some(({ target }) => target.startsWith('@') || target.startsWith('intent:') || canExit.has(target));
+      if (exits) {
+        canExit.add(id);
+        changed = true;
+      }
+    }
+  }
+  for (const id of ids) if (reached.has(id) && !canExit.has(id)) problems.push(`${file}: nodes.${id}: part of a loop without an exit (no path to an end, a person or another topic)`);
+
+  // "next" chains run without user input, so a cycle through "next" alone would never stop.
+  for (const id of ids) {
+    const seen = new Set<string>();
+    let cur: string | undefined = id;
+    while (cur && nodes[cur]?.type === 'answer') {
+      if (seen.has(cur)) {
+        problems.push(`${file}: nodes.${id}.next: "next" links form a cycle (${[...seen].join(' -> ')})`);
+        break;
+      }
+      seen.add(cur);
+      const n: FlowNode | undefined = nodes[cur];
+      const next: string | undefined = n?.type === 'answer' ? n.next : undefined;
+      cur = next && !next.startsWith('@') && !next.startsWith('intent:') ? next : undefined;
+    }
+  }
+}
+
+export interface LoadOptions {
+  /** Skip the fixed-intent check (used by fixtures that test a tiny catalog). */
+  requireFixedIntents?: boolean;
+}
+
+/** Loads `dir`; throws CatalogError listing every problem found. */
+export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
+  const problems: string[] = [];
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
+  } catch (err) {
+    throw new CatalogError([`${dir}: cannot read the folder (${(err as Error).message})`]);
+  }
+  const rel = (f: string) => path.join(path.basename(dir), f);
+  const intents = new Map<string, Intent>();
+  const fileOf = new Map<string, string>();
+  let bot: BotContent | undefined;
+
+  for (const f of files) {
+    const file = rel(f);
+    const raw = parseYaml(file, readFileSync(path.join(dir, f), 'utf8'), problems);
+    if (raw === undefined) continue;
+    if (f.startsWith('_')) {
+      if (/^_bot\.(ya?ml|json)$/.test(f)) {
+        const r = botContentSchema.safeParse(raw);
+        if (r.success) bot = r.data;
+        else problems.push(...zodProblems(file, r.error));
+      }
+      continue;
+    }
+    const r = intentSchema.safeParse(raw);
+    if (!r.success) {
+      problems.push(...zodProblems(file, r.error));
+      continue;
+    }
+    const intent = r.data;
+    const expectedId = f.replace(/\.(ya?ml|json)$/i, '');
+    if (intent.id !== expectedId) problems.push(`${file}: id: "${intent.id}" must match the file name ("${expectedId}")`);
+    if (intents.has(intent.id)) problems.push(`${file}: id: "${intent.id}" is already defined in ${fileOf.get(intent.id)}`);
+    intent.patterns.forEach((p, i) => {
+      try {
+        new RegExp(p, 'u');
+      } catch (err) {
+        problems.push(`${file}: patterns[${i}]: not a valid regular expression (${(err as Error).message})`);
+      }
+    });
+    intents.set(intent.id, intent);
+    fileOf.set(intent.id, file);
+  }
+
+  if (!bot) problems.push(`${rel('_bot.yaml')}: missing: the bot's wording and contacts are required`);
+  if (options.requireFixedIntents !== false) {
+    for (const id of REQUIRED_INTENTS) if (!intents.has(id)) problems.push(`${rel(`${id}.yaml`)}: missing: intent "${id}" is required`);
+  }
+
+  // Graphs, short codes and examples across intents.
+  const codes = new Map<string, string>();
+  const examples = new Map<string, string>();
+  for (const intent of intents.values()) {
+    const file = fileOf.get(intent.id)!;
+    validateGraph(file, intent, intents, problems);
+    for (const [nodeId, node] of Object.entries(intent.nodes)) {
+      if (node.type !== 'answer') continue;
+      const prev = codes.get(node.code);
+      if (prev) problems.push(`${file}: nodes.${nodeId}.code: short code "${node.code}" is already used by ${prev}`);
+      else codes.set(node.code, `${file} (nodes.${nodeId})`);
+    }
+    intent.examples.forEach((ex, i) => {
+      const key = ex.trim().toLowerCase().replace(/\s+/g, ' ');
+      const prev = examples.get(key);
+      if (prev && prev !== intent.id) problems.push(`${file}: examples[${i}]: "${ex}" is also an example of "${prev}"`);
+      else examples.set(key, intent.id);
+    });
+  }
+
+  if (problems.length) throw new CatalogError(problems);
+  const menu = [...intents.values()].filter((i) => i.menu && i.start).sort((a, b) => a.menuOrder - b.menuOrder);
+  return { intents, bot: bot!, menu, files: fileOf };
+}

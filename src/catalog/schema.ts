@@ -1,0 +1,151 @@
+/**
+ * The shape of the content in `intents/`, as zod schemas.
+ *
+ * Two kinds of files live there:
+ *  - `<intent-id>.yaml`: one intent (examples, keywords, the conversation graph);
+ *  - `_bot.yaml`: the bot's own wording (welcome, fallback, prompts), the Coretax note and the
+ *    helpdesk contacts. Files whose name starts with `_` are never intents.
+ *
+ * Everything a helpdesk editor may change is here as data; the engine only interprets it.
+ */
+import { z } from 'zod';
+
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes (e.g. "reset-aplikasi")');
+
+/**
+ * Where a choice or a finished step leads:
+ *  - `<node-id>`: a node of the same intent;
+ *  - `intent:<id>`: the start of another intent;
+ *  - `@escalate`: offer a person (asks for confirmation first);
+ *  - `@handoff`: hand off to a person right away (the user asked for it);
+ *  - `@end`: close warmly;
+ *  - `@menu`: show the topic menu.
+ */
+export const targetSchema = z
+  .string()
+  .regex(/^(@(escalate|handoff|end|menu)|intent:[a-z0-9]+(-[a-z0-9]+)*|[a-z0-9]+(-[a-z0-9]+)*)$/, 'a target is a node id, "intent:<id>", "@escalate", "@handoff", "@end" or "@menu"');
+
+export const choiceSchema = z.strictObject({
+  /** Button text; Indonesian, short (Teams truncates long suggested actions). */
+  label: z.string().min(1).max(60),
+  /** Other ways users type this choice ("database rusak", "kena virus"). */
+  synonyms: z.array(z.string().min(1)).default([]),
+  goto: targetSchema,
+});
+
+/** A piece of content the bot says: an explanation, a procedure or both. It is also a canned answer for agents. */
+export const answerNodeSchema = z.strictObject({
+  type: z.literal('answer'),
+  /** Short code agents type (`/reset`); unique across the catalog. */
+  code: slug,
+  /** Indonesian title of the canned answer (and the procedure card's heading). */
+  title: z.string().min(3).max(120),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Paragraph(s) before the steps. Markdown (bold, italics) is allowed. */
+  text: z.string().min(1).optional(),
+  /** Numbered steps of a procedure, in order. */
+  steps: z.array(z.string().min(1)).optional(),
+  /** Paragraph after the steps. */
+  note: z.string().min(1).optional(),
+  /** Show the Coretax caveat (from `_bot.yaml`) once per conversation before this node. */
+  coretax: z.boolean().default(false),
+  /** Continue at once with another node (no "did it work?" question). */
+  next: targetSchema.optional(),
+  /** After the answer, ask "Apakah masalahnya sudah teratasi?" (ignored when `next` is set). */
+  check: z.boolean().default(true),
+  /** Where "sudah teratasi" leads. */
+  onSolved: targetSchema.default('@end'),
+  /** Where "belum teratasi" leads: the next remedy, or `@escalate` when this was the last one. */
+  onUnsolved: targetSchema.default('@escalate'),
+});
+
+/** A question with choices; each choice leads somewhere. */
+export const questionNodeSchema = z.strictObject({
+  type: z.literal('question'),
+  text: z.string().min(1),
+  choices: z.array(choiceSchema).min(2).max(10),
+});
+
+/** Hand the conversation to people (Kring Pajak / helpdesk agents). */
+export const handoffNodeSchema = z.strictObject({
+  type: z.literal('handoff'),
+  /** Optional words before the contacts card. */
+  text: z.string().min(1).optional(),
+});
+
+export const nodeSchema = z.discriminatedUnion('type', [answerNodeSchema, questionNodeSchema, handoffNodeSchema]);
+
+export const intentSchema = z.strictObject({
+  id: slug,
+  /** Indonesian; shown in menus and did-you-mean choices. */
+  title: z.string().min(3).max(60),
+  description: z.string().min(3),
+  /** Shown in the topic menu (order = `menuOrder`). */
+  menu: z.boolean().default(false),
+  menuOrder: z.number().int().default(100),
+  /** Example utterances, as users really type them. */
+  examples: z.array(z.string().min(1)).min(1),
+  /** Phrases that, when present in a normalised message, strongly suggest this intent. */
+  keywords: z.array(z.string().min(1)).default([]),
+  /** Regular expressions over the normalised text (e.g. error codes). A match is strong evidence. */
+  patterns: z.array(z.string().min(1)).default([]),
+  /** The first node; omitted only by intents without a conversation (e.g. `none`). */
+  start: slug.optional(),
+  nodes: z.record(slug, nodeSchema).default({}),
+});
+
+const contactSchema = z.strictObject({
+  label: z.string().min(1),
+  value: z.string().min(1),
+  /** Optional link (tel:, mailto:, https:). */
+  url: z.string().min(1).optional(),
+});
+
+export const botContentSchema = z.strictObject({
+  messages: z.strictObject({
+    welcome: z.string().min(1),
+    menuPrompt: z.string().min(1),
+    fallback: z.string().min(1),
+    fallbackRepeated: z.string().min(1),
+    didYouMean: z.string().min(1),
+    noneOfThese: z.string().min(1),
+    choiceNotUnderstood: z.string().min(1),
+    checkQuestion: z.string().min(1),
+    checkSolvedLabel: z.string().min(1),
+    checkUnsolvedLabel: z.string().min(1),
+    solved: z.string().min(1),
+    escalateConfirm: z.string().min(1),
+    escalateYesLabel: z.string().min(1),
+    escalateNoLabel: z.string().min(1),
+    escalateDeclined: z.string().min(1),
+    cancelled: z.string().min(1),
+    handoff: z.string().min(1),
+    handoffSummaryIntro: z.string().min(1),
+    secretWarning: z.string().min(1),
+    attachment: z.string().min(1),
+    emptyMessage: z.string().min(1),
+    tooLong: z.string().min(1),
+    rateLimited: z.string().min(1),
+    error: z.string().min(1),
+    storeDown: z.string().min(1),
+    nextStepLabel: z.string().min(1),
+    menuLabel: z.string().min(1),
+    agentLabel: z.string().min(1),
+  }),
+  coretaxNote: z.string().min(1),
+  contacts: z.strictObject({
+    title: z.string().min(1),
+    channels: z.array(contactSchema).min(1),
+    hours: z.string().min(1),
+    hoursNote: z.string().min(1),
+  }),
+});
+
+export type Target = z.infer<typeof targetSchema>;
+export type Choice = z.infer<typeof choiceSchema>;
+export type AnswerNode = z.infer<typeof answerNodeSchema>;
+export type QuestionNode = z.infer<typeof questionNodeSchema>;
+export type HandoffNode = z.infer<typeof handoffNodeSchema>;
+export type FlowNode = z.infer<typeof nodeSchema>;
+export type Intent = z.infer<typeof intentSchema>;
+export type BotContent = z.infer<typeof botContentSchema>;
