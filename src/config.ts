@@ -32,6 +32,7 @@ const envSchema = z.object({
   AGENT_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   AGENTS: optionalString,
   DIRECT_LINE_SECRET: optionalString,
+  DIRECT_LINE_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL' }).default('https://directline.botframework.com/v3/directline')),
   DIRECT_LINE_TOKEN_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   RATE_LIMIT_MESSAGES: int(1, 10000, 10),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600, 10),
@@ -73,6 +74,8 @@ export interface Config {
   agents: AgentAccount[];
   directLineSecret?: string;
   directLineTokenSecret?: string;
+  /** Azure Direct Line base URL (token exchange; the page talks to it in Azure mode). */
+  directLineEndpoint: string;
   rateLimit: { messages: number; windowMs: number };
   handoff: { waitSeconds: number; hours: string; days: number[]; tzOffsetMinutes: number };
 }
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agents,
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineTokenSecret: e.DIRECT_LINE_TOKEN_SECRET,
+    directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
     rateLimit: { messages: e.RATE_LIMIT_MESSAGES, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 },
     handoff: {
       waitSeconds: e.HANDOFF_WAIT_SECONDS,

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { botContentSchema, intentSchema, type BotContent, type FlowNode, type Intent, type Target } from './schema.js';
+import { botContentSchema, intentSchema, lexiconSchema, type BotContent, type FlowNode, type Intent, type Lexicon, type Target } from './schema.js';
 
 /** Intent ids other tools rely on; the catalog must define all of them. */
 export const REQUIRED_INTENTS = [
@@ -34,6 +34,7 @@ export interface Catalog {
   /** Intents by id, in file-name order. */
   intents: Map<string, Intent>;
   bot: BotContent;
+  lexicon: Lexicon;
   /** Intents shown in the topic menu, in menu order. */
   menu: Intent[];
   /** The file each intent came from (for editors' tools). */
@@ -172,6 +173,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const intents = new Map<string, Intent>();
   const fileOf = new Map<string, string>();
   let bot: BotContent | undefined;
+  let lexicon: Lexicon = { phrases: {}, words: {} };
 
   for (const f of files) {
     const file = rel(f);
@@ -181,6 +183,10 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
       if (/^_bot\.(ya?ml|json)$/.test(f)) {
         const r = botContentSchema.safeParse(raw);
         if (r.success) bot = r.data;
+        else problems.push(...zodProblems(file, r.error));
+      } else if (/^_lexicon\.(ya?ml|json)$/.test(f)) {
+        const r = lexiconSchema.safeParse(raw);
+        if (r.success) lexicon = r.data;
         else problems.push(...zodProblems(file, r.error));
       }
       continue;
@@ -232,5 +238,5 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
 
   if (problems.length) throw new CatalogError(problems);
   const menu = [...intents.values()].filter((i) => i.menu && i.start).sort((a, b) => a.menuOrder - b.menuOrder);
-  return { intents, bot: bot!, menu, files: fileOf };
+  return { intents, bot: bot!, lexicon, menu, files: fileOf };
 }

@@ -141,6 +141,13 @@ export const botContentSchema = z.strictObject({
   }),
 });
 
+/** `_lexicon.yaml`: how users write, mapped to the words the examples use (see the normaliser). */
+export const lexiconSchema = z.strictObject({
+  phrases: z.record(z.string().min(1), z.string()).default({}),
+  words: z.record(z.string().regex(/^[\p{L}\p{N}]+$/u, 'a word key is one token: letters and digits only'), z.string()).default({}),
+});
+
+export type Lexicon = z.infer<typeof lexiconSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type Choice = z.infer<typeof choiceSchema>;
 export type AnswerNode = z.infer<typeof answerNodeSchema>;

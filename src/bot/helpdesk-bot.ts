@@ -1,0 +1,293 @@
+/**
+ * The Bot Framework layer: receives activities, keeps the flow engine's state in conversation state,
+ * renders the engine's replies for the channel, and carries out hand-offs (tickets, the
+ * `handoff.initiate` event, contacts). The conversation itself is decided in `src/flow/`.
+ */
+import {
+  ActivityTypes,
+  ConversationState,
+  EventFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type StatePropertyAccessor,
+  type Transcript,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Core } from '../core.js';
+import { newFlowState, reviveFlowState, type FlowEvent, type FlowState, type HandoffTrigger, type Reply } from '../flow/engine.js';
+import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.js';
+import { TicketStore, type Ticket, type TranscriptEntry } from '../handoff/tickets.js';
+import { mask, maskDeep } from '../privacy/index.js';
+import type { BotStore } from '../storage/index.js';
+import { answerMarkdown, choicesActivity, contactsCard, contactsMarkdown, supportsCards, textActivity, type OutActivity } from './render.js';
+
+/** What the bot keeps per conversation (JSON; stored by the configured store). */
+export interface ConversationData {
+  flow: FlowState;
+  /** Masked transcript, newest last, bounded. */
+  transcript: TranscriptEntry[];
+  /** The open hand-off of this conversation, if any. */
+  handoffRef?: string;
+  welcomed?: boolean;
+}
+
+const MAX_TRANSCRIPT = 60;
+
+export interface HelpdeskBotOptions {
+  core: Core;
+  store: BotStore;
+  logger: Logger;
+  /** Observers of the engine's events (the curation log, metrics). */
+  onEvents?: (events: FlowEvent[], context: TurnContext) => Promise<void>;
+}
+
+function newConversationData(): ConversationData {
+  return { flow: newFlowState(), transcript: [] };
+}
+
+export class HelpdeskBot extends TeamsActivityHandler {
+  readonly conversationState: ConversationState;
+  readonly tickets: TicketStore;
+  private readonly data: StatePropertyAccessor<ConversationData>;
+
+  constructor(private readonly options: HelpdeskBotOptions) {
+    super();
+    this.conversationState = new ConversationState(options.store);
+    this.data = this.conversationState.createProperty<ConversationData>('data');
+    this.tickets = new TicketStore(options.store);
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const userJoined = (context.activity.membersAdded ?? []).some((m) => m.id && m.id !== botId);
+      if (userJoined) await this.withState(context, async (data) => this.welcome(context, data));
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.withState(context, async (data) => this.handleMessage(context, data));
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'handoff.status') await this.withState(context, async (data) => this.handleHandoffStatus(context, data));
+      await next();
+    });
+  }
+
+  get core(): Core {
+    return this.options.core;
+  }
+
+  /** Loads conversation data, runs `fn`, saves; a failing store gets an apology with the contacts. */
+  private async withState(context: TurnContext, fn: (data: ConversationData) => Promise<void>): Promise<void> {
+    let data: ConversationData;
+    try {
+      await this.conversationState.load(context);
+      data = await this.data.get(context, newConversationData());
+      data.flow = reviveFlowState(data.flow);
+      if (!Array.isArray(data.transcript)) data.transcript = [];
+    } catch (err) {
+      await this.storeDown(context, err);
+      return;
+    }
+    await fn(data);
+    try {
+      await this.data.set(context, data);
+      await this.conversationState.saveChanges(context);
+    } catch (err) {
+      // The replies were sent; the step could not be saved. Tell the user honestly.
+      await this.storeDown(context, err);
+    }
+  }
+
+  private async storeDown(context: TurnContext, err: unknown): Promise<void> {
+    this.options.logger.error({ err: { message: (err as Error)?.message, name: (err as Error)?.name }, conversation: context.activity.conversation?.id }, 'state store unavailable');
+    const bot = this.core.catalog.bot;
+    await context.sendActivity(textActivity(`${bot.messages.storeDown}\n\n${contactsMarkdown(bot)}`));
+  }
+
+  private record(data: ConversationData, from: TranscriptEntry['from'], text: string, name?: string): void {
+    if (!text) return;
+    const entry: TranscriptEntry = { from, text: mask(text).slice(0, 2000), at: new Date().toISOString() };
+    if (name) entry.name = name;
+    data.transcript = [...data.transcript, entry].slice(-MAX_TRANSCRIPT);
+  }
+
+  private async welcome(context: TurnContext, data: ConversationData): Promise<void> {
+    if (data.welcomed) return;
+    data.welcomed = true;
+    const result = this.core.engine.welcome(data.flow);
+    data.flow = result.state;
+    await this.render(context, data, result.replies);
+  }
+
+  private async handleMessage(context: TurnContext, data: ConversationData): Promise<void> {
+    const activity = context.activity;
+    let text = typeof activity.text === 'string' ? activity.text : '';
+    // Card buttons (Action.Submit) send their data in `value`.
+    if (!text && activity.value && typeof activity.value === 'object') {
+      const v = activity.value as Record<string, unknown>;
+      if (typeof v.choice === 'string') text = v.choice;
+    }
+    // In Teams channels the bot's @mention is part of the text.
+    if (activity.channelId === 'msteams' && activity.recipient?.id && text) text = TurnContext.removeMentionText(activity, activity.recipient.id) ?? text;
+    if (!text.trim() && (activity.attachments?.length ?? 0) > 0) {
+      this.record(data, 'user', '[lampiran]');
+      const msg = this.core.catalog.bot.messages.attachment;
+      this.record(data, 'bot', msg);
+      await context.sendActivity(textActivity(msg));
+      return;
+    }
+    this.record(data, 'user', text);
+    const result = this.core.engine.turn(data.flow, { text });
+    data.flow = result.state;
+    const c = result.classification;
+    this.options.logger.info(
+      { conversation: activity.conversation?.id, channel: activity.channelId, intent: c?.intent, decision: c?.decision, score: c?.score },
+      'turn',
+    );
+    if (this.options.onEvents && result.events.length) {
+      try {
+        await this.options.onEvents(result.events, context);
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, 'event observer failed');
+      }
+    }
+    await this.render(context, data, result.replies);
+  }
+
+  /** Sends the engine's replies, rendered for this channel. */
+  private async render(context: TurnContext, data: ConversationData, replies: Reply[]): Promise<void> {
+    const channel = context.activity.channelId;
+    const out: OutActivity[] = [];
+    for (const r of replies) {
+      switch (r.kind) {
+        case 'text':
+          out.push(textActivity(r.text));
+          this.record(data, 'bot', r.text);
+          break;
+        case 'answer': {
+          const md = answerMarkdown(r.node);
+          out.push(textActivity(md));
+          this.record(data, 'bot', md);
+          break;
+        }
+        case 'choices':
+          out.push(choicesActivity(channel, r.text, r.options.map((o) => o.label)));
+          this.record(data, 'bot', `${r.text} [${r.options.map((o) => o.label).join(' | ')}]`);
+          break;
+        case 'handoff':
+          if (out.length) {
+            await context.sendActivities(out);
+            out.length = 0;
+          }
+          await this.startHandoff(context, data, r.trigger, r.text);
+          break;
+      }
+    }
+    if (out.length) await context.sendActivities(out);
+  }
+
+  /** Records a ticket, tells the user the reference and the contacts, and notifies hand-off hubs. */
+  async startHandoff(context: TurnContext, data: ConversationData, trigger: HandoffTrigger, text?: string): Promise<Ticket | undefined> {
+    const bot = this.core.catalog.bot;
+    const activity = context.activity;
+    const topic = [...data.flow.path].reverse().map((p) => p.split('/')[0]).find((i) => i && i !== 'hubungi-petugas' && i !== 'sapaan');
+    const summary = buildSummary(this.core.catalog, data.flow, trigger, topic);
+    let ticket: Ticket | undefined;
+    try {
+      ticket = await this.tickets.create({
+        status: 'open',
+        channel: activity.channelId ?? 'unknown',
+        conversationId: activity.conversation?.id ?? '',
+        trigger,
+        intent: topic,
+        intentTitle: topic ? this.core.catalog.intents.get(topic)?.title : undefined,
+        path: data.flow.path,
+        choices: data.flow.choices,
+        codes: data.flow.codes.map(formatCode),
+        lastQuestion: data.flow.lastQuestion,
+        summary,
+        transcript: data.transcript,
+        reference: TurnContext.getConversationReference(activity),
+      });
+      data.handoffRef = ticket.ref;
+    } catch (err) {
+      this.options.logger.error({ err: (err as Error).message }, 'could not record hand-off ticket');
+    }
+    const ref = ticket?.ref ?? '-';
+    const lines: string[] = [];
+    if (text) lines.push(text);
+    lines.push(bot.messages.handoff.replace(/\{ref\}/g, ref));
+    const intro = textActivity(lines.join('\n\n'));
+    const contactsText = contactsMarkdown(bot);
+    const contacts: OutActivity = supportsCards(activity.channelId)
+      ? { type: 'message', text: contactsText, textFormat: 'markdown', attachments: [contactsCard(bot, ticket?.ref)] }
+      : textActivity(contactsText);
+    const copy = textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic)}\n\`\`\``);
+    await context.sendActivities([intro, contacts, copy]);
+    this.record(data, 'bot', lines.join('\n'));
+
+    // Hubs that speak the Bot Framework hand-off protocol get the context and the transcript.
+    // Teams rejects this event (HTTP 400), so it is never sent there.
+    if (ticket && activity.channelId !== 'msteams') {
+      const transcript: Transcript = {
+        activities: data.transcript.map((e) => ({
+          type: ActivityTypes.Message,
+          text: e.text,
+          timestamp: new Date(e.at),
+          from: e.from === 'user' ? { id: activity.from?.id ?? 'user', name: 'Pengguna', role: 'user' } : { id: activity.recipient?.id ?? 'bot', name: e.name ?? 'Asisten e-Faktur', role: 'bot' },
+          conversation: activity.conversation,
+        })) as Activity[],
+      };
+      const handoffContext = maskDeep({
+        ref: ticket.ref,
+        trigger,
+        intent: ticket.intent,
+        summary: ticket.summary,
+        path: ticket.path,
+        choices: ticket.choices,
+        codes: ticket.codes,
+        lastQuestion: ticket.lastQuestion,
+        channel: ticket.channel,
+      });
+      try {
+        await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript));
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, 'handoff.initiate was not accepted by the channel');
+      }
+    }
+    return ticket;
+  }
+
+  private async handleHandoffStatus(context: TurnContext, data: ConversationData): Promise<void> {
+    const value = (context.activity.value ?? {}) as { state?: string; message?: string };
+    const state = String(value.state ?? '').toLowerCase();
+    const texts: Record<string, string> = {
+      accepted: 'Permintaan Anda sudah diterima petugas. Mohon tunggu, petugas akan segera membalas di percakapan ini.',
+      failed: 'Mohon maaf, saat ini belum ada petugas yang dapat menerima percakapan Anda. Silakan hubungi Kring Pajak melalui kontak di atas dengan menyebutkan nomor referensi Anda.',
+      completed: 'Percakapan dengan petugas telah selesai. Terima kasih. Jika masih ada kendala, silakan ketik pertanyaan Anda kembali.',
+    };
+    const text = texts[state];
+    if (!text) return;
+    const ref = data.handoffRef;
+    if (ref) {
+      const status = state === 'accepted' ? 'assigned' : state === 'failed' ? 'failed' : 'closed';
+      await this.tickets.update(ref, (t) => ({
+        ...t,
+        status,
+        history: [...t.history, { at: new Date().toISOString(), action: `handoff.status:${state}`, note: value.message ? mask(String(value.message)).slice(0, 300) : undefined }],
+      }));
+      if (state !== 'accepted') data.handoffRef = undefined;
+    }
+    this.record(data, 'bot', text);
+    await context.sendActivity(textActivity(text));
+  }
+
+  /** The reference needed to message this conversation later (live agents). */
+  static reference(context: TurnContext): Partial<ConversationReference> {
+    return TurnContext.getConversationReference(context.activity);
+  }
+}

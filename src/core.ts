@@ -1,0 +1,19 @@
+/**
+ * The conversation core in one call: catalog (content), matcher (understanding) and flow engine
+ * (conversation). Plain TypeScript; the Bot Framework layer in `src/bot/` is built on top of it.
+ */
+import { loadCatalog, type Catalog, type LoadOptions } from './catalog/load.js';
+import { FlowEngine } from './flow/engine.js';
+import { Matcher } from './nlu/matcher.js';
+
+export interface Core {
+  catalog: Catalog;
+  matcher: Matcher;
+  engine: FlowEngine;
+}
+
+export function loadCore(intentsDir: string, options?: LoadOptions): Core {
+  const catalog = loadCatalog(intentsDir, options);
+  const matcher = new Matcher(catalog);
+  return { catalog, matcher, engine: new FlowEngine(catalog, matcher) };
+}

@@ -1,0 +1,20 @@
+/**
+ * JSON logs with pino. Message text is never logged at info level; anything that might carry user
+ * input goes through the privacy mask first (see src/privacy/).
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'efaktur-helpdesk-bot' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Belt and braces: these fields must never reach a log line unmasked.
+      redact: { paths: ['text', '*.text', 'password', '*.password', 'headers.authorization', 'req.headers.authorization'], censor: '[DISAMARKAN]' },
+    },
+    destination,
+  );
+}

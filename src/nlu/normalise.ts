@@ -1,0 +1,206 @@
+/**
+ * Normaliser for Indonesian chat text.
+ *
+ * Users and examples go through the same steps, so "min efak gw blm registrasi trs" and the example
+ * "efaktur saya belum registrasi terus" meet on the same tokens:
+ *   1. Unicode clean-up (NFKC, zero-width and control characters), lower case, length bound;
+ *   2. error-code entities ("ETAX-40005", "etax40005", "etx 40005", a bare "40005" -> `etax40005`);
+ *   3. lexicon phrases ("e-faktur" -> "efaktur", "kata sandi" -> "password");
+ *   4. punctuation to spaces, repeated letters ("tolongggg" -> "tolong");
+ *   5. lexicon words (slang and abbreviations);
+ *   6. with a vocabulary: words run together split ("lupapassword"), and typo correction;
+ *   7. light stemming of Indonesian affixes ("mereset" -> "reset", "aktivasinya" -> "aktivasi").
+ */
+import Fuse from 'fuse.js';
+import type { Lexicon } from '../catalog/schema.js';
+
+/** Messages are cut here before matching: the question sits in the first lines of a long story or its end. */
+export const MAX_MATCH_CHARS = 1200;
+
+export interface Normalised {
+  /** Normalised tokens, stemmed. */
+  tokens: string[];
+  /** The same tokens joined by single spaces (what intent `patterns` and `keywords` match against). */
+  text: string;
+  /** Error codes found, canonical form (e.g. `etax40005`, `etaxservice20017`). */
+  codes: string[];
+}
+
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+
+/** ETAX-40005, etax 40005, e-tax40005, etx-40005, ETAXSERVICE-20017, ETAX-API-10056. */
+const CODE_RE = /\b(?:e[\s-]?tax|etx|etaks)[\s_-]*(service|api)?[\s_-]*(\d{5})\b/giu;
+/** A bare e-Faktur-looking code number such as 40005 or 10001 (not any five digits). */
+const BARE_CODE_RE = /(?<![\d.,/-])\b([1-4]00\d\d|200(?:17|19))\b(?![\d.,/-])/gu;
+
+const PREFIXES = ['meng', 'meny', 'mem', 'men', 'me', 'di', 'ter', 'ber', 'ke', 'se'];
+const SUFFIXES = ['nya', 'lah', 'kah', 'pun', 'kan', 'an', 'in', 'ku', 'mu'];
+/** Words the stemmer must leave alone (they look affixed but are not, or stemming loses meaning). */
+const STEM_KEEP = new Set([
+  'bantuan', 'pelayanan', 'layanan', 'pajak', 'pengusaha', 'perusahaan', 'pelaporan', 'laporan', 'pembayaran',
+  'kantor', 'berhasil', 'belum', 'bisa', 'dengan', 'sekarang', 'masukkan', 'karena', 'kenapa', 'kami', 'kakak',
+  'teratasi', 'tanya', 'terima', 'terus', 'jalan', 'pendaftaran', 'keluaran', 'masukan', 'menu', 'teman', 'salam',
+  'kesulitan', 'selamat', 'semua', 'sendiri', 'setelah', 'sertifikat', 'database', 'desktop', 'aplikasi', 'aktivasi',
+  'registrasi', 'password', 'username', 'efaktur', 'enofa', 'kringpajak', 'petugas', 'diblokir', 'terblokir',
+  'kedaluwarsa', 'bagaimana', 'dimana', 'kemana', 'siapa', 'tetap', 'masih', 'dikukuhkan', 'pengukuhan',
+  'admin', 'sertel', 'koneksi', 'jaringan', 'koneksinya', 'passphrase', 'captcha', 'serial', 'status', 'reset',
+  'update', 'server', 'ingin', 'tolong', 'pagi', 'siang', 'sore', 'malam', 'halo', 'manusia', 'orang', 'berapa',
+  'bermasalah', 'kemarin', 'besok', 'ternyata', 'terbaru', 'terdaftar', 'daftar', 'baru', 'nomor', 'tentang',
+]);
+
+export function stem(word: string): string {
+  if (word.length < 5 || STEM_KEEP.has(word) || /\d/.test(word)) return word;
+  let w = word;
+  for (const s of SUFFIXES) {
+    if (w.endsWith(s) && w.length - s.length >= 4) {
+      w = w.slice(0, -s.length);
+      break;
+    }
+  }
+  if (STEM_KEEP.has(w)) return w;
+  for (const p of PREFIXES) {
+    if (w.startsWith(p) && w.length - p.length >= 4) {
+      w = w.slice(p.length);
+      break;
+    }
+  }
+  return w;
+}
+
+/** Damerau-free Levenshtein bounded by `max` (returns max+1 when above). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class Normaliser {
+  private readonly phraseRe: RegExp | undefined;
+  private readonly phraseMap: Map<string, string>;
+  private readonly words: Map<string, string>;
+  private vocab = new Set<string>();
+  private fuse: Fuse<string> | undefined;
+  /** Corrections already computed for unknown tokens (users repeat the same typos). */
+  private readonly corrections = new Map<string, string[]>();
+
+  constructor(lexicon: Lexicon) {
+    this.phraseMap = new Map(Object.entries(lexicon.phrases).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+    const keys = [...this.phraseMap.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+    this.phraseRe = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${keys.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
+    this.words = new Map(Object.entries(lexicon.words).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+  }
+
+  /**
+   * Sets the vocabulary (stemmed tokens of all examples and keywords). Unknown tokens in messages are
+   * then split or corrected towards it.
+   */
+  setVocabulary(tokens: Iterable<string>): void {
+    this.vocab = new Set(tokens);
+    this.corrections.clear();
+    // fuse.js finds the closest vocabulary words for a typo; edit distance then confirms the candidate.
+    this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
+  }
+
+  normalise(input: string): Normalised {
+    let s = (input ?? '').slice(0, MAX_MATCH_CHARS * 2).normalize('NFKC').replace(INVISIBLE, ' ').toLowerCase();
+    if (s.length > MAX_MATCH_CHARS) s = s.slice(0, MAX_MATCH_CHARS);
+    const codes: string[] = [];
+    s = s.replace(CODE_RE, (_m, kind: string | undefined, num: string) => {
+      const code = `etax${kind ? kind.toLowerCase() : ''}${num}`;
+      codes.push(code);
+      return ` ${code} `;
+    });
+    s = s.replace(BARE_CODE_RE, (_m, num: string) => {
+      const code = num.startsWith('200') ? `etaxservice${num}` : `etax${num}`;
+      codes.push(code);
+      return ` ${code} `;
+    });
+    if (this.phraseRe) s = s.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
+    // Keep letters and digits; everything else separates words ("pw/sandi", "e.faktur").
+    s = s.replace(/[^\p{L}\p{N}]+/gu, ' ');
+    // A second pass catches phrases that only appear once punctuation is gone ("e - faktur").
+    if (this.phraseRe) s = s.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
+    const tokens: string[] = [];
+    for (const raw of s.split(' ')) {
+      if (!raw) continue;
+      for (const t of this.expandToken(raw)) tokens.push(t);
+    }
+    return { tokens, text: tokens.join(' '), codes: [...new Set(codes)] };
+  }
+
+  private lookupWord(w: string): string[] | undefined {
+    const mapped = this.words.get(w);
+    return mapped === undefined ? undefined : mapped.split(' ').filter(Boolean);
+  }
+
+  private expandToken(raw: string): string[] {
+    // "tolongggg" -> "tolong", "bangettt" -> "banget"; letters only (digits are meaningful).
+    let w = raw.replace(/(\p{L})\1{2,}/gu, '$1');
+    if (w.length > 40) return []; // a "word" this long is noise (a pasted hash, a key mashing)
+    const mapped = this.lookupWord(w);
+    if (mapped) return mapped.map(stem);
+    let st = stem(w);
+    if (this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
+    // Doubled letters that are not in the vocabulary: "sudahh", "passwordd".
+    const single = w.replace(/(\p{L})\1/gu, '$1');
+    if (single !== w) {
+      const m2 = this.lookupWord(single);
+      if (m2) return m2.map(stem);
+      if (this.vocab.has(stem(single))) return [stem(single)];
+    }
+    const cached = this.corrections.get(w);
+    if (cached) return cached;
+    const fixed = this.splitRunTogether(w) ?? this.correctTypo(w) ?? [st];
+    if (this.corrections.size > 5000) this.corrections.clear();
+    this.corrections.set(w, fixed);
+    return fixed;
+  }
+
+  /** "lupapassword" -> ["lupa", "password"]; only when every piece is a known word of 3+ letters. */
+  private splitRunTogether(w: string): string[] | undefined {
+    if (w.length < 7 || w.length > 30) return undefined;
+    const known = (piece: string): string[] | undefined => {
+      const m = this.lookupWord(piece);
+      if (m) return m.map(stem);
+      if (this.vocab.has(piece)) return [piece];
+      const st = stem(piece);
+      return this.vocab.has(st) && piece.length >= 3 ? [st] : undefined;
+    };
+    // best[i]: fewest pieces covering w[0..i)
+    const best: Array<string[] | undefined> = [[]];
+    for (let i = 1; i <= w.length; i++) {
+      for (let j = Math.max(0, i - 16); j <= i - 3; j++) {
+        const prev = best[j];
+        if (!prev) continue;
+        const piece = known(w.slice(j, i));
+        if (piece && (!best[i] || best[i]!.length > prev.length + piece.length)) best[i] = [...prev, ...piece];
+      }
+    }
+    const out = best[w.length];
+    return out && out.length >= 2 && out.length <= 4 ? out : undefined;
+  }
+
+  private correctTypo(w: string): string[] | undefined {
+    if (w.length < 4 || !this.fuse) return undefined;
+    const max = w.length >= 8 ? 2 : 1;
+    for (const hit of this.fuse.search(w, { limit: 5 })) {
+      if (editDistance(w, hit.item, max) <= max) return [hit.item];
+    }
+    return undefined;
+  }
+}

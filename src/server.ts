@@ -1,0 +1,169 @@
+/**
+ * Wiring: configuration -> store, core, adapter, bot -> restify routes. `createApp` builds
+ * everything without listening, so tests start a real server on a free port.
+ */
+import type { Activity, TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import restify, { type Request, type Response } from 'restify';
+import { HelpdeskAdapter } from './bot/adapter.js';
+import { HelpdeskBot } from './bot/helpdesk-bot.js';
+import { contactsMarkdown, textActivity } from './bot/render.js';
+import type { Config } from './config.js';
+import { loadCore, type Core } from './core.js';
+import { createLogger, type Logger } from './log.js';
+import { createStore, type BotStore } from './storage/index.js';
+import { validateActivityBody } from './web/activity-validation.js';
+import { securityHeaders } from './web/security.js';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  core: Core;
+  store: BotStore;
+  adapter: HelpdeskAdapter;
+  bot: HelpdeskBot;
+  server: restify.Server;
+  /** Listens on config.port (0 = a free port); resolves with the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, lets in-flight turns finish (bounded), closes the store. */
+  stop(): Promise<void>;
+  /** The base URL once started. */
+  url(): string;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  core?: Core;
+  store?: BotStore;
+}
+
+export function createApp(config: Config, options: AppOptions = {}): App {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const core = options.core ?? loadCore(config.intentsDir);
+  const store =
+    options.store ??
+    createStore({
+      kind: config.storage.kind,
+      dataDir: config.storage.dataDir,
+      redisUrl: config.storage.redisUrl,
+      redisPrefix: config.storage.redisPrefix,
+      ttlSeconds: config.storage.ttlSeconds,
+    });
+
+  const adapter = new HelpdeskAdapter(config);
+  const bot = new HelpdeskBot({ core, store, logger });
+
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: { name: error?.name, message: error?.message }, conversation: context.activity.conversation?.id, activityType: context.activity.type }, 'turn failed');
+    try {
+      if (context.activity.type === 'message') {
+        const b = core.catalog.bot;
+        await context.sendActivity(textActivity(`${b.messages.error}\n\n${contactsMarkdown(b)}`));
+      }
+    } catch (sendErr) {
+      logger.error({ err: { message: (sendErr as Error)?.message } }, 'could not tell the user about the failed turn');
+    }
+  };
+
+  const server = restify.createServer({ handleUncaughtExceptions: false });
+  server.pre(securityHeaders());
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  let inFlight = 0;
+  let stopping = false;
+  let baseUrl = '';
+  const idleWaiters: Array<() => void> = [];
+  const turnDone = () => {
+    inFlight -= 1;
+    if (inFlight === 0) idleWaiters.splice(0).forEach((r) => r());
+  };
+
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
+    async (req: Request, res: Response) => {
+      if (stopping) {
+        res.send(503, { error: 'shutting down' });
+        return;
+      }
+      const problem = validateActivityBody(req);
+      if (problem) {
+        res.send(problem.status, { error: problem.reason });
+        return;
+      }
+      inFlight += 1;
+      try {
+        const activity = req.body as Activity;
+        const invoke = await adapter.handle(String(req.headers.authorization ?? ''), activity, (ctx) => bot.run(ctx));
+        if (invoke) res.send(invoke.status, invoke.body);
+        else res.send(200);
+      } catch (err) {
+        if (err instanceof AuthenticationError || (err as { statusCode?: number })?.statusCode === 401) {
+          res.send(401, { error: 'unauthorized: a valid channel token is required' });
+        } else {
+          logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'activity processing failed');
+          res.send(500, { error: 'internal error' });
+        }
+      } finally {
+        turnDone();
+      }
+    },
+  );
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const checks: Record<string, string> = { catalog: core.catalog.intents.size > 0 ? 'ok' : 'empty' };
+    try {
+      await Promise.race([store.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500))]);
+      checks.storage = 'ok';
+    } catch (err) {
+      checks.storage = `unavailable: ${(err as Error).message}`;
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok') && !stopping;
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+  });
+
+  // --- web chat (page, built-in Direct Line, Azure token exchange) ---
+  // --- end web chat ---
+
+  const app: App = {
+    config,
+    logger,
+    core,
+    store,
+    adapter,
+    bot,
+    server,
+    url: () => baseUrl,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const addr = server.address();
+          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+          baseUrl = `http://${host}:${addr.port}`;
+          resolve(baseUrl);
+        });
+      }),
+    stop: async () => {
+      stopping = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Connections kept alive by clients must not hold the process open.
+        (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        setTimeout(resolve, 10_000).unref();
+      });
+      if (inFlight > 0) await new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        setTimeout(resolve, 10_000).unref();
+      });
+      await store.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,238 @@
+/**
+ * The protocol harness: a tiny Bot Framework channel service inside the test, and conversations
+ * that POST real activities to the bot's `/api/messages` and collect the replies the bot sends back
+ * to `serviceUrl` (`POST /v3/conversations/{id}/activities[/{replyToId}]`).
+ *
+ * The bot answers its HTTP request only after the turn finished, so every reply of a turn has
+ * reached the channel by the time `send` resolves.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createApp, type App } from '../../src/server.js';
+
+export interface ReceivedActivity {
+  type: string;
+  text?: string;
+  name?: string;
+  value?: unknown;
+  attachments?: Array<{ contentType: string; content?: unknown; name?: string }>;
+  suggestedActions?: { actions: Array<{ title?: string; value?: unknown; type?: string }> };
+  replyToId?: string;
+  conversation?: { id: string };
+  channelData?: unknown;
+  [k: string]: unknown;
+}
+
+export interface ChannelServer {
+  url: string;
+  /** Every activity received, per conversation id. */
+  received: Map<string, ReceivedActivity[]>;
+  /** Make the next N reply POSTs fail with this status (fault injection). */
+  failNext(status: number, count?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startChannel(): Promise<ChannelServer> {
+  const received = new Map<string, ReceivedActivity[]>();
+  let failures: { status: number; count: number } | undefined;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
+      if (req.method === 'POST' && m) {
+        if (failures && failures.count > 0) {
+          failures.count -= 1;
+          res.writeHead(failures.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'Injected', message: 'injected failure' } }));
+          return;
+        }
+        const conv = decodeURIComponent(m[1]!);
+        const activity = JSON.parse(body || '{}') as ReceivedActivity;
+        const list = received.get(conv) ?? [];
+        list.push(activity);
+        received.set(conv, list);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: randomUUID() }));
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    received,
+    failNext(status, count = 1) {
+      failures = { status, count };
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface SendResult {
+  status: number;
+  body: unknown;
+  replies: ReceivedActivity[];
+  /** The texts of the message replies, joined (handy for assertions). */
+  text: string;
+}
+
+export function repliesText(replies: ReceivedActivity[]): string {
+  return replies
+    .filter((a) => a.type === 'message')
+    .map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x) => `[${x.title}]`), ...(a.attachments ?? []).map((x) => JSON.stringify(x.content ?? ''))].join('\n'))
+    .join('\n');
+}
+
+/** Suggested-action titles of the last reply that had any. */
+export function lastChoices(replies: ReceivedActivity[]): string[] {
+  for (let i = replies.length - 1; i >= 0; i--) {
+    const acts = replies[i]!.suggestedActions?.actions;
+    if (acts?.length) return acts.map((a) => String(a.title));
+  }
+  return [];
+}
+
+export class Conversation {
+  readonly id: string;
+  readonly userId: string;
+  private seq = 0;
+  constructor(
+    public botUrl: string,
+    readonly channel: ChannelServer,
+    readonly channelId = 'webchat',
+    id?: string,
+  ) {
+    this.id = id ?? `conv-${randomUUID()}`;
+    this.userId = `user-${this.id.slice(-8)}`;
+  }
+
+  activity(partial: Partial<ReceivedActivity>): Record<string, unknown> {
+    return {
+      type: 'message',
+      id: `act-${++this.seq}-${randomUUID().slice(0, 8)}`,
+      channelId: this.channelId,
+      serviceUrl: this.channel.url,
+      from: { id: this.userId, name: 'Pengguna Uji', role: 'user' },
+      recipient: { id: 'bot', name: 'Asisten e-Faktur', role: 'bot' },
+      conversation: { id: this.id },
+      timestamp: new Date().toISOString(),
+      locale: 'id-ID',
+      ...partial,
+    };
+  }
+
+  async post(activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<SendResult> {
+    const before = this.channel.received.get(this.id)?.length ?? 0;
+    const res = await fetch(`${this.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const raw = await res.text();
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    const replies = (this.channel.received.get(this.id) ?? []).slice(before);
+    return { status: res.status, body, replies, text: repliesText(replies) };
+  }
+
+  send(text: string, extra: Partial<ReceivedActivity> = {}): Promise<SendResult> {
+    return this.post(this.activity({ text, ...extra }));
+  }
+
+  /** The user joins: conversationUpdate with the user in membersAdded. */
+  join(): Promise<SendResult> {
+    return this.post(
+      this.activity({
+        type: 'conversationUpdate',
+        membersAdded: [{ id: this.userId, name: 'Pengguna Uji' }] as unknown as undefined,
+      }),
+    );
+  }
+}
+
+export interface TestBot {
+  app: App;
+  url: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the real server in-process on a free port with the given environment overrides. */
+export async function startBot(env: Record<string, string | undefined> = {}): Promise<TestBot> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE: 'memory', LOG_LEVEL: 'info', INTENTS_DIR: path.resolve('intents'), ...env });
+  const app = createApp(config, { logger: createLogger(config.logLevel, sink) });
+  const url = await app.start();
+  return { app, url, logs, stop: () => app.stop() };
+}
+
+export interface BotProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the bot as its own process (`node --import tsx src/index.ts`) and waits until /readyz answers. */
+export async function spawnBot(env: Record<string, string>, port: number): Promise<BotProcess> {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bot exited early (${child.exitCode}):\n${out}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.status === 200) break;
+    } catch {
+      /* not yet listening */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bot did not become ready:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    child,
+    output: () => out,
+    kill: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
