@@ -12,6 +12,8 @@ import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type BotStore } from './storage/index.js';
+import { CurationLog } from './curation/log.js';
+import { registerAgentApi } from './web/agent-api.js';
 import { validateActivityBody } from './web/activity-validation.js';
 import { securityHeaders } from './web/security.js';
 
@@ -53,7 +55,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     });
 
   const adapter = new HelpdeskAdapter(config);
-  const bot = new HelpdeskBot({ core, store, logger });
+  const curation = new CurationLog(store);
+  const bot = new HelpdeskBot({
+    core,
+    store,
+    logger,
+    rateLimit: config.rateLimit,
+    onEvents: async (events) => curation.recordEvents(events),
+  });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: { name: error?.name, message: error?.message }, conversation: context.activity.conversation?.id, activityType: context.activity.type }, 'turn failed');
@@ -127,6 +136,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     const ok = Object.values(checks).every((v) => v === 'ok') && !stopping;
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
   });
+
+  registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
   // --- end web chat ---

@@ -15,8 +15,12 @@ import {
   type Transcript,
 } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
+import { AnswerUsage } from '../answers/usage.js';
+import { RateLimiter } from './rate-limit.js';
+import { extensionResult, extensionSelected, shortCodeReply } from './canned.js';
 import type { Core } from '../core.js';
-import { newFlowState, reviveFlowState, type FlowEvent, type FlowState, type HandoffTrigger, type Reply } from '../flow/engine.js';
+import { newFlowState, reviveFlowState, topicOf, type FlowEvent, type FlowState, type HandoffTrigger, type Reply } from '../flow/engine.js';
 import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.js';
 import { TicketStore, type Ticket, type TranscriptEntry } from '../handoff/tickets.js';
 import { mask, maskDeep } from '../privacy/index.js';
@@ -39,6 +43,8 @@ export interface HelpdeskBotOptions {
   core: Core;
   store: BotStore;
   logger: Logger;
+  /** Messages allowed per conversation and per user within `windowMs`. */
+  rateLimit?: { messages: number; windowMs: number };
   /** Observers of the engine's events (the curation log, metrics). */
   onEvents?: (events: FlowEvent[], context: TurnContext) => Promise<void>;
 }
@@ -50,13 +56,17 @@ function newConversationData(): ConversationData {
 export class HelpdeskBot extends TeamsActivityHandler {
   readonly conversationState: ConversationState;
   readonly tickets: TicketStore;
+  readonly usage: AnswerUsage;
   private readonly data: StatePropertyAccessor<ConversationData>;
+  private readonly limiter: RateLimiter;
 
   constructor(private readonly options: HelpdeskBotOptions) {
     super();
     this.conversationState = new ConversationState(options.store);
     this.data = this.conversationState.createProperty<ConversationData>('data');
     this.tickets = new TicketStore(options.store);
+    this.usage = new AnswerUsage(options.store);
+    this.limiter = new RateLimiter(options.rateLimit?.messages ?? 10, options.rateLimit?.windowMs ?? 10_000);
 
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
@@ -66,6 +76,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
+      const a = context.activity;
+      const convKey = `c:${a.channelId}:${a.conversation?.id}`;
+      if (!this.limiter.allow([convKey, `u:${a.channelId}:${a.from?.id}`])) {
+        if (this.limiter.firstRejection(convKey)) await context.sendActivity(textActivity(this.core.catalog.bot.messages.rateLimited));
+        this.options.logger.warn({ conversation: a.conversation?.id, channel: a.channelId }, 'rate limited');
+        return;
+      }
       await this.withState(context, async (data) => this.handleMessage(context, data));
       await next();
     });
@@ -141,6 +158,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
       return;
     }
     this.record(data, 'user', text);
+    const short = text.startsWith('/') ? shortCodeReply(text, this.core.answers) : undefined;
+    if (short) {
+      if (short.used) await this.usage.increment(short.used.id).catch(() => undefined);
+      this.record(data, 'bot', short.activity.text ?? '');
+      await context.sendActivity(short.activity);
+      return;
+    }
     const result = this.core.engine.turn(data.flow, { text });
     data.flow = result.state;
     const c = result.classification;
@@ -194,7 +218,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   async startHandoff(context: TurnContext, data: ConversationData, trigger: HandoffTrigger, text?: string): Promise<Ticket | undefined> {
     const bot = this.core.catalog.bot;
     const activity = context.activity;
-    const topic = [...data.flow.path].reverse().map((p) => p.split('/')[0]).find((i) => i && i !== 'hubungi-petugas' && i !== 'sapaan');
+    const topic = topicOf(data.flow);
     const summary = buildSummary(this.core.catalog, data.flow, trigger, topic);
     let ticket: Ticket | undefined;
     try {
@@ -284,6 +308,29 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     this.record(data, 'bot', text);
     await context.sendActivity(textActivity(text));
+  }
+
+  /** Teams messaging extension: search canned answers (empty query: the most used). */
+  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    const q = String(query.parameters?.find((p) => p.name === 'q')?.value ?? query.parameters?.[0]?.value ?? '').trim();
+    const skip = Math.max(0, query.queryOptions?.skip ?? 0);
+    const count = Math.min(Math.max(query.queryOptions?.count ?? 10, 1), 25);
+    const answers = this.core.answers;
+    let list;
+    if (!q || (query.parameters?.[0]?.name === 'initialRun')) {
+      const counts = await this.usage.counts().catch(() => ({}) as Record<string, number>);
+      list = [...answers.answers].sort((a, b) => (counts[b.id] ?? 0) - (counts[a.id] ?? 0));
+    } else {
+      list = answers.search(q, 50).map((h) => h.answer);
+    }
+    return extensionResult(list.slice(skip, skip + count));
+  }
+
+  protected override async handleTeamsMessagingExtensionSelectItem(_context: TurnContext, value: unknown): Promise<MessagingExtensionResponse> {
+    const id = String((value as { id?: unknown } | undefined)?.id ?? '');
+    const answer = this.core.answers.get(id);
+    if (answer) await this.usage.increment(answer.id).catch(() => undefined);
+    return extensionSelected(answer);
   }
 
   /** The reference needed to message this conversation later (live agents). */

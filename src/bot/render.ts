@@ -7,6 +7,7 @@
  *  - the contacts as an Adaptive Card with the same content in `text` for channels without cards.
  */
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
+import { answerCardJson, contactsCardJson } from '../answers/index.js';
 import type { AnswerNode, BotContent } from '../catalog/schema.js';
 
 export type OutActivity = Partial<Activity>;
@@ -20,48 +21,19 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
 }
 
-/** Markdown for an answer node: heading, paragraph, numbered steps, note. */
-export function answerMarkdown(node: AnswerNode): string {
-  const parts: string[] = [`**${node.title}**`];
-  if (node.text) parts.push(node.text.trim());
-  if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
-  if (node.note) parts.push(node.note.trim());
-  return parts.join('\n\n');
+export { answerMarkdown, contactsMarkdown } from '../answers/index.js';
+
+/** Wraps an Adaptive Card (plain JSON from the core) as a Bot Framework attachment. */
+export function cardAttachment(card: Record<string, unknown>): Attachment {
+  return CardFactory.adaptiveCard(card);
 }
 
-/** Adaptive Card for an answer node (used by agents' canned answers and the compose extension). */
 export function answerCard(node: AnswerNode): Attachment {
-  const body: unknown[] = [{ type: 'TextBlock', text: node.title, weight: 'Bolder', size: 'Medium', wrap: true }];
-  if (node.text) body.push({ type: 'TextBlock', text: node.text.trim(), wrap: true });
-  node.steps?.forEach((s, i) => {
-    body.push({
-      type: 'ColumnSet',
-      spacing: 'Small',
-      columns: [
-        { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${i + 1}.`, weight: 'Bolder' }] },
-        { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: s.trim(), wrap: true }] },
-      ],
-    });
-  });
-  if (node.note) body.push({ type: 'TextBlock', text: node.note.trim(), wrap: true, isSubtle: true, spacing: 'Medium' });
-  return CardFactory.adaptiveCard({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body });
-}
-
-export function contactsMarkdown(bot: BotContent): string {
-  const c = bot.contacts;
-  const lines = c.channels.map((ch) => `- ${ch.label}: ${ch.value}`);
-  return `**${c.title}**\n\n${lines.join('\n')}\n\nJam layanan: ${c.hours}. ${c.hoursNote}`;
+  return cardAttachment(answerCardJson(node));
 }
 
 export function contactsCard(bot: BotContent, ref?: string): Attachment {
-  const c = bot.contacts;
-  const body: unknown[] = [{ type: 'TextBlock', text: c.title, weight: 'Bolder', size: 'Medium', wrap: true }];
-  if (ref) body.push({ type: 'TextBlock', text: `Nomor referensi: ${ref}`, weight: 'Bolder', color: 'Accent', wrap: true });
-  body.push({ type: 'FactSet', facts: c.channels.map((ch) => ({ title: ch.label, value: ch.value })) });
-  body.push({ type: 'TextBlock', text: `Jam layanan: ${c.hours}`, wrap: true });
-  body.push({ type: 'TextBlock', text: c.hoursNote, wrap: true, isSubtle: true, size: 'Small' });
-  const actions = c.channels.filter((ch) => ch.url && /^https:\/\//.test(ch.url)).map((ch) => ({ type: 'Action.OpenUrl', title: ch.label, url: ch.url }));
-  return CardFactory.adaptiveCard({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body, actions });
+  return cardAttachment(contactsCardJson(bot, ref));
 }
 
 export function supportsCards(channelId: string | undefined): boolean {

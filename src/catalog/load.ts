@@ -83,7 +83,7 @@ export function nodeTargets(node: FlowNode): Array<{ where: string; target: Targ
   }
 }
 
-function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, problems: string[]): void {
+function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, problems: string[], invalid: Set<string>): void {
   const nodes = intent.nodes;
   const ids = Object.keys(nodes);
   if (!intent.start) {
@@ -99,6 +99,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
       if (target.startsWith('@')) continue;
       if (target.startsWith('intent:')) {
         const other = all.get(target.slice(7));
+        if (!other && invalid.has(target.slice(7))) continue; // already reported in its own file
         if (!other) problems.push(`${file}: nodes.${id}.${where}: unknown intent "${target.slice(7)}"`);
         else if (!other.start) problems.push(`${file}: nodes.${id}.${where}: intent "${other.id}" has no conversation to go to`);
         continue;
@@ -172,6 +173,8 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const rel = (f: string) => path.join(path.basename(dir), f);
   const intents = new Map<string, Intent>();
   const fileOf = new Map<string, string>();
+  /** Files that exist but failed validation: no extra "missing" line for them. */
+  const invalidIds = new Set<string>();
   let bot: BotContent | undefined;
   let lexicon: Lexicon = { phrases: {}, words: {} };
 
@@ -194,6 +197,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
     const r = intentSchema.safeParse(raw);
     if (!r.success) {
       problems.push(...zodProblems(file, r.error));
+      invalidIds.add(f.replace(/\.(ya?ml|json)$/i, ''));
       continue;
     }
     const intent = r.data;
@@ -213,7 +217,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
 
   if (!bot) problems.push(`${rel('_bot.yaml')}: missing: the bot's wording and contacts are required`);
   if (options.requireFixedIntents !== false) {
-    for (const id of REQUIRED_INTENTS) if (!intents.has(id)) problems.push(`${rel(`${id}.yaml`)}: missing: intent "${id}" is required`);
+    for (const id of REQUIRED_INTENTS) if (!intents.has(id) && !invalidIds.has(id)) problems.push(`${rel(`${id}.yaml`)}: missing: intent "${id}" is required`);
   }
 
   // Graphs, short codes and examples across intents.
@@ -221,7 +225,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const examples = new Map<string, string>();
   for (const intent of intents.values()) {
     const file = fileOf.get(intent.id)!;
-    validateGraph(file, intent, intents, problems);
+    validateGraph(file, intent, intents, problems, invalidIds);
     for (const [nodeId, node] of Object.entries(intent.nodes)) {
       if (node.type !== 'answer') continue;
       const prev = codes.get(node.code);

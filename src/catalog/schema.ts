@@ -10,6 +10,9 @@
  */
 import { z } from 'zod';
 
+/** Editors write `40005` or `1` unquoted; YAML reads them as numbers. Text lists accept both. */
+const text = z.union([z.string().min(1), z.number().transform(String)], { error: 'must be a non-empty text (quote it if it contains ": " or starts with a special character)' });
+
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes (e.g. "reset-aplikasi")');
 
 /**
@@ -29,7 +32,7 @@ export const choiceSchema = z.strictObject({
   /** Button text; Indonesian, short (Teams truncates long suggested actions). */
   label: z.string().min(1).max(60),
   /** Other ways users type this choice ("database rusak", "kena virus"). */
-  synonyms: z.array(z.string().min(1)).default([]),
+  synonyms: z.array(text).default([]),
   goto: targetSchema,
 });
 
@@ -40,7 +43,7 @@ export const answerNodeSchema = z.strictObject({
   code: slug,
   /** Indonesian title of the canned answer (and the procedure card's heading). */
   title: z.string().min(3).max(120),
-  tags: z.array(z.string().min(1)).default([]),
+  tags: z.array(text).default([]),
   /** Paragraph(s) before the steps. Markdown (bold, italics) is allowed. */
   text: z.string().min(1).optional(),
   /** Numbered steps of a procedure, in order. */
@@ -84,9 +87,9 @@ export const intentSchema = z.strictObject({
   menu: z.boolean().default(false),
   menuOrder: z.number().int().default(100),
   /** Example utterances, as users really type them. */
-  examples: z.array(z.string().min(1)).min(1),
+  examples: z.array(text).min(1),
   /** Phrases that, when present in a normalised message, strongly suggest this intent. */
-  keywords: z.array(z.string().min(1)).default([]),
+  keywords: z.array(text).default([]),
   /** Regular expressions over the normalised text (e.g. error codes). A match is strong evidence. */
   patterns: z.array(z.string().min(1)).default([]),
   /** The first node; omitted only by intents without a conversation (e.g. `none`). */

@@ -63,6 +63,8 @@ export function resolveOption(text: string, options: Option[], normaliser: Norma
   const yes = options.findIndex((o) => o.role === 'yes');
   const no = options.findIndex((o) => o.role === 'no');
   if (yes >= 0 && no >= 0 && n.tokens.length <= 8) {
+    // "muncul ETAX-40005" after a procedure: an error code means it did not work.
+    if (n.codes.length) return no;
     if (n.tokens.some((t) => NO_WORDS.has(t))) return no;
     if (n.tokens.some((t) => YES_WORDS.has(t))) return yes;
   }

@@ -61,7 +61,7 @@ export type FlowEvent =
   | { type: 'fallback'; text: string; candidates: Array<{ intent: string; score: number }> }
   | { type: 'did-you-mean'; text: string; offered: string[]; picked: string | null }
   | { type: 'outcome'; intent: string; node: string; code: string; solved: boolean }
-  | { type: 'handoff'; trigger: HandoffTrigger };
+  | { type: 'handoff'; trigger: HandoffTrigger; intent?: string };
 
 export interface TurnInput {
   text?: string;
@@ -84,6 +84,15 @@ export function reviveFlowState(raw: unknown): FlowState {
   const s = raw as Partial<FlowState> | undefined;
   if (!s || typeof s !== 'object' || s.v !== STATE_VERSION || !Array.isArray(s.path)) return newFlowState();
   return { ...newFlowState(), ...s } as FlowState;
+}
+
+/** The topic the user was working on: the last intent visited other than the menu and "talk to a person". */
+export function topicOf(state: FlowState): string | undefined {
+  for (let i = state.path.length - 1; i >= 0; i--) {
+    const intent = state.path[i]!.split('/')[0];
+    if (intent && intent !== 'hubungi-petugas' && intent !== 'sapaan' && intent !== 'terima-kasih') return intent;
+  }
+  return undefined;
 }
 
 const CANCEL = new Set(['batal', 'cancel', 'stop', 'berhenti', 'keluar', 'sudahi', 'reset percakapan', 'mulai ulang', 'ulang']);
@@ -319,7 +328,7 @@ export class FlowEngine {
     t.state.prompt = undefined;
     t.state.intent = undefined;
     t.state.fallbacks = 0;
-    t.events.push({ type: 'handoff', trigger });
+    t.events.push({ type: 'handoff', trigger, intent: topicOf(t.state) });
     t.replies.push({ kind: 'handoff', trigger, text });
   }
 

@@ -1,0 +1,148 @@
+/**
+ * Canned answers for agents: every answer node in `intents/` (and the contacts) with a stable id, a
+ * short code, a title, tags, and two renderings (Markdown chat text and an Adaptive Card as plain
+ * JSON). Search uses the bot's own normaliser and fuzzy matching; short-code matches rank first,
+ * then titles, then bodies (as Chatwoot ranks canned responses).
+ */
+import Fuse from 'fuse.js';
+import type { Catalog } from '../catalog/load.js';
+import type { AnswerNode, BotContent } from '../catalog/schema.js';
+import type { Normaliser } from '../nlu/normalise.js';
+
+export interface CannedAnswer {
+  /** Stable id: `<intent>/<node>` (or `kontak`). */
+  id: string;
+  code: string;
+  title: string;
+  tags: string[];
+  intent?: string;
+  /** Chat text (Markdown). */
+  markdown: string;
+  /** Adaptive Card (JSON), rendered the same way everywhere. */
+  card: Record<string, unknown>;
+}
+
+export interface AnswerHit {
+  answer: CannedAnswer;
+  /** 3 = short code, 2 = title, 1 = body. */
+  tier: 1 | 2 | 3;
+  score: number;
+}
+
+const CARD_BASE = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4' };
+
+export function answerMarkdown(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): string {
+  const parts: string[] = [`**${node.title}**`];
+  if (node.text) parts.push(node.text.trim());
+  if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
+  if (node.note) parts.push(node.note.trim());
+  return parts.join('\n\n');
+}
+
+export function answerCardJson(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): Record<string, unknown> {
+  const body: unknown[] = [{ type: 'TextBlock', text: node.title, weight: 'Bolder', size: 'Medium', wrap: true }];
+  if (node.text) body.push({ type: 'TextBlock', text: node.text.trim(), wrap: true });
+  node.steps?.forEach((s, i) => {
+    body.push({
+      type: 'ColumnSet',
+      spacing: 'Small',
+      columns: [
+        { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${i + 1}.`, weight: 'Bolder' }] },
+        { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: s.trim(), wrap: true }] },
+      ],
+    });
+  });
+  if (node.note) body.push({ type: 'TextBlock', text: node.note.trim(), wrap: true, isSubtle: true, spacing: 'Medium' });
+  return { ...CARD_BASE, body };
+}
+
+export function contactsMarkdown(bot: BotContent): string {
+  const c = bot.contacts;
+  const lines = c.channels.map((ch) => `- ${ch.label}: ${ch.value}`);
+  return `**${c.title}**\n\n${lines.join('\n')}\n\nJam layanan: ${c.hours}. ${c.hoursNote}`;
+}
+
+export function contactsCardJson(bot: BotContent, ref?: string): Record<string, unknown> {
+  const c = bot.contacts;
+  const body: unknown[] = [{ type: 'TextBlock', text: c.title, weight: 'Bolder', size: 'Medium', wrap: true }];
+  if (ref) body.push({ type: 'TextBlock', text: `Nomor referensi: ${ref}`, weight: 'Bolder', color: 'Accent', wrap: true });
+  body.push({ type: 'FactSet', facts: c.channels.map((ch) => ({ title: ch.label, value: ch.value })) });
+  body.push({ type: 'TextBlock', text: `Jam layanan: ${c.hours}`, wrap: true });
+  body.push({ type: 'TextBlock', text: c.hoursNote, wrap: true, isSubtle: true, size: 'Small' });
+  const actions = c.channels.filter((ch) => ch.url && /^https:\/\//.test(ch.url)).map((ch) => ({ type: 'Action.OpenUrl', title: ch.label, url: ch.url }));
+  return { ...CARD_BASE, body, actions };
+}
+
+const plain = (md: string) => md.replace(/[*_`#>]/g, '');
+
+export class AnswerIndex {
+  readonly answers: CannedAnswer[];
+  private readonly byId = new Map<string, CannedAnswer>();
+  private readonly byCode = new Map<string, CannedAnswer>();
+  private readonly codeFuse: Fuse<CannedAnswer>;
+  private readonly titleFuse: Fuse<{ a: CannedAnswer; text: string }>;
+  private readonly bodyFuse: Fuse<{ a: CannedAnswer; text: string }>;
+
+  constructor(
+    catalog: Catalog,
+    private readonly normaliser: Normaliser,
+  ) {
+    const answers: CannedAnswer[] = [];
+    for (const intent of catalog.intents.values()) {
+      for (const [nodeId, node] of Object.entries(intent.nodes)) {
+        if (node.type !== 'answer') continue;
+        answers.push({ id: `${intent.id}/${nodeId}`, code: node.code, title: node.title, tags: [...node.tags, intent.id], intent: intent.id, markdown: answerMarkdown(node), card: answerCardJson(node) });
+      }
+    }
+    if (!answers.some((a) => a.code === 'kontak')) {
+      answers.push({ id: 'kontak', code: 'kontak', title: catalog.bot.contacts.title, tags: ['kring pajak', 'kontak', 'petugas'], markdown: contactsMarkdown(catalog.bot), card: contactsCardJson(catalog.bot) });
+    }
+    this.answers = answers;
+    for (const a of answers) {
+      this.byId.set(a.id, a);
+      this.byCode.set(a.code, a);
+    }
+    const norm = (s: string) => this.normaliser.normalise(s).text;
+    this.codeFuse = new Fuse(answers, { keys: ['code'], threshold: 0.3, includeScore: true, ignoreLocation: true });
+    this.titleFuse = new Fuse(answers.map((a) => ({ a, text: `${norm(a.title)} ${norm(a.tags.join(' '))}` })), { keys: ['text'], threshold: 0.35, includeScore: true, ignoreLocation: true, useExtendedSearch: false });
+    this.bodyFuse = new Fuse(answers.map((a) => ({ a, text: norm(plain(a.markdown)) })), { keys: ['text'], threshold: 0.3, includeScore: true, ignoreLocation: true, minMatchCharLength: 3 });
+  }
+
+  get(idOrCode: string): CannedAnswer | undefined {
+    return this.byId.get(idOrCode) ?? this.byCode.get(idOrCode.replace(/^\//, '').toLowerCase());
+  }
+
+  /** Ranked search; an empty query returns `[]` (callers show the most used answers instead). */
+  search(query: string, limit = 10): AnswerHit[] {
+    const q = query.trim().replace(/^\/+/, '').toLowerCase().slice(0, 200);
+    if (!q) return [];
+    const hits = new Map<string, AnswerHit>();
+    const add = (a: CannedAnswer, tier: 1 | 2 | 3, score: number) => {
+      const prev = hits.get(a.id);
+      if (!prev || prev.tier < tier || (prev.tier === tier && prev.score > score)) hits.set(a.id, { answer: a, tier, score });
+    };
+    const exact = this.byCode.get(q);
+    if (exact) add(exact, 3, 0);
+    for (const a of this.answers) if (a.code.startsWith(q)) add(a, 3, 0.05 + (a.code.length - q.length) / 100);
+    if (!q.includes(' ')) for (const r of this.codeFuse.search(q)) add(r.item, 3, 0.2 + (r.score ?? 1));
+    const nq = this.normaliser.normalise(q).text || q;
+    // Words in any order: every query word should appear (fuzzily) in the title or tags.
+    const words = nq.split(' ').filter((w) => w.length >= 2);
+    for (const r of this.titleFuse.search(nq)) add(r.item.a, 2, r.score ?? 1);
+    if (words.length > 1) {
+      for (const a of this.answers) {
+        const t = `${this.normaliser.normalise(a.title).text} ${this.normaliser.normalise(a.tags.join(' ')).text}`;
+        const hit = words.filter((w) => t.includes(w)).length;
+        if (hit === words.length) add(a, 2, 0.1);
+      }
+    }
+    for (const r of this.bodyFuse.search(nq)) add(r.item.a, 1, r.score ?? 1);
+    if (words.length > 1) {
+      for (const a of this.answers) {
+        const b = this.normaliser.normalise(plain(a.markdown)).text;
+        if (words.every((w) => b.includes(w))) add(a, 1, 0.1);
+      }
+    }
+    return [...hits.values()].sort((x, y) => y.tier - x.tier || x.score - y.score).slice(0, limit);
+  }
+}

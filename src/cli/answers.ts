@@ -1,0 +1,23 @@
+/**
+ * `npm run answers -- "lupa password"`: the best canned answers with their short codes and
+ * copy-ready text. `npm run answers -- /reset` prints one answer; no argument lists every code.
+ */
+import path from 'node:path';
+import { loadCore } from '../core.js';
+
+const query = process.argv.slice(2).join(' ').trim();
+const core = loadCore(path.resolve(process.env.INTENTS_DIR ?? 'intents'));
+const idx = core.answers;
+const rule = '-'.repeat(72);
+
+if (!query) {
+  process.stdout.write(`${idx.answers.length} canned answers:\n${idx.answers.map((a) => `  /${a.code.padEnd(22)} ${a.title}`).join('\n')}\n`);
+  process.exit(0);
+}
+const exact = query.startsWith('/') ? idx.get(query) : undefined;
+const hits = exact ? [exact] : idx.search(query, 3).map((h) => h.answer);
+if (!hits.length) {
+  process.stdout.write(`No canned answer matches "${query}". Run without arguments to list every short code.\n`);
+  process.exit(1);
+}
+for (const a of hits) process.stdout.write(`${rule}\n/${a.code}  ${a.title}  (id: ${a.id})\n${rule}\n${a.markdown}\n\n`);

@@ -1,0 +1,986 @@
+/**
+ * Masks the secrets users paste into the e-Faktur helpdesk chat (NPWP, NIK, activation codes,
+ * passwords/passphrases, e-mail addresses, phone numbers, card numbers) before text reaches logs,
+ * transcripts, hand-off tickets or telemetry events.
+ *
+ * Placeholders are readable Indonesian tags, the rest of the sentence is kept as typed:
+ *   "NPWP saya 01.234.567.8-901.000, pw: abc123" -> "NPWP saya [NPWP], pw: [RAHASIA]"
+ *
+ * How it works (all passes run on the same text and "claim" character ranges; a range claimed by an
+ * earlier pass is not claimed again, except that a later, wider claim may swallow earlier ones it
+ * fully contains):
+ *   0. placeholders already present (`[NPWP]`, ...) are reserved, so masking is idempotent;
+ *   1. e-mail addresses;
+ *   2. digit sequences (NPWP, NIK, phone, card) — see `classifyNumber`;
+ *   3. activation codes / serial numbers (upper-case letter+digit codes, or any case after "kode
+ *      aktivasi", "kode", "serial number", ...);
+ *   4. passwords / passphrases / PIN / OTP / EFIN values after a keyword;
+ *   5. with `expectingSecret`, a one-token message as a whole.
+ *
+ * Classification of 16-digit numbers (always masked; only the label differs):
+ *   - starts with `0`                 -> 'npwp' `[NPWP]` (NPWP16 of an entity = "0" + NPWP15);
+ *   - starts with a province code     -> 'nik'  `[NIK]`  (11–19, 21, 31–36, 51–53, 61–65, 71–76,
+ *                                         81–82, 91–97; since 2024 an individual's NPWP16 *is* the NIK);
+ *   - otherwise, Luhn-valid, no dots  -> 'card' `[KARTU]` (e.g. Visa 4xxx…);
+ *   - otherwise                       -> 'npwp' `[NPWP]`.
+ *   Exception: the e-Faktur serial number layout `010.000-23.12345678` (groups 3-3-2-8) is a tax
+ *   invoice number, not a personal identifier, and stays readable.
+ *
+ * Every regular expression is anchored with a look-behind (or scans a bounded window), so the work is
+ * linear in the input length; a 10,000-character message masks in a few milliseconds.
+ */
+
+export type SecretKind = 'npwp' | 'nik' | 'activation-code' | 'password' | 'email' | 'phone' | 'card';
+
+export interface MaskResult {
+  /** The text with every secret replaced by its placeholder. */
+  text: string;
+  /** Kinds that were masked, unique, in order of first appearance in the text. */
+  found: SecretKind[];
+}
+
+export interface MaskContext {
+  /**
+   * The bot has just asked for something sensitive (or the user is answering a prompt where people
+   * tend to paste secrets): a message made of a single token is masked as a whole.
+   */
+  expectingSecret?: boolean;
+}
+
+/** The placeholder written in place of each kind of secret. */
+export const PLACEHOLDERS: Readonly<Record<SecretKind, string>> = Object.freeze({
+  npwp: '[NPWP]',
+  nik: '[NIK]',
+  'activation-code': '[KODE-AKTIVASI]',
+  password: '[RAHASIA]',
+  email: '[EMAIL]',
+  phone: '[TELEPON]',
+  card: '[KARTU]',
+});
+
+/** Kinds that make `containsSecret` true (the bot warns the user once). */
+const WARN_KINDS: ReadonlySet<SecretKind> = new Set<SecretKind>(['password', 'activation-code', 'npwp', 'nik']);
+
+// ---------------------------------------------------------------------------------------------
+// Character helpers
+// ---------------------------------------------------------------------------------------------
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Horizontal white space (no line breaks). */
+function isHSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x3000 || c === 0x202f || (c >= 0x2000 && c <= 0x200a);
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0x2028 || c === 0x2029;
+}
+
+function isSpace(c: number): boolean {
+  return isHSpace(c) || isLineBreak(c);
+}
+
+/** Zero-width and bidi control characters: ignored by detection (a secret split by them is still found). */
+function isInvisible(c: number): boolean {
+  return (
+    c === 0xad ||
+    c === 0x180e ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    c === 0xfeff
+  );
+}
+
+const HAS_INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
+
+/**
+ * The text the detectors see: the original without invisible characters, plus the map back to the
+ * original offsets (`null` when nothing was removed).
+ */
+interface View {
+  text: string;
+  map: Int32Array | null;
+}
+
+function makeView(original: string): View {
+  if (!HAS_INVISIBLE.test(original)) return { text: original, map: null };
+  const parts: string[] = [];
+  const map: number[] = [];
+  for (let i = 0; i < original.length; i++) {
+    if (isInvisible(original.charCodeAt(i))) continue;
+    parts.push(original.charAt(i));
+    map.push(i);
+  }
+  return { text: parts.join(''), map: Int32Array.from(map) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claimed ranges
+// ---------------------------------------------------------------------------------------------
+
+interface Span {
+  start: number;
+  end: number;
+  /** `null`: a reserved range written back unchanged (an existing placeholder). */
+  kind: SecretKind | null;
+  alive: boolean;
+}
+
+class Claims {
+  readonly spans: Span[] = [];
+  /** For each character of the view: 0 when free, else index + 1 of the span that owns it. */
+  private readonly owner: Int32Array;
+
+  constructor(length: number) {
+    this.owner = new Int32Array(length);
+  }
+
+  ownerAt(pos: number): Span | undefined {
+    const id = this.owner[pos] ?? 0;
+    return id === 0 ? undefined : this.spans[id - 1];
+  }
+
+  isFree(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.owner[i] !== 0) return false;
+    return true;
+  }
+
+  /** Distinct spans owning characters in [start, end). */
+  ownersIn(start: number, end: number): Span[] {
+    const out: Span[] = [];
+    let last = 0;
+    for (let i = start; i < end; i++) {
+      const id = this.owner[i] ?? 0;
+      if (id !== 0 && id !== last) {
+        const span = this.spans[id - 1];
+        if (span && !out.includes(span)) out.push(span);
+      }
+      last = id;
+    }
+    return out;
+  }
+
+  /** Claims a free range. */
+  add(start: number, end: number, kind: SecretKind | null): boolean {
+    if (end <= start || !this.isFree(start, end)) return false;
+    this.set(start, end, kind);
+    return true;
+  }
+
+  /**
+   * Claims a range that may contain earlier claims; they are replaced. Refused when an earlier claim
+   * only partly overlaps the range, or when one covers exactly the same range (the earlier, more
+   * specific label wins).
+   */
+  absorb(start: number, end: number, kind: SecretKind): boolean {
+    if (end <= start) return false;
+    const owners = this.ownersIn(start, end);
+    for (const s of owners) {
+      if (s.start < start || s.end > end) return false;
+      if (s.start === start && s.end === end) return false;
+    }
+    for (const s of owners) s.alive = false;
+    this.set(start, end, kind);
+    return true;
+  }
+
+  /** Claims a range unconditionally (expectingSecret); overlapping claims are dropped. */
+  force(start: number, end: number, kind: SecretKind): void {
+    for (const s of this.ownersIn(start, end)) {
+      s.alive = false;
+      for (let i = s.start; i < s.end; i++) this.owner[i] = 0;
+    }
+    this.set(start, end, kind);
+  }
+
+  private set(start: number, end: number, kind: SecretKind | null): void {
+    this.spans.push({ start, end, kind, alive: true });
+    const id = this.spans.length;
+    this.owner.fill(id, start, end);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0. Existing placeholders
+// ---------------------------------------------------------------------------------------------
+
+const PLACEHOLDER_RE = /\[(?:NPWP|NIK|KODE-AKTIVASI|RAHASIA|EMAIL|TELEPON|KARTU)\]/g;
+const PLACEHOLDER_RE_WHOLE = /^\[(?:NPWP|NIK|KODE-AKTIVASI|RAHASIA|EMAIL|TELEPON|KARTU)\]$/;
+
+function reservePlaceholders(text: string, claims: Claims): void {
+  for (const m of text.matchAll(PLACEHOLDER_RE)) claims.add(m.index, m.index + m[0].length, null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. E-mail addresses
+// ---------------------------------------------------------------------------------------------
+
+/** The look-behind makes each attempt start at the beginning of a run of local-part characters. */
+const EMAIL_RE = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+
+function detectEmails(text: string, claims: Claims): void {
+  for (const m of text.matchAll(EMAIL_RE)) claims.add(m.index, m.index + m[0].length, 'email');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Digit sequences: NPWP, NIK, phone numbers, card numbers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A run of digit groups joined by one separator: a dot, a dash (optionally spaced: " - ") or one
+ * space. Every iteration consumes a digit, so there is nothing to backtrack into.
+ */
+const DIGIT_RUN_RE = /(?<!\d)(?:\+[ \u00A0]?)?\d(?:(?:[ \u00A0]?-[ \u00A0]?|[. \u00A0])?\d)*/g;
+
+/** `(+62) 812-…`: the country code in brackets before a number written without its leading 0. */
+const BRACKETED_62_BEFORE = /\(\+?62\)[ \u00A0-]?$/;
+
+/**
+ * Labels after which a number is a payment/invoice reference, not a personal identifier: the 15-digit
+ * billing code, the NTPN, the e-Faktur serial number.
+ */
+const REFERENCE_BEFORE =
+  /(?:billing|ntpn|nsfp|no(?:mor|\.)?[ \t]*(?:seri[ \t]+)?faktur(?:[ \t]+pajak)?)(?:nya)?[ \t]*(?:(?:saya|ini|itu|adalah)[ \t]*)?[:=#]?[ \t]*$/i;
+
+const PROVINCE_CODES: ReadonlySet<string> = new Set([
+  '11', '12', '13', '14', '15', '16', '17', '18', '19', '21',
+  '31', '32', '33', '34', '35', '36', '51', '52', '53',
+  '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76',
+  '81', '82', '91', '92', '93', '94', '95', '96', '97',
+]);
+
+/** Public numbers that must stay readable (Kring Pajak, DJP head office). */
+const PUBLIC_NUMBERS: ReadonlySet<string> = new Set([
+  '1500200', '0211500200', '62211500200', '211500200', '0215250208', '62215250208', '215250208',
+]);
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function allSameDigit(digits: string): boolean {
+  for (let i = 1; i < digits.length; i++) if (digits.charCodeAt(i) !== digits.charCodeAt(0)) return false;
+  return true;
+}
+
+interface NumberShape {
+  /** The digits only. */
+  digits: string;
+  /** Digit count of each group, e.g. [2,3,3,1,3,3]. */
+  groups: number[];
+  /** Written with a leading "+". */
+  plus: boolean;
+  /** Directly after "(+62)". */
+  after62: boolean;
+  /** A dot separates two of the groups (amounts and dates use dots; card numbers never do). */
+  dotted: boolean;
+}
+
+function isPhoneNumber(s: NumberShape): boolean {
+  return phoneShaped(s) && !PUBLIC_NUMBERS.has(s.digits);
+}
+
+function phoneShaped(s: NumberShape): boolean {
+  const d = s.digits;
+  const n = d.length;
+  const c0 = d.charAt(0);
+  const c1 = d.charAt(1);
+  if (s.plus) return n >= 8 && n <= 15;
+  if (s.after62) return c0 >= '2' && c0 <= '9' && n >= 8 && n <= 12; // (+62) 812-…, (+62) 21-…
+  if (c0 === '0') {
+    if (c1 === '8') return n >= 9 && n <= 13; // mobile: 08xx-xxxx-xxxx
+    if (c1 >= '2' && c1 <= '7') return n >= 9 && n <= 12; // landline with area code: 021-…, 0274-…
+    return false;
+  }
+  // "62.500.000.000" is an amount: only numbers starting with 0 may use dots.
+  if (c0 === '6' && c1 === '2' && !s.dotted && d.charAt(2) !== '0') return n >= 10 && n <= 14; // 62 8xx… without "+"
+  return false;
+}
+
+/**
+ * Decides what a digit sequence is (see the header for 16 digits). Numbers of 7 digits or fewer are
+ * never secrets here (1500200 is Kring Pajak), nor are dates, versions or amounts: nothing below
+ * accepts them.
+ */
+function classifyNumber(s: NumberShape): SecretKind | null {
+  const d = s.digits;
+  const n = d.length;
+  if (n < 8) return null;
+  if (s.plus || s.after62) return isPhoneNumber(s) ? 'phone' : null;
+  // 00.000.000.0-000.000 is the official "no NPWP" filler on invoices: public, keep it.
+  if (allSameDigit(d)) return null;
+  if (n === 15) return 'npwp';
+  if (n === 16) {
+    if (s.groups.join(',') === '3,3,2,8') return null; // e-Faktur serial number 010.000-23.12345678
+    if (d.startsWith('0')) return 'npwp';
+    if (PROVINCE_CODES.has(d.slice(0, 2))) return 'nik';
+    if (!s.dotted && luhnValid(d)) return 'card';
+    return 'npwp';
+  }
+  if (n === 22) return 'npwp'; // NITKU: NPWP16 + 6-digit branch code
+  if (isPhoneNumber(s)) return 'phone';
+  // Card numbers (16 is handled above). 17 digits is skipped: that is the Coretax invoice number.
+  if ((n === 13 || n === 14 || n === 18 || n === 19) && !s.dotted && luhnValid(d)) return 'card';
+  return null;
+}
+
+const MAX_NUMBER_DIGITS = 22;
+
+/**
+ * Finds the secrets in each digit run. A run may hold several numbers typed one after the other
+ * ("012345678901000 0812 3456 7890"), so it is cut at its spaced separators into windows; among the
+ * ways of cutting it, the one that masks the most digits (then: fewest pieces) wins. Dots and bare
+ * dashes never separate two numbers (they bind the groups of one number), which keeps amounts such as
+ * "Rp 3.021.500.200" whole.
+ */
+function detectNumbers(text: string, claims: Claims): void {
+  for (const m of text.matchAll(DIGIT_RUN_RE)) {
+    const runStart = m.index;
+    const runEnd = runStart + m[0].length;
+    if (m[0].length < 8) continue; // fewer than 8 digits: never a secret
+    let i = runStart;
+    let plus = false;
+    if (text.charCodeAt(i) === 0x2b /* + */) {
+      plus = true;
+      i++;
+      while (i < runEnd && !isDigitCode(text.charCodeAt(i))) i++;
+    }
+    // Groups of the run: start/end offsets, where their digits begin in `allDigits`, and the gap after.
+    const groupStart: number[] = [];
+    const groupEnd: number[] = [];
+    const digitOffset: number[] = [0];
+    const gapCut: boolean[] = [];
+    const gapDot: boolean[] = [];
+    let allDigits = '';
+    while (i < runEnd) {
+      const s = i;
+      while (i < runEnd && isDigitCode(text.charCodeAt(i))) i++;
+      groupStart.push(s);
+      groupEnd.push(i);
+      allDigits += text.slice(s, i);
+      digitOffset.push(allDigits.length);
+      if (i < runEnd) {
+        let cut = false;
+        let dot = false;
+        while (i < runEnd && !isDigitCode(text.charCodeAt(i))) {
+          const c = text.charCodeAt(i);
+          if (c === 0x2e) dot = true;
+          else if (isHSpace(c)) cut = true;
+          i++;
+        }
+        gapCut.push(cut);
+        gapDot.push(dot);
+      }
+    }
+    if (allDigits.length < 8) continue;
+    const g = groupStart.length;
+    let after62Start = -1;
+    if (!plus) {
+      const before = text.slice(Math.max(0, runStart - 8), runStart);
+      const b = BRACKETED_62_BEFORE.exec(before);
+      if (b) after62Start = runStart - before.length + b.index;
+    }
+    const referenceLabelBefore = REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 40), runStart));
+    const groupLengths = (from: number, to: number): number[] => {
+      const lens: number[] = [];
+      for (let x = from; x <= to; x++) lens.push((digitOffset[x + 1] ?? 0) - (digitOffset[x] ?? 0));
+      return lens;
+    };
+
+    // For groups k..g-1: the best cut (digits masked, number of pieces) and its first window (k..choiceEnd[k]).
+    const covered = new Int32Array(g + 1);
+    const pieces = new Int32Array(g + 1);
+    const choiceEnd = new Int32Array(g + 1).fill(-1);
+    const choiceKind: (SecretKind | null)[] = new Array<SecretKind | null>(g + 1).fill(null);
+    for (let k = g - 1; k >= 0; k--) {
+      covered[k] = covered[k + 1] ?? 0;
+      pieces[k] = pieces[k + 1] ?? 0;
+      if (k > 0 && !gapCut[k - 1]) continue; // a window starts at the run start or after a space
+      const base = digitOffset[k] ?? 0;
+      let dotted = false;
+      for (let j = k; j < g; j++) {
+        const n = (digitOffset[j + 1] ?? 0) - base;
+        if (n > MAX_NUMBER_DIGITS) break;
+        if (j > k && gapDot[j - 1]) dotted = true;
+        if (n < 8) continue;
+        if (j < g - 1 && !gapCut[j]) continue; // … and ends at the run end or before a space
+        const atRunStart = k === 0;
+        // Cheap pre-filter (most windows of a long run of short groups can be nothing).
+        if (!(atRunStart && (plus || after62Start >= 0)) && n !== 15 && n !== 16 && n !== 22) {
+          const c0 = allDigits.charCodeAt(base);
+          const phoneLike = c0 === 0x30 || (c0 === 0x36 && allDigits.charCodeAt(base + 1) === 0x32);
+          const cardLike = !dotted && (n === 13 || n === 14 || n === 18 || n === 19);
+          if (!phoneLike && !cardLike) continue;
+        }
+        const digits = allDigits.slice(base, base + n);
+        let kind = classifyNumber({
+          digits,
+          groups: n === 16 ? groupLengths(k, j) : [],
+          plus: plus && atRunStart,
+          after62: atRunStart && after62Start >= 0,
+          dotted,
+        });
+        // Only the first window can follow a label such as "kode billing" (others follow digits).
+        if (atRunStart && referenceLabelBefore && (kind === 'npwp' || kind === 'nik' || kind === 'card')) kind = null;
+        if (!kind) continue;
+        const c = n + (covered[j + 1] ?? 0);
+        const p = 1 + (pieces[j + 1] ?? 0);
+        if (c > (covered[k] ?? 0) || (c === covered[k] && p < (pieces[k] ?? 0))) {
+          covered[k] = c;
+          pieces[k] = p;
+          choiceEnd[k] = j;
+          choiceKind[k] = kind;
+        }
+      }
+    }
+    for (let k = 0; k < g; ) {
+      const j = choiceEnd[k] ?? -1;
+      const kind = choiceKind[k];
+      if (j < 0 || !kind) {
+        k++;
+        continue;
+      }
+      let start = groupStart[k] ?? runStart;
+      if (k === 0 && plus) start = runStart;
+      else if (k === 0 && after62Start >= 0) start = after62Start;
+      claims.add(start, groupEnd[j] ?? runEnd, kind);
+      k = j + 1;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Activation codes and serial numbers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Letters/digits, optionally in dash-separated groups (2345-BCDE-2345-BCDE). Never starts right after
+ * "X-" or "]-" (the middle of a dashed token, or what follows a placeholder), so masking is idempotent.
+ */
+const ALNUM_TOKEN_RE = /(?<![A-Za-z0-9])(?<![A-Za-z0-9\]]-)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g;
+
+/**
+ * Whether a token has the shape of an activation code / serial number: 8–20 letters and digits
+ * (dashes ignored) with at least one of each, and not an e-Faktur error code (ETAX…).
+ * `strict` (no keyword before it): upper case only, and not a word followed by a short number
+ * (WINDOWS10, ERROR500), a date (13FEB2023) or a reference such as ERR-100234 / ABC-DEF-12345.
+ */
+function isCodeShaped(token: string, strict: boolean): boolean {
+  const joined = token.replace(/-/g, '');
+  if (joined.length < 8 || joined.length > 20) return false;
+  if (!/[A-Za-z]/.test(joined) || !/\d/.test(joined)) return false;
+  if (/^etax/i.test(joined)) return false;
+  if (strict) {
+    if (!/^[A-Z0-9]+$/.test(joined)) return false;
+    if (/^[A-Z]{3,}\d{1,3}$/.test(joined)) return false;
+    if (/^\d{1,2}[A-Z]{3}\d{2,4}$/.test(joined)) return false;
+    if (/^[A-Z]+(?:-[A-Z]+)*(?:-\d+)+$/.test(token)) return false;
+  }
+  return true;
+}
+
+function detectUppercaseCodes(text: string, claims: Claims): void {
+  for (const m of text.matchAll(ALNUM_TOKEN_RE)) {
+    const token = m[0];
+    const start = m.index;
+    if (!/\d/.test(token) || !/[A-Z]/.test(token)) continue;
+    if (REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 40), start))) continue; // NTPN
+    // A token that already holds a masked number ("NPWP012345678901000") is left as it is.
+    if (!claims.isFree(start, start + token.length)) continue;
+    if (isCodeShaped(token, true)) {
+      claims.add(start, start + token.length, 'activation-code');
+      continue;
+    }
+    if (!token.includes('-')) continue;
+    // A longer dashed token (a GUID, "ETAX-2399BDAA"): look at each group on its own.
+    let offset = start;
+    for (const part of token.split('-')) {
+      if (isCodeShaped(part, true)) claims.add(offset, offset + part.length, 'activation-code');
+      offset += part.length + 1;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyword-introduced values (codes after "kode aktivasi", passwords after "password")
+// ---------------------------------------------------------------------------------------------
+
+const CODE_KEYWORD_RE =
+  /(?<![\p{L}\p{N}_])(kode[ \t\u00A0]+aktivasi|activation[ \t\u00A0]+code|serial[ \t\u00A0]+number|nomor[ \t\u00A0]+serial|no[ \t\u00A0]+serial|kode|serial|sn|s\/n)(?:-?nya)?(?![\p{L}\p{N}_])/giu;
+
+const PASSWORD_KEYWORD_RE =
+  /(?<![\p{L}\p{N}_])(kata[ \t\u00A0]?sandi|frasa[ \t\u00A0]?sandi|pass[ \t\u00A0]?phrase|password|passwd|pwd|pw|pass|sandi|pin|otp|efin|kode[ \t\u00A0]+verifikasi|verification[ \t\u00A0]+code)(?:-?(nya)|ku|mu)?(?![\p{L}\p{N}_])/giu;
+
+/** Words between a code keyword and the code: "kode aktivasi e-Faktur saya adalah: …". */
+const CODE_FILLERS: ReadonlySet<string> = new Set([
+  'saya', 'aku', 'gw', 'gue', 'kami', 'nya', 'adalah', 'yaitu', 'yakni', 'ialah', 'itu', 'ini', 'is',
+  'aktivasi', 'activation', 'number', 'efaktur', 'e-faktur', 'desktop', 'yang', 'dari', 'di', 'baru', 'lama', 'kita',
+]);
+
+/** After these words (or ":" / "=") what follows is clearly the value. */
+const EXPLICIT_WORDS: ReadonlySet<string> = new Set(['adalah', 'yaitu', 'yakni', 'ialah', 'nya', 'is']);
+
+/** Pronouns / demonstratives that may sit between the keyword and the value ("pass gw budi1990"). */
+const PRONOUNS: ReadonlySet<string> = new Set(['saya', 'aku', 'gw', 'gue', 'gua', 'ku', 'kami', 'kita', 'itu', 'ini', 'my', 'the']);
+
+/** Describe which password is meant; skipped before the value ("password efaktur baru: …"). */
+const QUALIFIERS: ReadonlySet<string> = new Set([
+  'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'akun', 'account', 'web', 'baru', 'lama', 'login', 'masuk', 'untuk', 'utk',
+  'buat', 'di', 'ke', 'dari', 'yang', 'djp', 'djponline', 'online', 'sertifikat', 'elektronik', 'aplikasi', 'app',
+  'desktop', 'email', 'e-mail', 'pajak', 'coretax', 'user', 'pengguna', 'admin', 'default', 'awal', 'sementara', 'tsb',
+  'new', 'old', 'wifi',
+]);
+
+/**
+ * Ordinary words: when the first word after the keyword is one of these, the user is talking about
+ * the password, not typing it ("lupa password efaktur", "password salah terus"). They also end a
+ * multi-word passphrase.
+ */
+const STOP_WORDS: ReadonlySet<string> = new Set([
+  // the brief's list and friends
+  'lupa', 'terlupa', 'kelupaan', 'salah', 'benar', 'bener', 'reset', 'direset', 'mereset', 'baru', 'lama', 'tidak', 'tak',
+  'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'tdk', 'bukan', 'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'web',
+  'akun', 'saya', 'nya', 'sudah', 'udah', 'sdh', 'belum', 'blm', 'bisa', 'bs', 'dapat', 'gimana', 'gmn', 'gmna',
+  'bagaimana', 'caranya', 'cara', 'untuk', 'utk', 'buat', 'yang', 'di', 'ke', 'dari', 'dan', 'atau', 'login', 'masuk',
+  // questions and connectives
+  'apa', 'apakah', 'kenapa', 'knp', 'mengapa', 'kok', 'dimana', 'kapan', 'siapa', 'berapa', 'terus', 'trus', 'lagi', 'lg',
+  'tapi', 'tetapi', 'namun', 'padahal', 'dengan', 'dgn', 'pada', 'oleh', 'karena', 'krn', 'jadi', 'jd', 'agar', 'supaya',
+  'kalau', 'kalo', 'klo', 'jika', 'bila', 'apabila', 'sebelumnya', 'sekarang', 'tadi', 'kemarin', 'masih', 'sedang',
+  'akan', 'mana', 'kah', 'pun', 'sih', 'deh', 'kan', 'nih', 'tuh', 'dong', 'donk', 'ya', 'yah', 'juga', 'saja', 'aja',
+  // what happens to passwords
+  'ganti', 'mengganti', 'diganti', 'ubah', 'mengubah', 'diubah', 'hilang', 'invalid', 'expired', 'kadaluarsa',
+  'kedaluwarsa', 'kadaluwarsa', 'error', 'eror', 'gagal', 'berhasil', 'sukses', 'diterima', 'ditolak', 'tertolak',
+  'terblokir', 'diblokir', 'blokir', 'terkunci', 'dikunci', 'sama', 'beda', 'berbeda', 'harus', 'wajib', 'minimal',
+  'minimum', 'maksimal', 'maximum', 'karakter', 'huruf', 'angka', 'simbol', 'tersebut', 'tolong', 'mohon', 'mau',
+  'ingin', 'pengen', 'pingin', 'perlu', 'butuh', 'dikirim', 'kirim', 'terkirim', 'versi', 'pajak', 'default', 'awal',
+  'email', 'e-mail', 'sms', 'wa', 'whatsapp', 'djp', 'djponline', 'online', 'aplikasi', 'app', 'desktop', 'sertifikat',
+  'elektronik', 'kosong', 'muncul', 'keluar', 'diminta', 'minta', 'meminta', 'dimasukkan', 'masukkan', 'memasukkan',
+  'isi', 'diisi', 'mengisi', 'ketik', 'diketik', 'tertera', 'terdaftar', 'dibuat', 'membuat', 'buat', 'coba', 'dicoba',
+  'kata', 'sandi', 'password', 'passphrase', 'pw', 'pass', 'pin', 'kode', 'ini', 'itu', 'tsb',
+  // English
+  'forgot', 'forget', 'wrong', 'incorrect', 'change', 'changed', 'new', 'old', 'failed', 'please', 'help', 'how', 'what',
+  'why', 'still', 'again', 'does', 'doesnt', 'didnt', 'cant', 'cannot', 'isnt', 'not', 'no', 'yes', 'and', 'or', 'for',
+  'to', 'of', 'in', 'on', 'is', 'are', 'was', 'the', 'a', 'an', 'my', 'your', 'field', 'policy', 'required',
+  'ok', 'oke', 'okay', 'baik', 'berikut', 'diatas', 'dibawah', 'tersebut', 'hint', 'captcha',
+]);
+
+/**
+ * Words that end a multi-word passphrase: the user goes on talking about it
+ * ("passphrase: kucing hitam manis tapi ditolak").
+ */
+const CLAUSE_END_WORDS: ReadonlySet<string> = new Set([
+  'tapi', 'tetapi', 'namun', 'padahal', 'kok', 'dan', 'atau', 'terus', 'trus', 'lalu', 'kemudian', 'sudah', 'udah', 'sdh',
+  'belum', 'blm', 'tidak', 'tak', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'tdk', 'bukan', 'bisa', 'gimana', 'gmn',
+  'bagaimana', 'kenapa', 'knp', 'mengapa', 'apa', 'apakah', 'tolong', 'mohon', 'salah', 'benar', 'bener', 'ditolak',
+  'gagal', 'error', 'eror', 'invalid', 'lupa', 'masih', 'tetap', 'tetep', 'selalu', 'malah', 'ya', 'yah', 'dong', 'sih',
+  'kah', 'deh', 'nih', 'tuh', 'kan', 'karena', 'krn', 'soalnya', 'jadi', 'jd', 'waktu', 'saat', 'ketika', 'pas', 'untuk',
+  'utk', 'di', 'ke', 'dari', 'yang', 'sama', 'juga', 'aja', 'saja', 'tadi', 'sekarang', 'but', 'and', 'or', 'is', 'not',
+  'still', 'when', 'please',
+]);
+
+/** Replies that are never secrets even when one is expected ("batal", "lupa", "menu"). */
+const CONTROL_WORDS: ReadonlySet<string> = new Set([
+  'batal', 'cancel', 'menu', 'stop', 'berhenti', 'keluar', 'exit', 'lupa', 'tidak', 'gak', 'ga', 'nggak', 'enggak', 'tdk',
+  'ya', 'iya', 'y', 'ok', 'oke', 'okay', 'help', 'bantuan', 'tolong', 'kembali', 'back', 'ulang', 'lewati', 'skip',
+  'agen', 'operator', 'cs', 'halo', 'hai', 'hi', 'hello', 'belum', 'sudah', 'udah', 'lupa', 'entah', 'gatau',
+]);
+
+const OPENING_QUOTES: Readonly<Record<string, string>> = {
+  '"': '"',
+  "'": "'",
+  '`': '`',
+  '\u201C': '\u201D',
+  '\u2018': '\u2019',
+  '\u00AB': '\u00BB',
+};
+
+const LEADING_PUNCT = /^[(\[{<"'`\u201C\u2018\u00AB]+/;
+const TRAILING_PUNCT = /[.,;:!?)\]}>"'`\u201D\u2019\u00BB]+$/;
+/** Trailing characters that stay outside the mask (sentence punctuation that is rarely part of a secret). */
+const TRAILING_OUTSIDE = /[,;:)\]}>]+$/;
+
+interface Token {
+  /** Range of the token in the view. */
+  start: number;
+  end: number;
+  raw: string;
+  /** The token without surrounding punctuation, lower-cased: what word lists are compared with. */
+  word: string;
+  /** The token without surrounding punctuation, as typed. */
+  core: string;
+  /** The range to mask (leading brackets/quotes and trailing commas etc. left outside). */
+  maskStart: number;
+  maskEnd: number;
+  /** The token ends with ":" or "=" ("saya:"). */
+  sepAfter: boolean;
+}
+
+function readToken(text: string, pos: number): Token | null {
+  let end = pos;
+  while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+  if (end === pos) return null;
+  const raw = text.slice(pos, end);
+  const lead = LEADING_PUNCT.exec(raw)?.[0].length ?? 0;
+  const core = raw.slice(lead).replace(TRAILING_PUNCT, '');
+  const outside = TRAILING_OUTSIDE.exec(raw.slice(lead))?.[0].length ?? 0;
+  return {
+    start: pos,
+    end,
+    raw,
+    core,
+    word: core.toLowerCase(),
+    maskStart: pos + lead,
+    maskEnd: Math.max(pos + lead, end - outside),
+    sepAfter: /[:=]$/.test(raw),
+  };
+}
+
+/** Skips horizontal space (and line breaks when `lines`); returns the next position. */
+function skipSpace(text: string, pos: number, lines: boolean): number {
+  while (pos < text.length) {
+    const c = text.charCodeAt(pos);
+    if (isHSpace(c) || (lines && isLineBreak(c))) pos++;
+    else break;
+  }
+  return pos;
+}
+
+function isSeparatorToken(raw: string): boolean {
+  return /^(?:[:=]+|[-\u2013\u2014]+>?|=>|->)$/.test(raw);
+}
+
+/** A value in quotes right at `pos`: returns the range inside the quotes. */
+function quotedValue(text: string, pos: number): { start: number; end: number } | null {
+  const close = OPENING_QUOTES[text.charAt(pos)];
+  if (!close) return null;
+  const limit = Math.min(text.length, pos + 202);
+  for (let i = pos + 1; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (isLineBreak(c)) return null;
+    if (text.charAt(i) === close) return i > pos + 1 ? { start: pos + 1, end: i } : null;
+  }
+  return null;
+}
+
+/** Looks like something that is clearly not a secret even though it has digits or symbols. */
+function isObviouslyPublic(core: string): boolean {
+  return (
+    /^etax/i.test(core) ||
+    /^(?:per|se|kep|pmk|pp|uu|s|nd)-\d/i.test(core) ||
+    /^(?:https?:\/\/|www\.)/i.test(core) ||
+    /\.(?:go\.id|co\.id|or\.id|ac\.id|id|com|net|org)(?:\/\S*)?$/i.test(core)
+  );
+}
+
+/** Contains a digit or a symbol, or upper case after the first letter (rahAsia, QwErty). */
+function looksSecret(core: string): boolean {
+  if (/\d/.test(core)) return true;
+  if (/[^\p{L}\p{M}\p{N}]/u.test(core)) return true;
+  return /\p{Ll}/u.test(core) && /\p{Lu}/u.test(core.slice(1));
+}
+
+function detectKeywordCodes(text: string, claims: Claims): void {
+  for (const m of text.matchAll(CODE_KEYWORD_RE)) {
+    if (claims.ownerAt(m.index)) continue;
+    let pos = m.index + m[0].length;
+    for (let step = 0; step < 6; step++) {
+      pos = skipSpace(text, pos, false);
+      const token = readToken(text, pos);
+      if (!token) break;
+      if (isSeparatorToken(token.raw)) {
+        pos = token.end;
+        continue;
+      }
+      const word = token.word.replace(/[:=]+$/, '');
+      if (CODE_FILLERS.has(word)) {
+        pos = token.end;
+        continue;
+      }
+      const core = token.core;
+      if (/^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(core) && isCodeShaped(core, false)) {
+        const start = token.maskStart;
+        claims.absorb(start, start + core.length, 'activation-code');
+      }
+      break;
+    }
+  }
+}
+
+const MAX_SKIPPED_WORDS = 5;
+const MAX_PASSPHRASE_WORDS = 8;
+
+function detectPasswords(text: string, claims: Claims): void {
+  for (const m of text.matchAll(PASSWORD_KEYWORD_RE)) {
+    if (claims.ownerAt(m.index)) continue;
+    const keyword = (m[1] ?? '').toLowerCase();
+    const passphrase = /phrase|frasa/.test(keyword);
+    let explicit = m[2] !== undefined && m[2].toLowerCase() === 'nya';
+    let symbolSeparator = false;
+    let pos = m.index + m[0].length;
+    let skipped = 0;
+    let candidate: Token | null = null;
+    for (;;) {
+      pos = skipSpace(text, pos, symbolSeparator);
+      if (pos >= text.length) break;
+      // An explicit separator glued to the keyword ("pw:abc123") or standing alone ("kata sandi = …").
+      const ch = text.charAt(pos);
+      if (ch === ':' || ch === '=') {
+        explicit = true;
+        symbolSeparator = true;
+        pos++;
+        continue;
+      }
+      const quoted = quotedValue(text, pos);
+      if (quoted) {
+        if (claims.isFree(quoted.start, quoted.end)) claims.absorb(quoted.start, quoted.end, 'password');
+        candidate = null;
+        break;
+      }
+      const token = readToken(text, pos);
+      if (!token) break;
+      if (isSeparatorToken(token.raw)) {
+        if (/[:=]/.test(token.raw)) {
+          explicit = true;
+          symbolSeparator = true;
+        }
+        pos = token.end;
+        continue;
+      }
+      const word = token.word.replace(/[:=]+$/, '');
+      if (token.sepAfter) {
+        // "saya:" / "baru:" — the separator makes the next token the value.
+        if (EXPLICIT_WORDS.has(word) || PRONOUNS.has(word) || QUALIFIERS.has(word)) {
+          explicit = true;
+          symbolSeparator = true;
+          pos = token.end;
+          if (++skipped > MAX_SKIPPED_WORDS) break;
+          continue;
+        }
+      }
+      if (EXPLICIT_WORDS.has(word)) {
+        explicit = true;
+        pos = token.end;
+        if (++skipped > MAX_SKIPPED_WORDS) break;
+        continue;
+      }
+      if (PRONOUNS.has(word)) {
+        // "passphrase nya aku cinta kamu": after an explicit separator a pronoun may start the phrase.
+        if (passphrase && explicit) {
+          const next = readToken(text, skipSpace(text, token.end, false));
+          if (next && next.word !== '' && !STOP_WORDS.has(next.word)) {
+            candidate = token;
+            break;
+          }
+        }
+        pos = token.end;
+        if (++skipped > MAX_SKIPPED_WORDS) break;
+        continue;
+      }
+      if (!symbolSeparator && QUALIFIERS.has(word)) {
+        pos = token.end;
+        if (++skipped > MAX_SKIPPED_WORDS) break;
+        continue;
+      }
+      candidate = token;
+      break;
+    }
+    if (!candidate) continue;
+    const core = candidate.core;
+    if (core === '' || STOP_WORDS.has(candidate.word)) continue;
+    if (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core))) continue;
+    if (explicit && /^etax/i.test(core)) continue;
+    let end = candidate.maskEnd;
+    // After an explicit separator the value may be several words: a passphrase continues to the end
+    // of the clause; a password continues while the next words look secret too ("sandi: budi 123").
+    if (explicit) {
+      let last = candidate;
+      for (let n = 0; n < MAX_PASSPHRASE_WORDS; n++) {
+        if (/[.,;!?]$/.test(last.raw)) break;
+        const next = readToken(text, skipSpace(text, last.end, false));
+        if (!next || next.word === '' || CLAUSE_END_WORDS.has(next.word)) break;
+        if (!passphrase && (STOP_WORDS.has(next.word) || !looksSecret(next.core) || isObviouslyPublic(next.core))) break;
+        if (!claims.isFree(next.start, next.end)) break;
+        end = next.maskEnd;
+        last = next;
+      }
+    }
+    claims.absorb(candidate.maskStart, end, 'password');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. A one-token answer when a secret is expected
+// ---------------------------------------------------------------------------------------------
+
+function maskExpectedSecret(text: string, claims: Claims): void {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (start === end) return;
+  for (let i = start; i < end; i++) if (isSpace(text.charCodeAt(i))) return; // more than one token
+  const token = text.slice(start, end);
+  const word = token.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  if (word === '' || CONTROL_WORDS.has(word)) return; // emoji, "?", "batal", "lupa"
+  const owners = claims.ownersIn(start, end);
+  const first = owners[0];
+  if (owners.length === 1 && first && first.start === start && first.end === end) return; // already masked as a whole
+  claims.force(start, end, 'password');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Masks the secrets in `text`. Never throws; non-string input is converted with `String()`
+ * (`null`/`undefined` become '').
+ */
+export function maskSecrets(text: string, context?: MaskContext): MaskResult {
+  const original = typeof text === 'string' ? text : text == null ? '' : String(text);
+  if (original === '') return { text: '', found: [] };
+  const view = makeView(original);
+  const t = view.text;
+  const claims = new Claims(t.length);
+  reservePlaceholders(t, claims);
+  detectEmails(t, claims);
+  detectNumbers(t, claims);
+  detectUppercaseCodes(t, claims);
+  detectKeywordCodes(t, claims);
+  detectPasswords(t, claims);
+  if (context?.expectingSecret) maskExpectedSecret(t, claims);
+
+  const spans = claims.spans.filter((s) => s.alive).sort((a, b) => a.start - b.start);
+  const found: SecretKind[] = [];
+  let out = '';
+  let cursor = 0;
+  for (const span of spans) {
+    if (span.kind === null) continue;
+    const start = view.map ? (view.map[span.start] ?? original.length) : span.start;
+    const end = view.map ? (view.map[span.end - 1] ?? original.length - 1) + 1 : span.end;
+    out += original.slice(cursor, start) + PLACEHOLDERS[span.kind];
+    cursor = end;
+    if (!found.includes(span.kind)) found.push(span.kind);
+  }
+  out += original.slice(cursor);
+  return { text: out, found };
+}
+
+/** `maskSecrets(text).text`. */
+export function mask(text: string): string {
+  return maskSecrets(text).text;
+}
+
+/**
+ * True when the text contains a password/passphrase, an activation code, an NPWP or a NIK: the bot
+ * warns the user (once) not to share them in the chat. E-mail addresses and phone numbers alone do
+ * not count.
+ */
+export function containsSecret(text: string): boolean {
+  return maskSecrets(text).found.some((kind) => WARN_KINDS.has(kind));
+}
+
+// ---------------------------------------------------------------------------------------------
+// maskDeep
+// ---------------------------------------------------------------------------------------------
+
+const SECRET_KEYS_EXACT: ReadonlySet<string> = new Set(['pw', 'pwd', 'pass', 'pin', 'otp', 'efin', 'passcode', 'kodeotp']);
+const SECRET_KEY_SUFFIXES = ['password', 'passwd', 'passphrase', 'katasandi', 'sandi', 'secret', 'apikey'];
+const CODE_KEYS: ReadonlySet<string> = new Set(['kodeaktivasi', 'activationcode', 'serialnumber']);
+
+/** A property whose name says its value is a secret (`password`, `userPassphrase`, `kodeAktivasi`, …). */
+function secretKeyKind(key: PropertyKey | undefined): SecretKind | null {
+  if (typeof key !== 'string') return null;
+  const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (CODE_KEYS.has(k)) return 'activation-code';
+  if (SECRET_KEYS_EXACT.has(k) || SECRET_KEY_SUFFIXES.some((suffix) => k.endsWith(suffix))) return 'password';
+  return null;
+}
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as { slice(this: ArrayBufferView): ArrayBufferView };
+
+function deepMask(value: unknown, seen: WeakMap<object, unknown>, key: PropertyKey | undefined): unknown {
+  if (typeof value === 'string') {
+    const kind = secretKeyKind(key);
+    if (kind && value.trim() !== '' && !PLACEHOLDER_RE_WHOLE.test(value)) return PLACEHOLDERS[kind];
+    return mask(value);
+  }
+  if (value === null || typeof value !== 'object') return value; // numbers, booleans, functions, …
+  const cached = seen.get(value);
+  if (cached !== undefined) return cached;
+
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    seen.set(value, out);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = deepMask(value[i], seen, undefined);
+    return out;
+  }
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    seen.set(value, out);
+    for (const [k, v] of value) out.set(k, deepMask(v, seen, typeof k === 'string' ? k : undefined));
+    return out;
+  }
+  if (value instanceof Set) {
+    const out = new Set<unknown>();
+    seen.set(value, out);
+    for (const v of value) out.add(deepMask(v, seen, undefined));
+    return out;
+  }
+  if (value instanceof ArrayBuffer) return value.slice(0);
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+    return TypedArrayPrototype.slice.call(value);
+  }
+
+  // Plain objects, class instances and errors: same prototype, own properties copied (including the
+  // non-enumerable `message` and `stack` of an Error), with the same enumerability.
+  const out: object = Object.create(Object.getPrototypeOf(value) as object | null) as object;
+  seen.set(value, out);
+  for (const k of Reflect.ownKeys(value)) {
+    const desc = Object.getOwnPropertyDescriptor(value, k);
+    if (!desc) continue;
+    let v: unknown;
+    if ('value' in desc) v = desc.value;
+    else {
+      try {
+        v = Reflect.get(value, k);
+      } catch {
+        continue;
+      }
+    }
+    Object.defineProperty(out, k, {
+      value: deepMask(v, seen, k),
+      enumerable: desc.enumerable ?? true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * A deep copy of `value` in which every string is masked (objects, arrays, Maps, Sets; cycles are
+ * preserved). Besides the text rules, a non-empty string stored under a key that names a secret
+ * (`password`, `passphrase`, `pin`, `otp`, `efin`, `*Password`, `kodeAktivasi`, …) is replaced as a
+ * whole. Keys themselves are not changed. Numbers are left alone (mask them as strings if needed).
+ */
+export function maskDeep<T>(value: T): T {
+  return deepMask(value, new WeakMap<object, unknown>(), undefined) as T;
+}

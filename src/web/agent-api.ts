@@ -1,0 +1,74 @@
+/**
+ * JSON APIs for agents and helpdesk tools, protected by the agent key:
+ *   GET /api/handoffs?status=open&page=1&pageSize=20   hand-off tickets, newest first
+ *   GET /api/handoffs/:ref                             one ticket (summary, steps, masked transcript)
+ *   GET /api/answers?q=lupa%20password                 ranked canned answers
+ *   GET /api/answers/:id                               one answer with both renderings (id or short code)
+ *   GET /api/review?days=30                            the curation report (see src/curation/report.ts)
+ */
+import type { Request, Response, Server } from 'restify';
+import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
+import type { CurationLog } from '../curation/log.js';
+import { buildReport } from '../curation/report.js';
+import type { Matcher } from '../nlu/matcher.js';
+import type { TicketStatus, TicketStore } from '../handoff/tickets.js';
+import { requireAgentKey } from './agent-auth.js';
+
+const STATUSES: TicketStatus[] = ['open', 'waiting', 'assigned', 'closed', 'failed'];
+
+const summaryOf = (a: CannedAnswer) => ({ id: a.id, code: a.code, title: a.title, tags: a.tags, intent: a.intent });
+
+export function registerAgentApi(server: Server, deps: { apiKey?: string; tickets: TicketStore; answers: AnswerIndex; curation: CurationLog; matcher: Matcher }): void {
+  const auth = requireAgentKey(deps.apiKey);
+  server.get('/api/handoffs', auth, async (req: Request, res: Response) => {
+    const q = (req.query ?? {}) as Record<string, string>;
+    if (q.status && !STATUSES.includes(q.status as TicketStatus)) {
+      res.send(400, { error: `status must be one of ${STATUSES.join(', ')}` });
+      return;
+    }
+    const page = Number(q.page ?? 1);
+    const pageSize = Number(q.pageSize ?? 20);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      res.send(400, { error: 'page must be >= 1 and pageSize between 1 and 100' });
+      return;
+    }
+    const result = await deps.tickets.list({ status: q.status as TicketStatus | undefined, page, pageSize });
+    res.send(200, { ...result, items: result.items.map(({ reference: _r, ...t }) => t) });
+  });
+  server.get('/api/handoffs/:ref', auth, async (req: Request, res: Response) => {
+    const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
+    if (!t) {
+      res.send(404, { error: 'no such ticket' });
+      return;
+    }
+    const { reference: _r, ...ticket } = t;
+    res.send(200, ticket);
+  });
+  server.get('/api/answers', auth, async (req: Request, res: Response) => {
+    const q = String((req.query as Record<string, string> | undefined)?.q ?? '').slice(0, 200);
+    if (!q.trim()) {
+      res.send(200, { query: q, items: deps.answers.answers.map(summaryOf) });
+      return;
+    }
+    res.send(200, { query: q, items: deps.answers.search(q, 20).map((h) => ({ ...summaryOf(h.answer), match: h.tier === 3 ? 'code' : h.tier === 2 ? 'title' : 'body', score: Math.round((1 - Math.min(h.score, 1)) * 1000) / 1000 })) });
+  });
+  const one = async (req: Request, res: Response) => {
+    const id = [req.params.id, req.params.node].filter(Boolean).join('/');
+    const a = deps.answers.get(decodeURIComponent(id));
+    if (!a) {
+      res.send(404, { error: 'no such answer' });
+      return;
+    }
+    res.send(200, a);
+  };
+  server.get('/api/review', auth, async (req: Request, res: Response) => {
+    const days = Number((req.query as Record<string, string> | undefined)?.days ?? 30);
+    if (!Number.isInteger(days) || days < 1 || days > 365) {
+      res.send(400, { error: 'days must be between 1 and 365' });
+      return;
+    }
+    res.send(200, buildReport(await deps.curation.read(days), deps.matcher, days));
+  });
+  server.get('/api/answers/:id', auth, one);
+  server.get('/api/answers/:id/:node', auth, one);
+}
