@@ -16,6 +16,7 @@ import { CurationLog } from './curation/log.js';
 import { registerAgentApi } from './web/agent-api.js';
 import { validateActivityBody } from './web/activity-validation.js';
 import { securityHeaders } from './web/security.js';
+import { registerWebChat } from './web/routes.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -140,6 +141,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
+  registerWebChat(server, { config, logger, baseUrl: () => baseUrl });
   // --- end web chat ---
 
   const app: App = {

@@ -181,7 +181,10 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   for (const f of files) {
     const file = rel(f);
     const raw = parseYaml(file, readFileSync(path.join(dir, f), 'utf8'), problems);
-    if (raw === undefined) continue;
+    if (raw === undefined) {
+      invalidIds.add(f.replace(/\.(ya?ml|json)$/i, ''));
+      continue;
+    }
     if (f.startsWith('_')) {
       if (/^_bot\.(ya?ml|json)$/.test(f)) {
         const r = botContentSchema.safeParse(raw);

@@ -135,16 +135,16 @@ export class FlowEngine {
   welcome(state: FlowState = newFlowState()): TurnResult {
     const t = new Turn(this, { ...state, prompt: undefined, intent: undefined });
     t.say(this.m.welcome);
-    this.showMenu(t);
+    this.showMenu(t, this.m.menuPrompt);
     return { replies: t.replies, state: t.state, events: t.events };
   }
 
   turn(state: FlowState, input: TurnInput): TurnResult {
     const t = new Turn(this, { ...state });
     const text = (input.text ?? '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
-    if (!text || !/[\p{L}\p{N}]/u.test(text)) {
+    if (!text) {
       t.say(this.m.emptyMessage);
-      this.showMenu(t);
+      this.showMenu(t, this.m.menuPrompt);
       return this.done(t);
     }
     if (text.length > MAX_TEXT_CHARS) t.say(this.m.tooLong);
@@ -162,7 +162,7 @@ export class FlowEngine {
       t.state.intent = undefined;
       t.state.fallbacks = 0;
       t.say(this.m.cancelled);
-      this.showMenu(t);
+      this.showMenu(t, this.m.menuPrompt);
       return this.done(t);
     }
     if (MENU.has(norm.text) || MENU.has(text.toLowerCase())) {
@@ -272,10 +272,16 @@ export class FlowEngine {
   }
 
   /** The topic menu: the `sapaan` intent's first question when it has one, else the catalog's menu intents. */
-  private showMenu(t: Turn): void {
+  private showMenu(t: Turn, text?: string): void {
     t.state.intent = undefined;
     t.state.prompt = undefined;
-    if (this.catalog.intents.get('sapaan')?.start) return this.goto(t, 'sapaan', 'intent:sapaan');
+    if (this.catalog.intents.get('sapaan')?.start) {
+      this.goto(t, 'sapaan', 'intent:sapaan');
+      const last = t.replies[t.replies.length - 1];
+      // After the welcome, the menu needs no second greeting: keep the options, use the short prompt.
+      if (text && last?.kind === 'choices') last.text = text;
+      return;
+    }
     const options: Option[] = this.catalog.menu.slice(0, 9).map((i) => ({ label: i.title, goto: `intent:${i.id}` }));
     options.push({ label: this.m.agentLabel, goto: '@handoff' });
     t.ask({ kind: 'fallback', options }, this.m.menuPrompt);

@@ -23,8 +23,8 @@ import { Normaliser, type Normalised } from './normalise.js';
  *    the bot asks which of the two is meant (Rasa's ambiguity threshold, QnA Maker's active learning).
  */
 export const THRESHOLDS = {
-  ROUTE: 0.5,
-  SUGGEST: 0.36,
+  ROUTE: 0.55,
+  SUGGEST: 0.45,
   AMBIGUITY_MARGIN: 0.06,
 } as const;
 

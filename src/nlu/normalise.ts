@@ -173,7 +173,7 @@ export class Normaliser {
 
   /** "lupapassword" -> ["lupa", "password"]; only when every piece is a known word of 3+ letters. */
   private splitRunTogether(w: string): string[] | undefined {
-    if (w.length < 7 || w.length > 30) return undefined;
+    if (w.length < 7 || w.length > 48) return undefined;
     const known = (piece: string): string[] | undefined => {
       const m = this.lookupWord(piece);
       if (m) return m.map(stem);
@@ -192,7 +192,7 @@ export class Normaliser {
       }
     }
     const out = best[w.length];
-    return out && out.length >= 2 && out.length <= 4 ? out : undefined;
+    return out && out.length >= 2 && out.length <= 6 ? out : undefined;
   }
 
   private correctTypo(w: string): string[] | undefined {

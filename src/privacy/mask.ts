@@ -179,6 +179,7 @@ class Claims {
     if (end <= start) return false;
     const owners = this.ownersIn(start, end);
     for (const s of owners) {
+      if (s.kind === null) return false; // never swallow a placeholder that was already there
       if (s.start < start || s.end > end) return false;
       if (s.start === start && s.end === end) return false;
     }
@@ -340,10 +341,25 @@ function classifyNumber(s: NumberShape): SecretKind | null {
 
 const MAX_NUMBER_DIGITS = 22;
 
+/** Group layouts in which people type NPWP, NIK and card numbers with spaces. */
+const USUAL_LAYOUTS: ReadonlySet<string> = new Set([
+  '2,3,3,1,3,3', // NPWP15 01 234 567 8 901 000
+  '1,2,3,3,1,3,3', // NPWP16 0 01 234 567 8 901 000
+  '3,3,3,1,3,3', // NPWP16 001 234 567 8 901 000
+  '4,4,4,4', // NIK / NPWP16 / card
+  '6,6,4', // NIK: region, birth date, serial
+  '2,2,2,6,4', // NIK: province, regency, district, birth date, serial
+  '4,4,4,4,3', // 19-digit card
+  '4,6,5', // 15-digit card layout
+  '4,4,4,4,6', // NITKU
+  '16,6', // NITKU
+]);
+
 /**
  * Finds the secrets in each digit run. A run may hold several numbers typed one after the other
  * ("012345678901000 0812 3456 7890"), so it is cut at its spaced separators into windows; among the
- * ways of cutting it, the one that masks the most digits (then: fewest pieces) wins. Dots and bare
+ * ways of cutting it, the one that masks the most digits (then: fewest pieces) wins; a number that
+ * spans a space without one of its usual layouts counts half. Dots and bare
  * dashes never separate two numbers (they bind the groups of one number), which keeps amounts such as
  * "Rp 3.021.500.200" whole.
  */
@@ -365,6 +381,8 @@ function detectNumbers(text: string, claims: Claims): void {
     const digitOffset: number[] = [0];
     const gapCut: boolean[] = [];
     const gapDot: boolean[] = [];
+    /** The separator after each group without its spaces: "", ".", "-" ("" shown as " "). */
+    const gapKind: string[] = [];
     let allDigits = '';
     while (i < runEnd) {
       const s = i;
@@ -376,6 +394,7 @@ function detectNumbers(text: string, claims: Claims): void {
       if (i < runEnd) {
         let cut = false;
         let dot = false;
+        const gapFrom = i;
         while (i < runEnd && !isDigitCode(text.charCodeAt(i))) {
           const c = text.charCodeAt(i);
           if (c === 0x2e) dot = true;
@@ -384,6 +403,7 @@ function detectNumbers(text: string, claims: Claims): void {
         }
         gapCut.push(cut);
         gapDot.push(dot);
+        gapKind.push(text.slice(gapFrom, i).trim() || ' ');
       }
     }
     if (allDigits.length < 8) continue;
@@ -400,6 +420,14 @@ function detectNumbers(text: string, claims: Claims): void {
       for (let x = from; x <= to; x++) lens.push((digitOffset[x + 1] ?? 0) - (digitOffset[x] ?? 0));
       return lens;
     };
+    /** Groups from..to are in a usual layout; 4-digit blocks must also share one kind of separator. */
+    const usualLayout = (from: number, to: number): boolean => {
+      const layout = groupLengths(from, to).join(',');
+      if (!USUAL_LAYOUTS.has(layout)) return false;
+      if (!layout.startsWith('4,4,4,4')) return true;
+      for (let x = from + 1; x < to; x++) if (gapKind[x] !== gapKind[from]) return false;
+      return true;
+    };
 
     // For groups k..g-1: the best cut (digits masked, number of pieces) and its first window (k..choiceEnd[k]).
     const covered = new Int32Array(g + 1);
@@ -412,10 +440,12 @@ function detectNumbers(text: string, claims: Claims): void {
       if (k > 0 && !gapCut[k - 1]) continue; // a window starts at the run start or after a space
       const base = digitOffset[k] ?? 0;
       let dotted = false;
+      let spaced = false;
       for (let j = k; j < g; j++) {
         const n = (digitOffset[j + 1] ?? 0) - base;
         if (n > MAX_NUMBER_DIGITS) break;
         if (j > k && gapDot[j - 1]) dotted = true;
+        if (j > k && gapCut[j - 1]) spaced = true;
         if (n < 8) continue;
         if (j < g - 1 && !gapCut[j]) continue; // … and ends at the run end or before a space
         const atRunStart = k === 0;
@@ -437,7 +467,10 @@ function detectNumbers(text: string, claims: Claims): void {
         // Only the first window can follow a label such as "kode billing" (others follow digits).
         if (atRunStart && referenceLabelBefore && (kind === 'npwp' || kind === 'nik' || kind === 'card')) kind = null;
         if (!kind) continue;
-        const c = n + (covered[j + 1] ?? 0);
+        // Score: 2 per digit, 1 per digit for a weak guess — an identifier whose spaced groups are not
+        // one of its usual layouts is probably two things side by side ("2014 0812-3456-7890").
+        const weak = spaced && kind !== 'phone' && !usualLayout(k, j);
+        const c = (weak ? n : 2 * n) + (covered[j + 1] ?? 0);
         const p = 1 + (pieces[j + 1] ?? 0);
         if (c > (covered[k] ?? 0) || (c === covered[k] && p < (pieces[k] ?? 0))) {
           covered[k] = c;
@@ -469,9 +502,10 @@ function detectNumbers(text: string, claims: Claims): void {
 
 /**
  * Letters/digits, optionally in dash-separated groups (2345-BCDE-2345-BCDE). Never starts right after
- * "X-" or "]-" (the middle of a dashed token, or what follows a placeholder), so masking is idempotent.
+ * "X-", "]" or "]-" (the middle of a dashed token, or what follows a placeholder), so that masking
+ * masked text changes nothing.
  */
-const ALNUM_TOKEN_RE = /(?<![A-Za-z0-9])(?<![A-Za-z0-9\]]-)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g;
+const ALNUM_TOKEN_RE = /(?<![A-Za-z0-9\]])(?<![A-Za-z0-9\]]-)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g;
 
 /**
  * Whether a token has the shape of an activation code / serial number: 8–20 letters and digits
@@ -495,12 +529,18 @@ function isCodeShaped(token: string, strict: boolean): boolean {
 
 function detectUppercaseCodes(text: string, claims: Claims): void {
   for (const m of text.matchAll(ALNUM_TOKEN_RE)) {
-    const token = m[0];
+    let token = m[0];
     const start = m.index;
     if (!/\d/.test(token) || !/[A-Z]/.test(token)) continue;
     if (REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 40), start))) continue; // NTPN
-    // A token that already holds a masked number ("NPWP012345678901000") is left as it is.
-    if (!claims.isFree(start, start + token.length)) continue;
+    // A token holding a number masked already ("NPWP012345678901000"): only the part before it is
+    // looked at — the same token a second pass over the masked text would see.
+    let free = start;
+    while (free < start + token.length && !claims.ownerAt(free)) free++;
+    if (free < start + token.length) {
+      while (free > start && text.charAt(free - 1) === '-') free--;
+      token = text.slice(start, free);
+    }
     if (isCodeShaped(token, true)) {
       claims.add(start, start + token.length, 'activation-code');
       continue;
@@ -520,10 +560,10 @@ function detectUppercaseCodes(text: string, claims: Claims): void {
 // ---------------------------------------------------------------------------------------------
 
 const CODE_KEYWORD_RE =
-  /(?<![\p{L}\p{N}_])(kode[ \t\u00A0]+aktivasi|activation[ \t\u00A0]+code|serial[ \t\u00A0]+number|nomor[ \t\u00A0]+serial|no[ \t\u00A0]+serial|kode|serial|sn|s\/n)(?:-?nya)?(?![\p{L}\p{N}_])/giu;
+  /(?<![\p{L}\p{N}_\]])(kode[ \t\u00A0]+aktivasi|activation[ \t\u00A0]+code|serial[ \t\u00A0]+number|nomor[ \t\u00A0]+serial|no[ \t\u00A0]+serial|kode|serial|sn|s\/n)(?:-?nya)?(?![\p{L}\p{N}_])/giu;
 
 const PASSWORD_KEYWORD_RE =
-  /(?<![\p{L}\p{N}_])(kata[ \t\u00A0]?sandi|frasa[ \t\u00A0]?sandi|pass[ \t\u00A0]?phrase|password|passwd|pwd|pw|pass|sandi|pin|otp|efin|kode[ \t\u00A0]+verifikasi|verification[ \t\u00A0]+code)(?:-?(nya)|ku|mu)?(?![\p{L}\p{N}_])/giu;
+  /(?<![\p{L}\p{N}_\]])(kata[ \t\u00A0]?sandi|frasa[ \t\u00A0]?sandi|pass[ \t\u00A0]?phrase|password|passwd|pwd|pw|pass|sandi|pin|otp|efin|kode[ \t\u00A0]+verifikasi|verification[ \t\u00A0]+code)(?:-?(nya)|ku|mu)?(?![\p{L}\p{N}_])/giu;
 
 /** Words between a code keyword and the code: "kode aktivasi e-Faktur saya adalah: …". */
 const CODE_FILLERS: ReadonlySet<string> = new Set([
@@ -609,9 +649,20 @@ const OPENING_QUOTES: Readonly<Record<string, string>> = {
 };
 
 const LEADING_PUNCT = /^[(\[{<"'`\u201C\u2018\u00AB]+/;
-const TRAILING_PUNCT = /[.,;:!?)\]}>"'`\u201D\u2019\u00BB]+$/;
+/** Punctuation ignored at the end of a word when comparing it with the word lists. */
+const TRAILING_PUNCT = '.,;:!?)]}>"\'`\u201D\u2019\u00BB';
 /** Trailing characters that stay outside the mask (sentence punctuation that is rarely part of a secret). */
-const TRAILING_OUTSIDE = /[,;:)\]}>]+$/;
+const TRAILING_OUTSIDE = ',;:)]}>';
+
+/**
+ * How many of the last characters of `s` (not before `from`) are in `chars`. A backward scan: a
+ * `[…]+$` regular expression would be quadratic on a long run of punctuation followed by a letter.
+ */
+function trailingCount(s: string, chars: string, from: number): number {
+  let i = s.length;
+  while (i > from && chars.includes(s.charAt(i - 1))) i--;
+  return s.length - i;
+}
 
 interface Token {
   /** Range of the token in the view. */
@@ -635,8 +686,8 @@ function readToken(text: string, pos: number): Token | null {
   if (end === pos) return null;
   const raw = text.slice(pos, end);
   const lead = LEADING_PUNCT.exec(raw)?.[0].length ?? 0;
-  const core = raw.slice(lead).replace(TRAILING_PUNCT, '');
-  const outside = TRAILING_OUTSIDE.exec(raw.slice(lead))?.[0].length ?? 0;
+  const core = raw.slice(lead, raw.length - trailingCount(raw, TRAILING_PUNCT, lead));
+  const outside = trailingCount(raw, TRAILING_OUTSIDE, lead);
   return {
     start: pos,
     end,
@@ -678,6 +729,7 @@ function quotedValue(text: string, pos: number): { start: number; end: number } 
 
 /** Looks like something that is clearly not a secret even though it has digits or symbols. */
 function isObviouslyPublic(core: string): boolean {
+  if (core.length > 200) return false;
   return (
     /^etax/i.test(core) ||
     /^(?:per|se|kep|pmk|pp|uu|s|nd)-\d/i.test(core) ||
@@ -705,8 +757,8 @@ function detectKeywordCodes(text: string, claims: Claims): void {
         pos = token.end;
         continue;
       }
-      const word = token.word.replace(/[:=]+$/, '');
-      if (CODE_FILLERS.has(word)) {
+      const word = token.word.slice(0, token.word.length - trailingCount(token.word, ':=', 0));
+      if (CODE_FILLERS.has(word) && claims.isFree(token.start, token.end)) {
         pos = token.end;
         continue;
       }
@@ -760,7 +812,12 @@ function detectPasswords(text: string, claims: Claims): void {
         pos = token.end;
         continue;
       }
-      const word = token.word.replace(/[:=]+$/, '');
+      if (!claims.isFree(token.start, token.end)) {
+        // Already masked (or holding a masked part): it is the value or nothing, never a filler word.
+        candidate = token;
+        break;
+      }
+      const word = token.word.slice(0, token.word.length - trailingCount(token.word, ':=', 0));
       if (token.sepAfter) {
         // "saya:" / "baru:" — the separator makes the next token the value.
         if (EXPLICIT_WORDS.has(word) || PRONOUNS.has(word) || QUALIFIERS.has(word)) {
