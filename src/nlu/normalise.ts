@@ -33,8 +33,22 @@ const CODE_RE = /\b(?:e[\s-]?tax|etx|etaks)[\s_-]*(service|api)?[\s_-]*(\d{5})\b
 /** A bare e-Faktur-looking code number such as 40005 or 10001 (not any five digits). */
 const BARE_CODE_RE = /(?<![\d.,/-])\b([1-4]00\d\d|200(?:17|19))\b(?![\d.,/-])/gu;
 
-const PREFIXES = ['meng', 'meny', 'mem', 'men', 'me', 'di', 'ter', 'ber', 'ke', 'se'];
-const SUFFIXES = ['nya', 'lah', 'kah', 'pun', 'kan', 'an', 'in', 'ku', 'mu'];
+const SUFFIXES = ['nya', 'lah', 'kah', 'pun', 'kan', 'an'];
+const VOWEL = /^[aiueo]/;
+/**
+ * Indonesian prefixes with the sound changes that matter here (mem+akai -> pakai, men+erima ->
+ * terima, meny+impan -> simpan). Each rule returns the stem or undefined when it does not apply.
+ */
+const PREFIX_RULES: Array<(w: string) => string | undefined> = [
+  (w) => (w.startsWith('meng') && /^[aiueogh]/.test(w.slice(4)) ? w.slice(4) : undefined),
+  (w) => (w.startsWith('meny') && VOWEL.test(w.slice(4)) ? `s${w.slice(4)}` : undefined),
+  (w) => (w.startsWith('mem') ? (/^[bfp]/.test(w.slice(3)) ? w.slice(3) : VOWEL.test(w.slice(3)) ? `p${w.slice(3)}` : undefined) : undefined),
+  (w) => (w.startsWith('men') ? (/^[dcjtz]/.test(w.slice(3)) ? w.slice(3) : VOWEL.test(w.slice(3)) ? `t${w.slice(3)}` : undefined) : undefined),
+  (w) => (w.startsWith('me') && /^[lrwymn]/.test(w.slice(2)) ? w.slice(2) : undefined),
+  (w) => (w.startsWith('di') && w.length > 5 ? w.slice(2) : undefined),
+  (w) => (w.startsWith('ter') && !VOWEL.test(w.slice(3)) ? w.slice(3) : undefined),
+  (w) => (w.startsWith('ber') && !VOWEL.test(w.slice(3)) ? w.slice(3) : undefined),
+];
 /** Words the stemmer must leave alone (they look affixed but are not, or stemming loses meaning). */
 const STEM_KEEP = new Set([
   'bantuan', 'pelayanan', 'layanan', 'pajak', 'pengusaha', 'perusahaan', 'pelaporan', 'laporan', 'pembayaran',
@@ -43,9 +57,10 @@ const STEM_KEEP = new Set([
   'kesulitan', 'selamat', 'semua', 'sendiri', 'setelah', 'sertifikat', 'database', 'desktop', 'aplikasi', 'aktivasi',
   'registrasi', 'password', 'username', 'efaktur', 'enofa', 'kringpajak', 'petugas', 'diblokir', 'terblokir',
   'kedaluwarsa', 'bagaimana', 'dimana', 'kemana', 'siapa', 'tetap', 'masih', 'dikukuhkan', 'pengukuhan',
-  'admin', 'sertel', 'koneksi', 'jaringan', 'koneksinya', 'passphrase', 'captcha', 'serial', 'status', 'reset',
+  'admin', 'sertel', 'koneksi', 'jaringan', 'passphrase', 'captcha', 'serial', 'status', 'reset',
   'update', 'server', 'ingin', 'tolong', 'pagi', 'siang', 'sore', 'malam', 'halo', 'manusia', 'orang', 'berapa',
   'bermasalah', 'kemarin', 'besok', 'ternyata', 'terbaru', 'terdaftar', 'daftar', 'baru', 'nomor', 'tentang',
+  'menjadi', 'dimasukkan', 'diminta', 'keychain', 'service', 'session', 'ditolak', 'tampilan', 'pilihan', 'penggantian',
 ]);
 
 export function stem(word: string): string {
@@ -58,9 +73,10 @@ export function stem(word: string): string {
     }
   }
   if (STEM_KEEP.has(w)) return w;
-  for (const p of PREFIXES) {
-    if (w.startsWith(p) && w.length - p.length >= 4) {
-      w = w.slice(p.length);
+  for (const rule of PREFIX_RULES) {
+    const r = rule(w);
+    if (r !== undefined) {
+      if (r.length >= 4) w = r;
       break;
     }
   }

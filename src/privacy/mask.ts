@@ -281,8 +281,8 @@ function allSameDigit(digits: string): boolean {
 interface NumberShape {
   /** The digits only. */
   digits: string;
-  /** Digit count of each group, e.g. [2,3,3,1,3,3]. */
-  groups: number[];
+  /** Digit count of each group, e.g. "2,3,3,1,3,3" (computed on demand). */
+  layout: () => string;
   /** Written with a leading "+". */
   plus: boolean;
   /** Directly after "(+62)". */
@@ -326,7 +326,7 @@ function classifyNumber(s: NumberShape): SecretKind | null {
   if (allSameDigit(d)) return null;
   if (n === 15) return 'npwp';
   if (n === 16) {
-    if (s.groups.join(',') === '3,3,2,8') return null; // e-Faktur serial number 010.000-23.12345678
+    if (s.layout() === '3,3,2,8') return null; // e-Faktur serial number 010.000-23.12345678
     if (d.startsWith('0')) return 'npwp';
     if (PROVINCE_CODES.has(d.slice(0, 2))) return 'nik';
     if (!s.dotted && luhnValid(d)) return 'card';
@@ -415,14 +415,14 @@ function detectNumbers(text: string, claims: Claims): void {
       if (b) after62Start = runStart - before.length + b.index;
     }
     const referenceLabelBefore = REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 40), runStart));
-    const groupLengths = (from: number, to: number): number[] => {
-      const lens: number[] = [];
-      for (let x = from; x <= to; x++) lens.push((digitOffset[x + 1] ?? 0) - (digitOffset[x] ?? 0));
-      return lens;
+    /** Digit counts of groups from..to: "2,3,3,1,3,3". */
+    const layoutOf = (from: number, to: number): string => {
+      let out = '';
+      for (let x = from; x <= to; x++) out += (x > from ? ',' : '') + String((digitOffset[x + 1] ?? 0) - (digitOffset[x] ?? 0));
+      return out;
     };
     /** Groups from..to are in a usual layout; 4-digit blocks must also share one kind of separator. */
-    const usualLayout = (from: number, to: number): boolean => {
-      const layout = groupLengths(from, to).join(',');
+    const usualLayout = (layout: string, from: number, to: number): boolean => {
       if (!USUAL_LAYOUTS.has(layout)) return false;
       if (!layout.startsWith('4,4,4,4')) return true;
       for (let x = from + 1; x < to; x++) if (gapKind[x] !== gapKind[from]) return false;
@@ -459,7 +459,7 @@ function detectNumbers(text: string, claims: Claims): void {
         const digits = allDigits.slice(base, base + n);
         let kind = classifyNumber({
           digits,
-          groups: n === 16 ? groupLengths(k, j) : [],
+          layout: () => layoutOf(k, j),
           plus: plus && atRunStart,
           after62: atRunStart && after62Start >= 0,
           dotted,
@@ -469,8 +469,9 @@ function detectNumbers(text: string, claims: Claims): void {
         if (!kind) continue;
         // Score: 2 per digit, 1 per digit for a weak guess — an identifier whose spaced groups are not
         // one of its usual layouts is probably two things side by side ("2014 0812-3456-7890").
-        const weak = spaced && kind !== 'phone' && !usualLayout(k, j);
-        const c = (weak ? n : 2 * n) + (covered[j + 1] ?? 0);
+        let c = 2 * n + (covered[j + 1] ?? 0);
+        if (c < (covered[k] ?? 0)) continue;
+        if (spaced && kind !== 'phone' && !usualLayout(layoutOf(k, j), k, j)) c -= n;
         const p = 1 + (pieces[j + 1] ?? 0);
         if (c > (covered[k] ?? 0) || (c === covered[k] && p < (pieces[k] ?? 0))) {
           covered[k] = c;
