@@ -22,6 +22,7 @@ const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'must be one of MultiTenant, SingleTenant, UserAssignedMSI' }).default('MultiTenant')),
   MicrosoftAppTenantId: optionalString,
+  BOT_OPENID_METADATA: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL' }).optional()),
   STORAGE: z.preprocess(emptyToUndefined, z.enum(['memory', 'sqlite', 'redis'], { error: 'must be one of memory, sqlite, redis' }).default('sqlite')),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
@@ -60,6 +61,8 @@ export interface Config {
     appPassword?: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId?: string;
+    /** OpenID metadata for channel tokens (sovereign clouds, tests); empty = the public Bot Framework. */
+    openIdMetadataUrl?: string;
   };
   storage: {
     kind: 'memory' | 'sqlite' | 'redis';
@@ -127,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-    auth: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
+    auth: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, openIdMetadataUrl: e.BOT_OPENID_METADATA },
     storage: {
       kind: e.STORAGE,
       dataDir: path.resolve(e.DATA_DIR),

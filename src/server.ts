@@ -111,6 +111,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         else res.send(200);
       } catch (err) {
         if (err instanceof AuthenticationError || (err as { statusCode?: number })?.statusCode === 401) {
+          logger.warn({ reason: (err as Error).message?.slice(0, 200), channel: (req.body as Activity)?.channelId }, 'request rejected: authentication failed');
           res.send(401, { error: 'unauthorized: a valid channel token is required' });
         } else {
           logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'activity processing failed');

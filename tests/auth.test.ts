@@ -1,20 +1,22 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+/**
+ * Authentication modes. With credentials, tokens are validated against OpenID metadata served by a
+ * local server inside the test (the machine has no internet): a token signed with an unpublished key
+ * or an expired one must get 401; a properly signed one passes authentication.
+ */
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conversation, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
+const ISSUER = 'https://api.botframework.com';
 
-function b64url(x: Buffer | string): string {
-  return Buffer.from(x).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-}
+const b64url = (x: Buffer | string) => Buffer.from(x).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
-/** A JWT signed with a key the Bot Framework never published: the adapter must reject it. */
-function forgedToken(claims: Record<string, unknown>): string {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const header = { alg: 'RS256', typ: 'JWT', kid: 'forged-key' };
-  const data = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-  const sig = createSign('RSA-SHA256').update(data).sign(privateKey);
-  return `${data}.${b64url(sig)}`;
+function sign(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const data = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
+  return `${data}.${b64url(createSign('RSA-SHA256').update(data).sign(privateKey))}`;
 }
 
 describe('authentication', () => {
@@ -40,10 +42,34 @@ describe('authentication', () => {
 
   describe('with app credentials', () => {
     let bot: TestBot;
+    let metadata: http.Server;
+    const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const now = () => Math.floor(Date.now() / 1000);
+
     beforeAll(async () => {
-      bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' });
+      metadata = http.createServer((req, res) => {
+        const base = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+        res.setHeader('content-type', 'application/json');
+        if (req.url?.startsWith('/.well-known/openidconfiguration')) {
+          res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+        } else if (req.url?.startsWith('/keys')) {
+          const jwk = published.publicKey.export({ format: 'jwk' });
+          res.end(JSON.stringify({ keys: [{ ...jwk, kid: 'published-key', use: 'sig', alg: 'RS256', endorsements: ['webchat', 'msteams'] }] }));
+        } else {
+          res.statusCode = 404;
+          res.end('{}');
+        }
+      });
+      await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}/.well-known/openidconfiguration`;
+      bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', BOT_OPENID_METADATA: url });
     });
-    afterAll(async () => bot.stop());
+    afterAll(async () => {
+      await bot.stop();
+      metadata.closeAllConnections();
+      await new Promise((r) => metadata.close(r));
+    });
 
     it('rejects a request without a token with 401 and sends nothing', async () => {
       const conv = new Conversation(bot.url, channel);
@@ -52,18 +78,24 @@ describe('authentication', () => {
       expect(r.replies).toHaveLength(0);
     });
 
-    it('rejects a forged token with 401', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      const token = forgedToken({ iss: 'https://api.botframework.com', aud: APP_ID, iat: now, nbf: now - 10, exp: now + 3600, serviceurl: channel.url });
+    it('rejects a token signed with a key the channel never published (forged) with 401', async () => {
       const conv = new Conversation(bot.url, channel);
+      const token = sign(forger.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
       expect(r.replies).toHaveLength(0);
     });
 
     it('rejects an expired token with 401', async () => {
-      const then = Math.floor(Date.now() / 1000) - 7200;
-      const token = forgedToken({ iss: 'https://api.botframework.com', aud: APP_ID, iat: then, nbf: then, exp: then + 60 });
+      const then = now() - 7200;
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: then, nbf: then, exp: then + 60, serviceurl: channel.url });
+      const conv = new Conversation(bot.url, channel);
+      const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
+      expect(r.status).toBe(401);
+    });
+
+    it('rejects a token for another bot (wrong audience) with 401', async () => {
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: '99999999-0000-0000-0000-000000000000', iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
       const conv = new Conversation(bot.url, channel);
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);

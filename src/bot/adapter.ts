@@ -14,6 +14,9 @@ export class HelpdeskAdapter extends CloudAdapter {
         MicrosoftAppPassword: config.auth.appPassword ?? '',
         MicrosoftAppType: config.auth.appType,
         MicrosoftAppTenantId: config.auth.tenantId ?? '',
+        ...(config.auth.openIdMetadataUrl
+          ? { ToBotFromChannelOpenIdMetadataUrl: config.auth.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: config.auth.openIdMetadataUrl }
+          : {}),
       } as Record<string, string>),
     );
   }

@@ -278,38 +278,40 @@ function allSameDigit(digits: string): boolean {
   return true;
 }
 
+/** Options of `classifyNumber`: how the digits were written. */
 interface NumberShape {
-  /** The digits only. */
-  digits: string;
-  /** Digit count of each group, e.g. "2,3,3,1,3,3" (computed on demand). */
-  layout: () => string;
   /** Written with a leading "+". */
   plus: boolean;
   /** Directly after "(+62)". */
   after62: boolean;
   /** A dot separates two of the groups (amounts and dates use dots; card numbers never do). */
   dotted: boolean;
+  /** The groups are the e-Faktur serial number layout 3-3-2-8 (010.000-23.12345678). */
+  invoiceSerial: boolean;
 }
 
-function isPhoneNumber(s: NumberShape): boolean {
-  return phoneShaped(s) && !PUBLIC_NUMBERS.has(s.digits);
+/** Whether a digit sequence has the shape of an Indonesian phone number (see `classifyNumber`). */
+function isPhoneNumber(d: string, s: NumberShape): boolean {
+  return phoneShaped(d.length, d.charCodeAt(0), d.charCodeAt(1), d.charCodeAt(2), s) && !PUBLIC_NUMBERS.has(d);
 }
 
-function phoneShaped(s: NumberShape): boolean {
-  const d = s.digits;
-  const n = d.length;
-  const c0 = d.charAt(0);
-  const c1 = d.charAt(1);
+/** The phone rules on the length and the first three digits (char codes) only. */
+function phoneShaped(n: number, c0: number, c1: number, c2: number, s: Pick<NumberShape, 'plus' | 'after62' | 'dotted'>): boolean {
   if (s.plus) return n >= 8 && n <= 15;
-  if (s.after62) return c0 >= '2' && c0 <= '9' && n >= 8 && n <= 12; // (+62) 812-…, (+62) 21-…
-  if (c0 === '0') {
-    if (c1 === '8') return n >= 9 && n <= 13; // mobile: 08xx-xxxx-xxxx
-    if (c1 >= '2' && c1 <= '7') return n >= 9 && n <= 12; // landline with area code: 021-…, 0274-…
+  if (s.after62) return c0 >= 0x32 && c0 <= 0x39 && n >= 8 && n <= 12; // (+62) 812-…, (+62) 21-…
+  if (c0 === 0x30) {
+    if (c1 === 0x38) return n >= 9 && n <= 13; // mobile: 08xx-xxxx-xxxx
+    if (c1 >= 0x32 && c1 <= 0x37) return n >= 9 && n <= 12; // landline with area code: 021-…, 0274-…
     return false;
   }
   // "62.500.000.000" is an amount: only numbers starting with 0 may use dots.
-  if (c0 === '6' && c1 === '2' && !s.dotted && d.charAt(2) !== '0') return n >= 10 && n <= 14; // 62 8xx… without "+"
+  if (c0 === 0x36 && c1 === 0x32 && !s.dotted && c2 !== 0x30) return n >= 10 && n <= 14; // 62 8xx… without "+"
   return false;
+}
+
+/** Card lengths checked with Luhn (16 is handled with NIK/NPWP; 17 digits is the Coretax invoice number). */
+function cardLength(n: number): boolean {
+  return n === 13 || n === 14 || n === 18 || n === 19;
 }
 
 /**
@@ -317,25 +319,23 @@ function phoneShaped(s: NumberShape): boolean {
  * never secrets here (1500200 is Kring Pajak), nor are dates, versions or amounts: nothing below
  * accepts them.
  */
-function classifyNumber(s: NumberShape): SecretKind | null {
-  const d = s.digits;
+function classifyNumber(d: string, s: NumberShape): SecretKind | null {
   const n = d.length;
   if (n < 8) return null;
-  if (s.plus || s.after62) return isPhoneNumber(s) ? 'phone' : null;
+  if (s.plus || s.after62) return isPhoneNumber(d, s) ? 'phone' : null;
   // 00.000.000.0-000.000 is the official "no NPWP" filler on invoices: public, keep it.
   if (allSameDigit(d)) return null;
   if (n === 15) return 'npwp';
   if (n === 16) {
-    if (s.layout() === '3,3,2,8') return null; // e-Faktur serial number 010.000-23.12345678
+    if (s.invoiceSerial) return null; // e-Faktur serial number 010.000-23.12345678
     if (d.startsWith('0')) return 'npwp';
     if (PROVINCE_CODES.has(d.slice(0, 2))) return 'nik';
     if (!s.dotted && luhnValid(d)) return 'card';
     return 'npwp';
   }
   if (n === 22) return 'npwp'; // NITKU: NPWP16 + 6-digit branch code
-  if (isPhoneNumber(s)) return 'phone';
-  // Card numbers (16 is handled above). 17 digits is skipped: that is the Coretax invoice number.
-  if ((n === 13 || n === 14 || n === 18 || n === 19) && !s.dotted && luhnValid(d)) return 'card';
+  if (isPhoneNumber(d, s)) return 'phone';
+  if (cardLength(n) && !s.dotted && luhnValid(d)) return 'card';
   return null;
 }
 
@@ -439,6 +439,9 @@ function detectNumbers(text: string, claims: Claims): void {
       pieces[k] = pieces[k + 1] ?? 0;
       if (k > 0 && !gapCut[k - 1]) continue; // a window starts at the run start or after a space
       const base = digitOffset[k] ?? 0;
+      const c0 = allDigits.charCodeAt(base);
+      const c1 = allDigits.charCodeAt(base + 1);
+      const c2 = allDigits.charCodeAt(base + 2);
       let dotted = false;
       let spaced = false;
       for (let j = k; j < g; j++) {
@@ -449,21 +452,20 @@ function detectNumbers(text: string, claims: Claims): void {
         if (n < 8) continue;
         if (j < g - 1 && !gapCut[j]) continue; // … and ends at the run end or before a space
         const atRunStart = k === 0;
-        // Cheap pre-filter (most windows of a long run of short groups can be nothing).
-        if (!(atRunStart && (plus || after62Start >= 0)) && n !== 15 && n !== 16 && n !== 22) {
-          const c0 = allDigits.charCodeAt(base);
-          const phoneLike = c0 === 0x30 || (c0 === 0x36 && allDigits.charCodeAt(base + 1) === 0x32);
-          const cardLike = !dotted && (n === 13 || n === 14 || n === 18 || n === 19);
-          if (!phoneLike && !cardLike) continue;
+        const shape: NumberShape = { plus: plus && atRunStart, after62: atRunStart && after62Start >= 0, dotted, invoiceSerial: false };
+        // Cheap pre-filter on the length and first digits: most windows of a long run of short groups
+        // can be nothing, and are rejected without building their digits.
+        if (
+          n !== 15 &&
+          n !== 16 &&
+          n !== 22 &&
+          !(cardLength(n) && !dotted) &&
+          !phoneShaped(n, c0, c1, c2, shape)
+        ) {
+          continue;
         }
-        const digits = allDigits.slice(base, base + n);
-        let kind = classifyNumber({
-          digits,
-          layout: () => layoutOf(k, j),
-          plus: plus && atRunStart,
-          after62: atRunStart && after62Start >= 0,
-          dotted,
-        });
+        if (n === 16) shape.invoiceSerial = layoutOf(k, j) === '3,3,2,8';
+        let kind = classifyNumber(allDigits.slice(base, base + n), shape);
         // Only the first window can follow a label such as "kode billing" (others follow digits).
         if (atRunStart && referenceLabelBefore && (kind === 'npwp' || kind === 'nik' || kind === 'card')) kind = null;
         if (!kind) continue;
