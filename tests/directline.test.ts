@@ -9,7 +9,7 @@ import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { CHANNEL_PREFIX, signToken } from '../src/web/directline.js';
+import { CHANNEL_PREFIX, isLocalRequest, signToken } from '../src/web/directline.js';
 import { registerWebChat } from '../src/web/routes.js';
 import { startBot, type TestBot } from './helpers/harness.js';
 
@@ -131,6 +131,8 @@ describe('built-in Direct Line', () => {
     expect(welcome.id).toMatch(new RegExp(`^${first.conversationId}\\|\\d+$`));
     expect(welcome.timestamp).toBeTruthy();
     expect(welcome.serviceUrl).toBeUndefined();
+    // Nothing the page has seen is replied to: a dangling replyToId makes Web Chat hold the message 5 s.
+    expect(welcome.replyToId).toBeUndefined();
     expect(Number(watermark)).toBeGreaterThan(0);
     // Starting again with the same token is idempotent: same conversation, no second welcome.
     const again = await dl.req('POST', '/v3/directline/conversations', first.token, {});
@@ -282,6 +284,17 @@ describe('built-in Direct Line', () => {
     });
     expect(unknown.status).toBe(404);
   }, T);
+
+  it('accepts bot replies only from this machine', () => {
+    const req = (remoteAddress: string, localAddress = '127.0.0.1') => ({ socket: { remoteAddress, localAddress } }) as never;
+    expect(isLocalRequest(req('127.0.0.1'))).toBe(true);
+    expect(isLocalRequest(req('::1', '::1'))).toBe(true);
+    expect(isLocalRequest(req('::ffff:127.0.0.1', '::ffff:127.0.0.1'))).toBe(true);
+    expect(isLocalRequest(req('10.0.0.5', '10.0.0.5'))).toBe(true); // bound to one interface, calling itself
+    expect(isLocalRequest(req('10.0.0.7', '10.0.0.5'))).toBe(false);
+    expect(isLocalRequest(req('203.0.113.9', '127.0.0.1'))).toBe(false);
+    expect(isLocalRequest(req(''))).toBe(false);
+  });
 
   it('refreshes tokens and reconnects', async () => {
     const s = await dl.start();

@@ -131,9 +131,13 @@ export class AnswerIndex {
     for (const r of this.titleFuse.search(nq)) add(r.item.a, 2, r.score ?? 1);
     if (words.length > 1) {
       for (const a of this.answers) {
-        const t = `${this.normaliser.normalise(a.title).text} ${this.normaliser.normalise(a.tags.join(' ')).text}`;
+        const title = this.normaliser.normalise(a.title).text;
+        const t = `${title} ${this.normaliser.normalise(a.tags.join(' ')).text}`;
         const hit = words.filter((w) => t.includes(w)).length;
-        if (hit === words.length) add(a, 2, 0.1);
+        // Words found in the title itself outrank words found only in the tags (which include the
+        // intent id: "lupa password" must not rank "Lupa passphrase ..." above "Lupa password ...").
+        const inTitle = words.filter((w) => title.includes(w)).length;
+        if (hit === words.length) add(a, 2, 0.1 - (0.05 * inTitle) / words.length);
       }
     }
     for (const r of this.bodyFuse.search(nq)) add(r.item.a, 1, r.score ?? 1);

@@ -137,25 +137,38 @@ export function buildReport(records: CurationRecord[], matcher: Matcher, days = 
 }
 
 /**
- * Appends the cluster's phrasings to `intents/<intent>.yaml` (keeping comments and formatting), then
- * re-validates the whole catalog; on a problem the file is restored and the error thrown.
+ * Appends the cluster's phrasings to `intents/<intent>.yaml` as new lines at the end of its block
+ * `examples:` list, so the editor's formatting and comments stay exactly as they were; then re-validates
+ * the whole catalog, restoring the file and throwing when anything is wrong.
  */
 export function acceptCluster(intentsDir: string, cluster: Cluster, intentId: string): { file: string; added: string[] } {
   const file = path.join(intentsDir, `${intentId}.yaml`);
   const original = readFileSync(file, 'utf8');
-  const doc = YAML.parseDocument(original);
-  const examples = doc.get('examples', true) as YAML.YAMLSeq<YAML.Scalar<string> | string> | undefined;
-  if (!examples || !YAML.isSeq(examples)) throw new Error(`${file}: has no "examples" list`);
-  const existing = new Set(examples.items.map((i) => String(YAML.isScalar(i) ? i.value : i).trim().toLowerCase()));
+  const parsed = YAML.parse(original) as { examples?: unknown[] };
+  const existing = new Set((parsed.examples ?? []).map((e) => String(e).trim().toLowerCase()));
   const added: string[] = [];
   for (const p of cluster.phrasings) {
     const text = p.replace(/\s+/g, ' ').trim();
     if (!text || existing.has(text.toLowerCase())) continue;
     existing.add(text.toLowerCase());
-    examples.add(doc.createNode(text));
     added.push(text);
   }
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  const lines = original.split('\n');
+  const start = lines.findIndex((l) => /^examples:\s*(#.*)?$/.test(l));
+  if (start < 0) throw new Error(`${file}: "examples:" must be a block list (one "- example" per line) to add examples automatically`);
+  let last = start;
+  let indent = '  ';
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const item = l.match(/^(\s+)- /);
+    if (item) {
+      indent = item[1]!;
+      last = i;
+    } else if (/^\S/.test(l)) break; // the next top-level key
+  }
+  // JSON strings are valid YAML double-quoted scalars: no escaping surprises.
+  lines.splice(last + 1, 0, ...added.map((a) => `${indent}- ${JSON.stringify(a)}`));
+  writeFileSync(file, lines.join('\n'));
   try {
     loadCatalog(intentsDir);
   } catch (err) {

@@ -2,6 +2,7 @@
  * Resolving a typed or clicked answer to one of the options on screen:
  * "2", "yang kedua", "no 2", "sudah", "blm", "iya", "gak", or a fuzzy match of the option text.
  */
+import { NO_WORDS, SHORT_YES_WORDS, YES_WORDS } from '../nlu/answer-words.js';
 import type { Normaliser } from '../nlu/normalise.js';
 
 export interface Option {
@@ -25,10 +26,6 @@ const ORDINALS: Record<string, number> = {
   sepuluh: 10, kesepuluh: 10,
 };
 
-/** Tokens (after normalisation) that mean "no / not solved"; checked before "yes" ("belum teratasi"). */
-const NO_WORDS = new Set(['tidak', 'belum', 'gagal', 'masih', 'bukan', 'nope', 'nggak', 'blm', 'eror', 'batal', 'jangan', 'ogah', 'salah', 'sama']);
-/** Tokens that mean "yes / solved". */
-const YES_WORDS = new Set(['ya', 'iya', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'bisa', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'atas', 'betul', 'benar', 'bener', 'boleh', 'ingin', 'lancar', 'aman', 'work', 'works', 'sukses', 'selesai', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik']);
 const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option', 'ke', 'saya', 'pilih', 'nomer', 'itu', 'deh', 'dong', 'aja', 'saja', 'kak', 'kakak', 'admin', 'min']);
 
 function ordinalIndex(tokens: string[], raw: string): number | undefined {
@@ -65,8 +62,14 @@ export function resolveOption(text: string, options: Option[], normaliser: Norma
   if (yes >= 0 && no >= 0 && n.tokens.length <= 8) {
     // "muncul ETAX-40005" after a procedure: an error code means it did not work.
     if (n.codes.length) return no;
-    if (n.tokens.some((t) => NO_WORDS.has(t))) return no;
-    if (n.tokens.some((t) => YES_WORDS.has(t))) return yes;
+    // Short answers ("sudah", "blm", "iya deh") anywhere; longer ones only when they start with the
+    // answer ("belum, masih error") — "mau bicara dengan petugas saja" is not a "yes".
+    // Raw words too: the normaliser may have mapped slang ("gak") or corrected a short word.
+    const rawWords = raw.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const short = n.tokens.length <= 3 && rawWords.length <= 3;
+    const scope = short ? [...n.tokens, ...rawWords] : [...n.tokens.slice(0, 2), ...rawWords.slice(0, 2)];
+    if (scope.some((t) => NO_WORDS.has(t))) return no;
+    if (scope.some((t) => YES_WORDS.has(t) || (short && SHORT_YES_WORDS.has(t)))) return yes;
   }
 
   // Fuzzy: share of an option's words (label or synonym) present in the message.

@@ -95,6 +95,7 @@ export function topicOf(state: FlowState): string | undefined {
   return undefined;
 }
 
+const META_INTENTS = new Set(['hubungi-petugas', 'sapaan', 'terima-kasih']);
 const CANCEL = new Set(['batal', 'cancel', 'stop', 'berhenti', 'keluar', 'sudahi', 'reset percakapan', 'mulai ulang', 'ulang']);
 const MENU = new Set(['menu', 'bantuan', 'help', 'mulai', 'start', 'kembali', 'kembali ke menu', 'menu utama', 'daftar topik', 'topik']);
 
@@ -197,7 +198,8 @@ export class FlowEngine {
       return this.done(t);
     }
 
-    t.state.lastQuestion = mask(text).slice(0, 500);
+    // The question an agent needs is the user's problem, not "talk to a person" or "thanks".
+    if (!META_INTENTS.has(cls.intent)) t.state.lastQuestion = mask(text).slice(0, 500);
     if (cls.decision === 'route') {
       t.state.fallbacks = 0;
       this.startIntent(t, cls.intent);
@@ -257,7 +259,6 @@ export class FlowEngine {
 
   /** Ask before handing off (indirect triggers); "no" continues at `otherwise` or closes politely. */
   private offerPerson(t: Turn, trigger: HandoffTrigger, text?: string, otherwise?: string): void {
-    if (text) t.say(text);
     t.ask(
       {
         kind: 'confirm',
@@ -267,7 +268,7 @@ export class FlowEngine {
           { label: this.m.escalateNoLabel, goto: otherwise ?? '@declined', role: 'no' },
         ],
       },
-      this.m.escalateConfirm,
+      text ?? this.m.escalateConfirm,
     );
   }
 

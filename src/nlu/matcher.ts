@@ -13,6 +13,7 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
+import { ANSWER_WORDS } from './answer-words.js';
 import { Normaliser, type Normalised } from './normalise.js';
 
 /**
@@ -116,6 +117,14 @@ export class Matcher {
       );
       this.patterns.push(intent.patterns.map((p) => new RegExp(p, 'u')));
     });
+    // Words users answer prompts with and the options' own words are real words too: never "correct" them.
+    for (const w of ANSWER_WORDS) vocab.add(w);
+    for (const intent of intents) {
+      for (const node of Object.values(intent.nodes)) {
+        if (node.type !== 'question') continue;
+        for (const c of node.choices) for (const t of [c.label, ...c.synonyms]) this.normaliser.normalise(t).tokens.forEach((x) => vocab.add(x));
+      }
+    }
     this.normaliser.setVocabulary(vocab);
 
     // IDF over examples, smoothed.

@@ -340,7 +340,11 @@ function classifyNumber(d: string, s: NumberShape): SecretKind | null {
 }
 
 const MAX_NUMBER_DIGITS = 22;
+/** The most groups one number is typed in ("0 01 234 567 8 901 000" has 7). Bounds the work per run. */
+const MAX_NUMBER_GROUPS = 8;
 
+/** The most groups in one of the usual layouts below. */
+const MAX_USUAL_GROUPS = 7;
 /** Group layouts in which people type NPWP, NIK and card numbers with spaces. */
 const USUAL_LAYOUTS: ReadonlySet<string> = new Set([
   '2,3,3,1,3,3', // NPWP15 01 234 567 8 901 000
@@ -358,9 +362,9 @@ const USUAL_LAYOUTS: ReadonlySet<string> = new Set([
 /**
  * Finds the secrets in each digit run. A run may hold several numbers typed one after the other
  * ("012345678901000 0812 3456 7890"), so it is cut at its spaced separators into windows; among the
- * ways of cutting it, the one that masks the most digits (then: fewest pieces) wins; a number that
- * spans a space without one of its usual layouts counts half. Dots and bare
- * dashes never separate two numbers (they bind the groups of one number), which keeps amounts such as
+ * ways of cutting it, the one that masks the most digits (then: fewest pieces) wins, where a number
+ * that spans a space without one of its usual layouts counts half. Dots and bare dashes never
+ * separate two numbers (they bind the groups of one number), which keeps amounts such as
  * "Rp 3.021.500.200" whole.
  */
 function detectNumbers(text: string, claims: Claims): void {
@@ -381,7 +385,7 @@ function detectNumbers(text: string, claims: Claims): void {
     const digitOffset: number[] = [0];
     const gapCut: boolean[] = [];
     const gapDot: boolean[] = [];
-    /** The separator after each group without its spaces: "", ".", "-" ("" shown as " "). */
+    /** The separator after each group without its spaces ("." or "-"), or " " for a plain space. */
     const gapKind: string[] = [];
     let allDigits = '';
     while (i < runEnd) {
@@ -422,14 +426,16 @@ function detectNumbers(text: string, claims: Claims): void {
       return out;
     };
     /** Groups from..to are in a usual layout; 4-digit blocks must also share one kind of separator. */
-    const usualLayout = (layout: string, from: number, to: number): boolean => {
+    const usualLayout = (from: number, to: number): boolean => {
+      if (to - from + 1 > MAX_USUAL_GROUPS) return false;
+      const layout = layoutOf(from, to);
       if (!USUAL_LAYOUTS.has(layout)) return false;
       if (!layout.startsWith('4,4,4,4')) return true;
       for (let x = from + 1; x < to; x++) if (gapKind[x] !== gapKind[from]) return false;
       return true;
     };
 
-    // For groups k..g-1: the best cut (digits masked, number of pieces) and its first window (k..choiceEnd[k]).
+    // For groups k..g-1: the best cut (score, number of pieces) and its first window (k..choiceEnd[k]).
     const covered = new Int32Array(g + 1);
     const pieces = new Int32Array(g + 1);
     const choiceEnd = new Int32Array(g + 1).fill(-1);
@@ -444,7 +450,8 @@ function detectNumbers(text: string, claims: Claims): void {
       const c2 = allDigits.charCodeAt(base + 2);
       let dotted = false;
       let spaced = false;
-      for (let j = k; j < g; j++) {
+      const lastGroup = Math.min(g - 1, k + MAX_NUMBER_GROUPS - 1);
+      for (let j = k; j <= lastGroup; j++) {
         const n = (digitOffset[j + 1] ?? 0) - base;
         if (n > MAX_NUMBER_DIGITS) break;
         if (j > k && gapDot[j - 1]) dotted = true;
@@ -464,7 +471,7 @@ function detectNumbers(text: string, claims: Claims): void {
         ) {
           continue;
         }
-        if (n === 16) shape.invoiceSerial = layoutOf(k, j) === '3,3,2,8';
+        if (n === 16) shape.invoiceSerial = j - k === 3 && layoutOf(k, j) === '3,3,2,8';
         let kind = classifyNumber(allDigits.slice(base, base + n), shape);
         // Only the first window can follow a label such as "kode billing" (others follow digits).
         if (atRunStart && referenceLabelBefore && (kind === 'npwp' || kind === 'nik' || kind === 'card')) kind = null;
@@ -473,7 +480,7 @@ function detectNumbers(text: string, claims: Claims): void {
         // one of its usual layouts is probably two things side by side ("2014 0812-3456-7890").
         let c = 2 * n + (covered[j + 1] ?? 0);
         if (c < (covered[k] ?? 0)) continue;
-        if (spaced && kind !== 'phone' && !usualLayout(layoutOf(k, j), k, j)) c -= n;
+        if (spaced && kind !== 'phone' && !usualLayout(k, j)) c -= n;
         const p = 1 + (pieces[j + 1] ?? 0);
         if (c > (covered[k] ?? 0) || (c === covered[k] && p < (pieces[k] ?? 0))) {
           covered[k] = c;
@@ -521,6 +528,8 @@ function isCodeShaped(token: string, strict: boolean): boolean {
   if (joined.length < 8 || joined.length > 20) return false;
   if (!/[A-Za-z]/.test(joined) || !/\d/.test(joined)) return false;
   if (/^etax/i.test(joined)) return false;
+  // The helpdesk's own ticket references (KP-7QX2M4) are meant to be read out and quoted.
+  if (/^KP-[2-9A-HJKMNP-Z]{6}$/.test(token)) return false;
   if (strict) {
     if (!/^[A-Z0-9]+$/.test(joined)) return false;
     if (/^[A-Z]{3,}\d{1,3}$/.test(joined)) return false;

@@ -199,7 +199,8 @@ export function clientIp(req: Request): string {
   return req.socket?.remoteAddress ?? 'unknown';
 }
 
-function isLocalRequest(req: Request): boolean {
+/** The bot on this machine: loopback, or (bound to one interface) a connection from that same address. */
+export function isLocalRequest(req: Pick<Request, 'socket'>): boolean {
   const remote = req.socket?.remoteAddress ?? '';
   if (remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1' || remote.startsWith('127.')) return true;
   // Bound to one specific interface: the bot calls itself on that address, so remote === local.
@@ -214,7 +215,7 @@ const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
 /** Fields a client may set; everything else (from, recipient, serviceUrl, ids, …) is ours. */
 const CLIENT_FIELDS = [
   'type', 'text', 'textFormat', 'locale', 'localTimestamp', 'localTimezone', 'attachments', 'attachmentLayout', 'value',
-  'valueType', 'name', 'channelData', 'entities', 'speak', 'inputHint', 'replyToId', 'suggestedActions',
+  'valueType', 'name', 'channelData', 'entities', 'speak', 'inputHint', 'replyToId',
 ] as const;
 
 export function validateClientActivity(body: unknown): string | undefined {
@@ -549,10 +550,12 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       return;
     }
     const { serviceUrl: _s, id: _id, ...rest } = body;
-    // A replyToId that is not one of this conversation's activities (the SDK's proactive path sets the
-    // id of its own continuation event) is dropped: Web Chat would hold the message back waiting for it.
+    // A replyToId that is not one of this conversation's activities (the join event, or the SDK's
+    // proactive path, which replies to its own continuation event) is dropped: Web Chat holds a reply
+    // back for up to 5 s waiting for the activity it replies to.
     const asked = typeof req.params.replyToId === 'string' ? req.params.replyToId : rest.replyToId;
-    const replyToId = typeof asked === 'string' && asked.startsWith(`${c.id}|`) ? asked : undefined;
+    const m = typeof asked === 'string' ? /^(.+)\|(\d{7})$/.exec(asked) : null;
+    const replyToId = m && m[1] === c.id && Number(m[2]) <= c.seq ? asked : undefined;
     delete rest.replyToId;
     const activity: Record<string, unknown> = {
       ...rest,
