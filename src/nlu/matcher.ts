@@ -25,13 +25,15 @@ import { Normaliser, type Normalised } from './normalise.js';
  */
 export const THRESHOLDS = {
   ROUTE: 0.55,
-  SUGGEST: 0.45,
+  SUGGEST: 0.4,
   AMBIGUITY_MARGIN: 0.06,
 } as const;
 
 const KEYWORD_BOOST = 0.18;
 const PATTERN_BOOST = 0.35;
 const CENTROID_WEIGHT = 0.2;
+/** How strongly a term's spread over intents damps its weight (0 = plain IDF). */
+export const INTENT_SPREAD_POWER = 0.3;
 
 export type Decision = 'route' | 'did-you-mean' | 'fallback';
 
@@ -132,7 +134,21 @@ export class Matcher {
     const exFeats = exTokens.map((e) => new Set(features(e.tokens)));
     for (const fs of exFeats) for (const f of fs) df.set(f, (df.get(f) ?? 0) + 1);
     const n = exFeats.length;
-    for (const [f, d] of df) this.idf.set(f, Math.log(1 + n / d));
+    // Terms spread over many intents ("cara", "bagaimana") say little about which intent is meant:
+    // the example-level IDF is damped by how many intents use the term.
+    const intentDf = new Map<string, Set<number>>();
+    exFeats.forEach((fs, i) => {
+      for (const f of fs) {
+        let set = intentDf.get(f);
+        if (!set) intentDf.set(f, (set = new Set()));
+        set.add(exTokens[i]!.intent);
+      }
+    });
+    const nIntents = intents.length;
+    for (const [f, d] of df) {
+      const spread = intentDf.get(f)!.size;
+      this.idf.set(f, Math.log(1 + n / d) * Math.pow(Math.log(1 + nIntents / spread) / Math.log(1 + nIntents), INTENT_SPREAD_POWER));
+    }
     this.maxIdf = Math.log(1 + n);
 
     // Example vectors (binary tf * idf), postings, centroids.

@@ -53,8 +53,10 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
     res.send(200, { query: q, items: deps.answers.search(q, 20).map((h) => ({ ...summaryOf(h.answer), match: h.tier === 3 ? 'code' : h.tier === 2 ? 'title' : 'body', score: Math.round((1 - Math.min(h.score, 1)) * 1000) / 1000 })) });
   });
   const one = async (req: Request, res: Response) => {
-    const id = [req.params.id, req.params.node].filter(Boolean).join('/');
-    const a = deps.answers.get(decodeURIComponent(id));
+    // The router has already decoded the path parameters; decoding again would throw (HTTP 500) on
+    // an id containing "%" (e.g. /api/answers/%25) and would mis-read double-encoded ids.
+    const id = [req.params.id, req.params.node].filter(Boolean).map(String).join('/');
+    const a = deps.answers.get(id);
     if (!a) {
       res.send(404, { error: 'no such answer' });
       return;

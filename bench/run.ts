@@ -1,0 +1,127 @@
+/**
+ * `npm run bench` — performance of the e-Faktur helpdesk bot (a script, not a test).
+ *
+ * Sections: matcher (index build, classification latency over the dev set), end to end (the
+ * reset-aplikasi walk through POST /api/messages at 1/10/100 concurrent conversations against the bot
+ * in its own process, and the same load against an echo bot on the same stack as the baseline), for
+ * memory, sqlite and redis storage; peak RSS under the largest load; cold start of the dev and the
+ * built entry. Prints markdown tables and writes the same data as JSON.
+ *
+ *   npm run bench                         full run (~2.5 min on 2 cores) → bench/results.json
+ *   npm run bench -- --quick              short points (2 s), 1 cold start → bench/results.local.json
+ *   npm run bench -- --profile            only: bot under --cpu-prof at 100 conversations (sqlite), top functions
+ *
+ * Flags (environment variable in brackets):
+ *   --quick [BENCH_QUICK=1]            short run, for a quick look
+ *   --scale <x> [BENCH_SCALE]          multiplies durations, warm-ups and matcher passes (e.g. 0.5, 2)
+ *   --duration <s> [BENCH_DURATION_S]  seconds per load point (default 6)
+ *   --warmup <s> [BENCH_WARMUP_S]      warm-up seconds per load point (default 1)
+ *   --storage <list> [BENCH_STORAGE]   memory,sqlite,redis (default all three)
+ *   --concurrency <list> [BENCH_CONCURRENCY]  default 1,10,100
+ *   --cold-starts <n> [BENCH_COLD_STARTS]     runs per entry (default 3; 0 = skip)
+ *   --no-build [BENCH_NO_BUILD=1]      never run tsc for dist/ (the built entry is measured only if present)
+ *   --no-dist                          skip the built entry entirely
+ *   --entry <tsx|dist> [BENCH_ENTRY]   how the bot under load is started (default tsx, as the brief)
+ *   --out <file> [BENCH_OUT]           JSON output (default bench/results.json; --quick: bench/results.local.json)
+ *   --profile                          profile mode (with --storage, --concurrency, --duration)
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { DEFAULT_OPTIONS, ROOT, formatProfile, formatReport, profileBot, runBench, type BenchOptions, type Entry, type StorageKind } from './lib.js';
+
+function usage(): never {
+  const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
+  const doc = src.slice(src.indexOf('/**') + 3, src.indexOf('*/')).replace(/^ \* ?/gm, '');
+  process.stdout.write(`${doc.trim()}\n`);
+  process.exit(0);
+}
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+function value(name: string, env: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i >= 0) {
+    const a = argv[i]!;
+    if (a.includes('=')) return a.slice(a.indexOf('=') + 1);
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+    return v;
+  }
+  const e = process.env[env];
+  return e === undefined || e === '' ? undefined : e;
+}
+function num(name: string, env: string): number | undefined {
+  const v = value(name, env);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} (${env}) must be a non-negative number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  if (flag('help') || flag('h')) usage();
+  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'help']);
+  for (const a of argv) {
+    if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) throw new Error(`unknown flag ${a} (see --help)`);
+  }
+  const quick = flag('quick') || process.env.BENCH_QUICK === '1';
+  const scale = num('scale', 'BENCH_SCALE') ?? 1;
+  const storages = (value('storage', 'BENCH_STORAGE') ?? DEFAULT_OPTIONS.storages.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as StorageKind[];
+  for (const s of storages) if (!['memory', 'sqlite', 'redis'].includes(s)) throw new Error(`unknown storage ${s}`);
+  const concurrencies = (value('concurrency', 'BENCH_CONCURRENCY') ?? DEFAULT_OPTIONS.concurrencies.join(','))
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  if (!concurrencies.length) throw new Error('--concurrency needs positive integers, e.g. 1,10,100');
+  const entry = (value('entry', 'BENCH_ENTRY') ?? 'tsx') as Entry;
+  if (entry !== 'tsx' && entry !== 'dist') throw new Error('--entry must be tsx or dist');
+
+  const baseDuration = quick ? 2 : 6;
+  const durationMs = Math.round((num('duration', 'BENCH_DURATION_S') ?? baseDuration * scale) * 1000);
+  const warmupMs = Math.round((num('warmup', 'BENCH_WARMUP_S') ?? (quick ? 0.5 : 1) * scale) * 1000);
+
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  if (flag('profile')) {
+    const res = await profileBot({
+      storage: value('storage', 'BENCH_STORAGE') ? storages[0]! : 'sqlite',
+      concurrency: Math.max(...concurrencies),
+      durationMs: Math.round((num('duration', 'BENCH_DURATION_S') ?? 10 * scale) * 1000),
+      warmupMs: Math.max(warmupMs, 1000),
+      entry,
+      log,
+    });
+    process.stdout.write(`${formatProfile(res)}\n`);
+    return;
+  }
+
+  const passes = Math.max(1, Math.round((quick ? 3 : DEFAULT_OPTIONS.matcher.passes ?? 25) * scale));
+  const opts: BenchOptions = {
+    ...DEFAULT_OPTIONS,
+    storages,
+    concurrencies,
+    durationMs,
+    warmupMs,
+    firstWarmupMs: Math.round((quick ? 0.5 : DEFAULT_OPTIONS.firstWarmupMs / 1000) * scale * 1000),
+    matcher: { ...DEFAULT_OPTIONS.matcher, passes, builds: quick ? 3 : 5 },
+    coldStartRuns: num('cold-starts', 'BENCH_COLD_STARTS') ?? (quick ? 1 : 3),
+    build: !(flag('no-build') || process.env.BENCH_NO_BUILD === '1'),
+    dist: !flag('no-dist'),
+    loadEntry: entry,
+    out: value('out', 'BENCH_OUT') ?? path.join(ROOT, quick ? 'bench/results.local.json' : 'bench/results.json'),
+    log,
+  };
+  const results = await runBench(opts);
+  process.stdout.write(`\n${formatReport(results)}\n\nJSON: ${path.relative(process.cwd(), opts.out!) || opts.out}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
