@@ -7,6 +7,7 @@ import { AuthenticationError } from 'botframework-connector';
 import restify, { type Request, type Response } from 'restify';
 import { HelpdeskAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdesk-bot.js';
+import { LiveAgents } from './bot/live-agents.js';
 import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
@@ -14,6 +15,7 @@ import { createLogger, type Logger } from './log.js';
 import { createStore, type BotStore } from './storage/index.js';
 import { CurationLog } from './curation/log.js';
 import { registerAgentApi } from './web/agent-api.js';
+import { registerAgentConsole } from './web/agent-console.js';
 import { validateActivityBody } from './web/activity-validation.js';
 import { securityHeaders } from './web/security.js';
 import { registerWebChat } from './web/routes.js';
@@ -27,6 +29,7 @@ export interface App {
   store: BotStore;
   adapter: HelpdeskAdapter;
   bot: HelpdeskBot;
+  live: LiveAgents;
   server: restify.Server;
   /** Listens on config.port (0 = a free port); resolves with the base URL. */
   start(): Promise<string>;
@@ -139,6 +142,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
   });
 
+  const live = new LiveAgents({
+    adapter,
+    tickets: bot.tickets,
+    storage: store,
+    logger,
+    bot: () => core.catalog.bot,
+    hours: { hours: config.handoff.hours, days: config.handoff.days, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
+    waitSeconds: config.handoff.waitSeconds,
+    consoleAgents: config.agents.length > 0,
+    appId: config.auth.appId,
+  });
+  bot.live = live;
+  // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
+  const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: (err as Error).message }, 'queue sweep failed')), 15_000);
+  sweepTimer.unref();
+  registerAgentConsole(server, { agents: config.agents, secretSeed: config.agentApiKey, tickets: bot.tickets, live, answers: core.answers });
+
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
@@ -152,6 +172,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     store,
     adapter,
     bot,
+    live,
     server,
     url: () => baseUrl,
     start: () =>
@@ -166,6 +187,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       }),
     stop: async () => {
       stopping = true;
+      clearInterval(sweepTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Connections kept alive by clients must not hold the process open.

@@ -698,6 +698,14 @@ describe('canned answers: CLI (npm run answers)', () => {
     expect(r.stdout).toContain('No canned answer matches "qwxzvbnm"');
   }, 60_000);
 
+  it('exits 1 for an unknown /short code, suggesting near codes instead of printing other answers', () => {
+    const r = run('/resett');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('No canned answer has the short code "/resett"');
+    expect(r.stdout).toContain('/reset');
+    expect(r.stdout).not.toContain(mustGet('reset').markdown);
+  }, 60_000);
+
   it('lists every short code without an argument', () => {
     const r = run();
     expect(r.status, r.stderr).toBe(0);

@@ -26,6 +26,7 @@ import type { ConversationData } from '../src/bot/helpdesk-bot.js';
 import {
   Conversation,
   lastChoices,
+  repliesText,
   spawnBot,
   startBot,
   startChannel,
@@ -341,6 +342,18 @@ describe('concurrent turns in one conversation never corrupt its state', () => {
     return data!;
   }
 
+  /**
+   * Sends one message and returns only the replies of that turn (`replyToId` = the activity's id):
+   * `Conversation.send` returns every reply that reached the conversation while the request ran,
+   * which mixes the replies of turns that run at the same time.
+   */
+  async function sendOwn(c: Conversation, text: string): Promise<SendResult> {
+    const activity = c.activity({ text });
+    const r = await c.post(activity);
+    const own = (c.channel.received.get(c.id) ?? []).filter((a) => a.replyToId === activity.id);
+    return { ...r, replies: own, text: repliesText(own) };
+  }
+
   /** From any state: the menu, the topic, the cause question, the reset procedure. */
   async function expectWorksFromMenu(c: Conversation): Promise<void> {
     const menu = await c.send('menu');
@@ -357,7 +370,7 @@ describe('concurrent turns in one conversation never corrupt its state', () => {
       const first = await c.send(FIRST_QUESTION);
       expectCauseQuestion(first);
 
-      const both = await Promise.all([c.send('Database rusak / kena virus'), c.send('Database rusak / kena virus')]);
+      const both = await Promise.all([sendOwn(c, 'Database rusak / kena virus'), sendOwn(c, 'Database rusak / kena virus')]);
       for (const x of both) expectAnswered(x, RESET_STEPS);
       expect(both.some((x) => RESET_STEPS.test(x.text))).toBe(true);
 
@@ -378,9 +391,11 @@ describe('concurrent turns in one conversation never corrupt its state', () => {
       const c = new Conversation(bot.url, slow);
       expectCauseQuestion(await c.send(FIRST_QUESTION));
 
-      const [one, menu] = await Promise.all([c.send('1'), c.send('menu')]);
+      const [one, menu] = await Promise.all([sendOwn(c, '1'), sendOwn(c, 'menu')]);
       expectAnswered(one, RESET_STEPS);
       expectAnswered(menu, /Silakan pilih topik/);
+      expect(menu.text).not.toMatch(RESET_STEPS);
+      expect(one.text).not.toMatch(/Silakan pilih topik/);
 
       const data = await expectReadableState(bot, c);
       // Whichever turn was saved last, the state is that turn's state, not a mix.
@@ -399,7 +414,7 @@ describe('concurrent turns in one conversation never corrupt its state', () => {
     async (_kind, makeEnv) => {
       const bot = await startTracked(makeEnv());
       const c = new Conversation(bot.url, slow);
-      const all = await Promise.all(Array.from({ length: 5 }, () => c.send(FIRST_QUESTION)));
+      const all = await Promise.all(Array.from({ length: 5 }, () => sendOwn(c, FIRST_QUESTION)));
       for (const x of all) expectAnswered(x, /Belum Registrasi/);
 
       const data = await expectReadableState(bot, c);

@@ -17,6 +17,7 @@ import {
 import type { Logger } from 'pino';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { AnswerUsage } from '../answers/usage.js';
+import type { LiveAgents } from './live-agents.js';
 import { RateLimiter } from './rate-limit.js';
 import { extensionResult, extensionSelected, shortCodeReply } from './canned.js';
 import type { Core } from '../core.js';
@@ -59,6 +60,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   readonly usage: AnswerUsage;
   private readonly data: StatePropertyAccessor<ConversationData>;
   private readonly limiter: RateLimiter;
+  /** Live agents (set by the server once the adapter exists). */
+  live?: LiveAgents;
 
   constructor(private readonly options: HelpdeskBotOptions) {
     super();
@@ -83,6 +86,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
         this.options.logger.warn({ conversation: a.conversation?.id, channel: a.channelId }, 'rate limited');
         return;
       }
+      // Agents working in the Teams agents' channel (registration, "Ambil", thread replies).
+      if (this.live && a.channelId === 'msteams' && (await this.live.handleTeamsAgentMessage(context))) return;
       await this.withState(context, async (data) => this.handleMessage(context, data));
       await next();
     });
@@ -157,8 +162,20 @@ export class HelpdeskBot extends TeamsActivityHandler {
       await context.sendActivity(textActivity(msg));
       return;
     }
+    // A conversation handed to a person: the agent answers, not the matcher.
+    if (data.handoffRef && this.live) {
+      const r = await this.live.handleUserMessage(context, data.handoffRef, text);
+      if (r.clearRef) data.handoffRef = undefined;
+      if (r.outcome && this.options.onEvents) {
+        await this.options.onEvents([{ type: 'outcome', intent: r.outcome.intent ?? 'hubungi-petugas', node: 'petugas', code: 'petugas', solved: r.outcome.solved }], context).catch(() => undefined);
+      }
+      if (r.handled) {
+        this.record(data, 'user', text);
+        return;
+      }
+    }
     this.record(data, 'user', text);
-    const short = text.startsWith('/') ? shortCodeReply(text, this.core.answers) : undefined;
+    const short = text.trimStart().startsWith('/') ? shortCodeReply(text, this.core.answers) : undefined;
     if (short) {
       if (short.used) await this.usage.increment(short.used.id).catch(() => undefined);
       this.record(data, 'bot', short.activity.text ?? '');
@@ -242,16 +259,27 @@ export class HelpdeskBot extends TeamsActivityHandler {
       this.options.logger.error({ err: (err as Error).message }, 'could not record hand-off ticket');
     }
     const ref = ticket?.ref ?? '-';
+    // Live agents (console or Teams channel) within hours: the user waits in the queue in this chat.
+    const queued = ticket && this.live ? await this.live.enqueue(ticket).catch(() => undefined) : undefined;
+    const inQueue = !!queued && (await this.tickets.get(ref).catch(() => undefined))?.status === 'waiting';
     const lines: string[] = [];
     if (text) lines.push(text);
-    lines.push(bot.messages.handoff.replace(/\{ref\}/g, ref));
-    const intro = textActivity(lines.join('\n\n'));
-    const contactsText = contactsMarkdown(bot);
-    const contacts: OutActivity = supportsCards(activity.channelId)
-      ? { type: 'message', text: contactsText, textFormat: 'markdown', attachments: [contactsCard(bot, ticket?.ref)] }
-      : textActivity(contactsText);
-    const copy = textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic)}\n\`\`\``);
-    await context.sendActivities([intro, contacts, copy]);
+    if (inQueue) lines.push(queued!);
+    else {
+      lines.push(bot.messages.handoff.replace(/\{ref\}/g, ref));
+      if (queued) lines.unshift(queued); // outside the agents' hours
+    }
+    const out: OutActivity[] = [textActivity(lines.join('\n\n'))];
+    if (!inQueue) {
+      const contactsText = contactsMarkdown(bot);
+      out.push(
+        supportsCards(activity.channelId)
+          ? { type: 'message', text: contactsText, textFormat: 'markdown', attachments: [contactsCard(bot, ticket?.ref)] }
+          : textActivity(contactsText),
+      );
+      out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic)}\n\`\`\``));
+    }
+    await context.sendActivities(out);
     this.record(data, 'bot', lines.join('\n'));
 
     // Hubs that speak the Bot Framework hand-off protocol get the context and the transcript.

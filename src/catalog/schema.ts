@@ -135,6 +135,19 @@ export const botContentSchema = z.strictObject({
     menuLabel: z.string().min(1),
     agentLabel: z.string().min(1),
   }),
+  /** Live-agent hand-over wording; placeholders: {ref}, {position}, {agent}, {wait}, {hours}. */
+  live: z.strictObject({
+    queued: z.string().min(1),
+    stillWaiting: z.string().min(1),
+    agentJoined: z.string().min(1),
+    agentLeft: z.string().min(1),
+    released: z.string().min(1),
+    timeout: z.string().min(1),
+    outsideHours: z.string().min(1),
+    waitCancelled: z.string().min(1),
+    outcomeThanks: z.string().min(1),
+    outcomeSorry: z.string().min(1),
+  }),
   coretaxNote: z.string().min(1),
   contacts: z.strictObject({
     title: z.string().min(1),

@@ -7,6 +7,10 @@ import { randomInt } from 'node:crypto';
 import type { Storage, StoreItem } from 'botbuilder';
 import { maskDeep } from '../privacy/index.js';
 
+/**
+ * open: recorded, the user has the Kring Pajak contacts (no live agent);
+ * waiting: in the live-agent queue; assigned: an agent is relaying; closed / failed: finished.
+ */
 export type TicketStatus = 'open' | 'waiting' | 'assigned' | 'closed' | 'failed';
 
 export interface TranscriptEntry {
@@ -49,6 +53,12 @@ export interface Ticket {
   /** Stored conversation reference, used to reach the user again (live agents). */
   reference?: unknown;
   outcome?: 'solved' | 'unsolved';
+  /** When the ticket entered the live-agent queue. */
+  waitingSince?: string;
+  /** Last message from the user or the agent (the console sorts by it). */
+  lastActivityAt?: string;
+  /** The thread in the Teams agents' channel that mirrors this conversation. */
+  teamsThread?: { conversationId: string; activityId: string };
 }
 
 // No 0/O, 1/I/L: references are read out over the phone.

@@ -53,7 +53,7 @@ export const MAX_ATTACHMENTS = 5;
 export interface DirectLineLimits {
   /** Token lifetime; a refresh extends it by this much again. Default 30 min. */
   tokenTtlSeconds: number;
-  /** A conversation without any client or bot traffic for this long is forgotten. Default 1 h. */
+  /** A conversation without any client or bot traffic (polls count: an open page keeps its conversation) for this long is forgotten. Default 1 h. */
   conversationIdleMs: number;
   /** At most this many conversations are kept; the least recently active is evicted. Default 5,000. */
   maxConversations: number;
@@ -554,7 +554,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     // proactive path, which replies to its own continuation event) is dropped: Web Chat holds a reply
     // back for up to 5 s waiting for the activity it replies to.
     const asked = typeof req.params.replyToId === 'string' ? req.params.replyToId : rest.replyToId;
-    const m = typeof asked === 'string' ? /^(.+)\|(\d{7})$/.exec(asked) : null;
+    const m = typeof asked === 'string' ? /^(.+)\|(\d{7,})$/.exec(asked) : null;
     const replyToId = m && m[1] === c.id && Number(m[2]) <= c.seq ? asked : undefined;
     delete rest.replyToId;
     const activity: Record<string, unknown> = {

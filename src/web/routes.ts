@@ -59,11 +59,14 @@ export interface WebChat {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function findPublicDir(): string {
+/** src/web/public next to this module (tsx, vitest) or, from the build in dist/src/web, in the source tree. */
+function findPublicDir(logger: Logger): string {
   const candidates = [path.join(here, 'public'), path.resolve(here, '../../../src/web/public'), path.resolve('src/web/public')];
   const found = candidates.find((d) => existsSync(path.join(d, 'index.html')));
-  if (!found) throw new Error(`web chat page not found (looked in ${candidates.join(', ')})`);
-  return found;
+  if (found) return found;
+  // The bot keeps working for Teams and other channels; only the page answers 500 (and says why in the log).
+  logger.error({ looked: candidates }, 'web chat page files not found: deploy src/web/public with the build');
+  return candidates[0]!;
 }
 
 /** botframework-webchat does not export package.json or dist/*: look the package up on the resolution paths. */
@@ -131,7 +134,7 @@ function azureCsp(endpoint: string): string {
 
 export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
   const { config, logger } = deps;
-  const publicDir = deps.publicDir ?? findPublicDir();
+  const publicDir = deps.publicDir ?? findPublicDir(logger);
   const builtinEnabled = !config.auth.appId;
   const mode: WebChatMode = config.directLineSecret ? 'azure' : builtinEnabled ? 'builtin' : 'unavailable';
   const rate = deps.tokenRate ?? deps.directLine?.limits?.tokenRate ?? { max: 30, windowMs: 60_000 };

@@ -33,6 +33,8 @@ export interface ChannelServer {
   url: string;
   /** Every activity received, per conversation id. */
   received: Map<string, ReceivedActivity[]>;
+  /** Activities updated in place (PUT .../activities/{id}), per conversation id. */
+  updated?: Map<string, ReceivedActivity[]>;
   /** Make the next N reply POSTs fail with this status (fault injection). */
   failNext(status: number, count?: number): void;
   close(): Promise<void>;
@@ -40,12 +42,22 @@ export interface ChannelServer {
 
 export async function startChannel(): Promise<ChannelServer> {
   const received = new Map<string, ReceivedActivity[]>();
+  const updated = new Map<string, ReceivedActivity[]>();
   let failures: { status: number; count: number } | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
+      if (req.method === 'PUT' && m) {
+        const conv = decodeURIComponent(m[1]!);
+        const list = updated.get(conv) ?? [];
+        list.push({ ...(JSON.parse(body || '{}') as ReceivedActivity), _id: decodeURIComponent(m[2] ?? '') });
+        updated.set(conv, list);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: m[2] }));
+        return;
+      }
       if (req.method === 'POST' && m) {
         if (failures && failures.count > 0) {
           failures.count -= 1;
@@ -55,11 +67,13 @@ export async function startChannel(): Promise<ChannelServer> {
         }
         const conv = decodeURIComponent(m[1]!);
         const activity = JSON.parse(body || '{}') as ReceivedActivity;
+        const id = randomUUID();
+        activity._id = id; // the id this channel gave the activity (threads in Teams channels start here)
         const list = received.get(conv) ?? [];
         list.push(activity);
         received.set(conv, list);
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: randomUUID() }));
+        res.end(JSON.stringify({ id }));
         return;
       }
       res.writeHead(404);
@@ -71,6 +85,7 @@ export async function startChannel(): Promise<ChannelServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     received,
+    updated,
     failNext(status, count = 1) {
       failures = { status, count };
     },
