@@ -317,10 +317,14 @@ export interface LoadResult {
   firstProblem?: string;
   /** Server CPU over the window, in % of one core. */
   serverCpuPct?: number;
+  /** Server CPU time per counted turn (ms): the cost of a turn, much less sensitive to other load than turns/s. */
+  serverCpuMsPerTurn?: number;
   /** Load client + channel (this process) CPU over the window, in % of one core. */
   clientCpuPct: number;
   /** CPU used by every other process on the machine over the window, in % of one core (interference). */
   othersCpuPct?: number;
+  /** The measurement window on the monotonic clock (µs, same clock as V8 CPU profiles). */
+  windowUs: [number, number];
   rss?: RssSample;
 }
 
@@ -491,10 +495,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const cpu0 = process.cpuUsage();
   const srv0 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
   const mach0 = machineCpuSeconds();
+  const w0 = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
   await sleep(o.durationMs);
   measuring = false;
   const windowMs = performance.now() - t0;
+  const w1 = Number(process.hrtime.bigint() / 1000n);
   const cpu = process.cpuUsage(cpu0);
   const srv1 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
   const mach1 = machineCpuSeconds();
@@ -518,8 +524,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     errors,
     unexpected,
     clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 100),
+    windowUs: [w0, w1],
   };
-  if (srv0 !== undefined && srv1 !== undefined) result.serverCpuPct = Math.round(((srv1 - srv0) / (windowMs / 1000)) * 100);
+  if (srv0 !== undefined && srv1 !== undefined) {
+    result.serverCpuPct = Math.round(((srv1 - srv0) / (windowMs / 1000)) * 100);
+    if (turns) result.serverCpuMsPerTurn = r2(((srv1 - srv0) * 1000) / turns);
+  }
   if (srv0 !== undefined && srv1 !== undefined && mach0 && mach1) {
     const others = mach1.busy - mach0.busy - (srv1 - srv0) - (cpu.user + cpu.system) / 1e6;
     result.othersCpuPct = Math.max(0, Math.round((others / (windowMs / 1000)) * 100));
@@ -1002,14 +1012,14 @@ export function formatReport(r: BenchResults): string {
   L.push('');
   L.push(`bot: \`${r.commands.bot}\` · echo baseline: \`${r.commands.echo}\``);
   L.push('');
-  L.push('| storage | conv. | bot turns/s | bot p50 ms | bot p99 ms | echo turns/s | echo p50 ms | echo p99 ms | bot/echo | bot CPU % | other procs CPU % (bot / echo run) | errors |');
+  L.push('| storage | conv. | bot turns/s | bot p50 ms | bot p99 ms | echo turns/s | echo p50 ms | echo p99 ms | bot/echo | server CPU ms/turn (bot / echo) | other procs CPU % (bot / echo run) | errors |');
   L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const maxConc = Math.max(...r.options.concurrencies);
   for (const row of r.e2e) {
     const target = row.concurrency === maxConc && (row.storage === 'memory' || row.storage === 'sqlite') ? ` ${mark(row.ratio >= 0.7)}` : '';
     const errs = row.bot.errors + row.bot.unexpected + row.echo.errors + row.echo.unexpected;
     L.push(
-      `| ${row.storage} | ${row.concurrency} | ${row.bot.turnsPerSec} | ${row.bot.p50Ms} | ${row.bot.p99Ms} | ${row.echo.turnsPerSec} | ${row.echo.p50Ms} | ${row.echo.p99Ms} | ${row.ratio.toFixed(2)}${target} | ${row.bot.serverCpuPct ?? '-'} | ${row.bot.othersCpuPct ?? '-'} / ${row.echo.othersCpuPct ?? '-'} | ${errs} |`,
+      `| ${row.storage} | ${row.concurrency} | ${row.bot.turnsPerSec} | ${row.bot.p50Ms} | ${row.bot.p99Ms} | ${row.echo.turnsPerSec} | ${row.echo.p50Ms} | ${row.echo.p99Ms} | ${row.ratio.toFixed(2)}${target} | ${row.bot.serverCpuMsPerTurn ?? '-'} / ${row.echo.serverCpuMsPerTurn ?? '-'} | ${row.bot.othersCpuPct ?? '-'} / ${row.echo.othersCpuPct ?? '-'} | ${errs} |`,
     );
   }
   if (!r.e2e.length) L.push('| (no rows) | | | | | | | | | | | |');
@@ -1086,13 +1096,25 @@ function areaOf(url: string, fn: string): string {
 }
 
 /** Self time per function (top N) and per package / source folder, plus inclusive time of `focus` frames. */
-export function summariseCpuProfile(file: string, top = 25, focus: RegExp = /^(append|recordEvents|classify|turn|saveChanges|load|read|write|render|mask|normalise|withState|handleMessage|processActivity|sendActivities)$/): ProfileSummary {
+export const PROFILE_FOCUS =
+  /^(append|recordEvents|classify|score|turn|saveChanges|load|read|write|render|mask|maskDeep|normalise|withState|handleMessage|processActivity|sendActivities|sendActivity|replyToActivity|sendToConversation|run|record|JSON\.parse|parse|stringify|allow)$/;
+
+/**
+ * `window`: only samples taken in [from, to] µs on the monotonic clock (`LoadResult.windowUs`), so
+ * start-up and shutdown are left out.
+ */
+export function summariseCpuProfile(file: string, top = 25, focus: RegExp = PROFILE_FOCUS, window?: [number, number]): ProfileSummary {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const samples = prof.samples ?? [];
   const deltas = prof.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) selfUs.set(samples[i]!, (selfUs.get(samples[i]!) ?? 0) + Math.max(0, deltas[i] ?? 0));
+  let ts = prof.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    ts += deltas[i] ?? 0;
+    if (window && (ts < window[0] || ts > window[1])) continue;
+    selfUs.set(samples[i]!, (selfUs.get(samples[i]!) ?? 0) + Math.max(0, deltas[i] ?? 0));
+  }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0) || 1;
   const idle = [...byId.values()].filter((n) => n.callFrame.functionName === '(idle)').reduce((a, n) => a + (selfUs.get(n.id) ?? 0), 0);
   const busy = total - idle || 1;
@@ -1142,6 +1164,7 @@ export function summariseCpuProfile(file: string, top = 25, focus: RegExp = /^(a
 }
 
 export interface ProfileOptions {
+  kind?: ServerKind;
   storage: StorageKind;
   concurrency: number;
   durationMs: number;
@@ -1159,8 +1182,9 @@ export async function profileBot(o: ProfileOptions): Promise<{ load: LoadResult;
   let redis: RedisHandle | undefined;
   if (o.storage === 'redis') redis = await startRedis();
   const channel = await startLoadChannel();
+  const kind = o.kind ?? 'bot';
   const server = await spawnServer({
-    kind: 'bot',
+    kind,
     entry: o.entry ?? 'tsx',
     storage: o.storage,
     dataDir,
@@ -1169,15 +1193,15 @@ export async function profileBot(o: ProfileOptions): Promise<{ load: LoadResult;
   });
   try {
     o.log?.(`profile: ${server.command}, ${o.storage}, ${o.concurrency} conversations, ${o.durationMs / 1000} s …`);
-    const load = await runLoad({ baseUrl: server.url, channel, kind: 'bot', concurrency: o.concurrency, durationMs: o.durationMs, warmupMs: o.warmupMs, serverPid: server.pid, sampleRss: true });
+    const load = await runLoad({ baseUrl: server.url, channel, kind, concurrency: o.concurrency, durationMs: o.durationMs, warmupMs: o.warmupMs, serverPid: server.pid, sampleRss: true });
     await server.stop(30_000);
-    const file = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => path.join(dir, f))
-      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile — thread 0 is the main thread (the tsx
+    // loader runs on a worker thread and writes its own profile).
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${server.pid}.`));
+    const main = files.find((f) => f.includes(`.${server.pid}.0.`)) ?? files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size)[0];
+    const file = main ? path.join(dir, main) : undefined;
     if (!file) throw new Error(`no .cpuprofile written in ${dir}:\n${server.output()}`);
-    return { load, summary: summariseCpuProfile(file) };
+    return { load, summary: summariseCpuProfile(file, 30, PROFILE_FOCUS, load.windowUs) };
   } finally {
     await server.stop();
     await channel.close();
@@ -1189,8 +1213,8 @@ export async function profileBot(o: ProfileOptions): Promise<{ load: LoadResult;
 export function formatProfile(p: { load: LoadResult; summary: ProfileSummary }): string {
   const L: string[] = [];
   const l = p.load;
-  L.push(`Load during the profile: ${l.turnsPerSec} turns/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, bot CPU ${l.serverCpuPct ?? '-'} %`);
-  L.push(`Profile: ${p.summary.file} (${p.summary.totalMs} ms on CPU)`);
+  L.push(`Load during the profile (${l.kind}, ${l.concurrency} conversations): ${l.turnsPerSec} turns/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, server CPU ${l.serverCpuPct ?? '-'} % of a core, ${l.serverCpuMsPerTurn ?? '-'} ms CPU per turn, other processes ${l.othersCpuPct ?? '-'} %`);
+  L.push(`Profile: ${p.summary.file} (${p.summary.totalMs} ms of non-idle samples inside the measurement window; start-up excluded)`);
   L.push('');
   L.push('Top functions by self time:');
   for (const f of p.summary.topFunctions) L.push(`  ${String(f.selfPct).padStart(5)} %  ${String(f.selfMs).padStart(6)} ms  ${f.fn}  ${f.where}`);

@@ -23,7 +23,7 @@
  *   --no-dist                          skip the built entry entirely
  *   --entry <tsx|dist> [BENCH_ENTRY]   how the bot under load is started (default tsx, as the brief)
  *   --out <file> [BENCH_OUT]           JSON output (default bench/results.json; --quick: bench/results.local.json)
- *   --profile                          profile mode (with --storage, --concurrency, --duration)
+ *   --profile                          profile mode (with --storage, --concurrency, --duration; --echo profiles the echo bot)
  */
 import path from 'node:path';
 import fs from 'node:fs';
@@ -60,7 +60,7 @@ function num(name: string, env: string): number | undefined {
 
 async function main(): Promise<void> {
   if (flag('help') || flag('h')) usage();
-  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'help']);
+  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'help']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) throw new Error(`unknown flag ${a} (see --help)`);
   }
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
 
   if (flag('profile')) {
     const res = await profileBot({
+      kind: flag('echo') ? 'echo' : 'bot',
       storage: value('storage', 'BENCH_STORAGE') ? storages[0]! : 'sqlite',
       concurrency: Math.max(...concurrencies),
       durationMs: Math.round((num('duration', 'BENCH_DURATION_S') ?? 10 * scale) * 1000),
