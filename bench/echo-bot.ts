@@ -6,7 +6,8 @@
  *
  *   PORT (default 3979), HOST (default 127.0.0.1), STORAGE (memory | sqlite | redis, default sqlite),
  *   DATA_DIR (sqlite folder, default ./data), REDIS_URL, REDIS_PREFIX (default echo-bench:),
- *   STATE_TTL_DAYS (default 30, as the bot).
+ *   STATE_TTL_DAYS (default 30, as the bot),
+ *   ECHO_REPLIES (default 1): activities sent per turn (diagnostics: the cost of one more reply).
  *
  * Routes: POST /api/messages, GET /readyz. SIGTERM/SIGINT: close the server and the store, exit 0.
  */
@@ -31,6 +32,7 @@ if (!['memory', 'sqlite', 'redis'].includes(kind)) {
 const port = Number(process.env.PORT ?? 3979);
 const host = process.env.HOST || '127.0.0.1';
 const ttlDays = Number(process.env.STATE_TTL_DAYS || 30);
+const repliesPerTurn = Math.max(1, Math.min(10, Number(process.env.ECHO_REPLIES || 1)));
 
 const store = createStore({
   kind,
@@ -69,7 +71,9 @@ class EchoBot extends ActivityHandler {
       await this.state.load(context);
       const n = (await this.counter.get(context, 0)) + 1;
       await this.counter.set(context, n);
-      await context.sendActivity({ type: 'message', text: `#${n} ${context.activity.text ?? ''}` });
+      const reply = { type: 'message', text: `#${n} ${context.activity.text ?? ''}` };
+      if (repliesPerTurn === 1) await context.sendActivity(reply);
+      else await context.sendActivities(Array.from({ length: repliesPerTurn }, () => ({ ...reply })));
       await this.state.saveChanges(context);
       await next();
     });

@@ -278,7 +278,7 @@ export type ServerKind = 'bot' | 'echo';
 export function expectedReply(kind: ServerKind, step: WalkStep, i: number): RegExp {
   if (kind === 'bot') return step.expect;
   const esc = step.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^#${i + 1} ${esc}$`);
+  return new RegExp(`^#${i + 1} ${esc}(\\n#${i + 1} ${esc})*$`);
 }
 
 // ---------------------------------------------------------------- load client
@@ -315,6 +315,8 @@ export interface LoadResult {
   /** Turns whose replies were missing or did not match the step (counted as turns). */
   unexpected: number;
   firstProblem?: string;
+  /** The slowest turns: latency, walk step (1-based), start (ms after the window opened). */
+  slowest: Array<{ ms: number; step: number; atMs: number }>;
   /** Server CPU over the window, in % of one core. */
   serverCpuPct?: number;
   /** Server CPU time per counted turn (ms): the cost of a turn, much less sensitive to other load than turns/s. */
@@ -428,6 +430,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, keepAliveMsecs: 10_000 });
   const target = new URL('/api/messages', o.baseUrl);
   const latencies: number[] = [];
+  const slow: Array<{ ms: number; step: number; atMs: number }> = [];
+  let windowStart = 0;
   let turns = 0;
   let completed = 0;
   let errors = 0;
@@ -475,6 +479,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           if (measuring) {
             turns += 1;
             latencies.push(ms);
+            if (slow.length < 5 || ms > slow[slow.length - 1]!.ms) {
+              slow.push({ ms: r1(ms), step: i + 1, atMs: Math.round(t0 - windowStart) });
+              slow.sort((a, b) => b.ms - a.ms);
+              if (slow.length > 5) slow.pop();
+            }
             if (!good) unexpected += 1;
             if (good && i === walk.length - 1) completed += 1;
           }
@@ -497,6 +506,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const mach0 = machineCpuSeconds();
   const w0 = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
+  windowStart = t0;
   await sleep(o.durationMs);
   measuring = false;
   const windowMs = performance.now() - t0;
@@ -523,6 +533,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     maxMs: r2(percentile(latencies, 100)),
     errors,
     unexpected,
+    slowest: slow,
     clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 100),
     windowUs: [w0, w1],
   };
@@ -803,6 +814,8 @@ export interface E2ERow {
   echo: LoadResult;
   /** bot turns/s ÷ echo turns/s. */
   ratio: number;
+  /** echo CPU ms/turn ÷ bot CPU ms/turn: the throughput ratio both would reach with a core each to themselves. */
+  cpuCostRatio?: number;
 }
 
 export interface Verdict {
@@ -873,8 +886,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           continue;
         }
       }
+      // Bot and echo run side by side (the idle one costs nothing) and each concurrency is measured
+      // on the bot and then on the echo bot right away, so drifting background load hits both alike.
+      const servers: Partial<Record<ServerKind, { server: ServerProcess; dataDir: string }>> = {};
       try {
-        const perKind: Partial<Record<ServerKind, LoadResult[]>> = {};
         for (const kind of ['bot', 'echo'] as const) {
           const dataDir = tmpDir(`bench-${kind}-${storage}-`);
           const server = await spawnServer({
@@ -885,42 +900,49 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
             redisUrl: redis?.url,
             redisPrefix: `bench-${kind}-${Date.now()}:`,
           });
-          const results: LoadResult[] = [];
-          try {
-            for (const [ci, concurrency] of opts.concurrencies.entries()) {
-              log(`e2e: ${storage.padEnd(6)} ${kind.padEnd(4)} ${String(concurrency).padStart(3)} conversations, ${opts.durationMs / 1000} s …`);
-              const res = await runLoad({
-                baseUrl: server.url,
-                channel,
-                kind,
-                concurrency,
-                durationMs: opts.durationMs,
-                warmupMs: opts.warmupMs + (ci === 0 ? opts.firstWarmupMs : 0),
-                runId: `${storage}-${kind}-${concurrency}-${randomUUID().slice(0, 6)}`,
-                serverPid: server.pid,
-                sampleRss: concurrency === maxConc,
-              });
-              log(
-                `      ${res.turnsPerSec} turns/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms` +
-                  (res.errors || res.unexpected ? `, ${res.errors} errors, ${res.unexpected} unexpected (${res.firstProblem})` : '') +
-                  (res.rss ? `, peak RSS ${res.rss.peakRssMb} MB` : ''),
-              );
-              results.push(res);
-            }
-          } finally {
-            const code = await server.stop();
-            if (code !== 0) notes.push(`${kind} (${storage}) exited with ${code} on SIGTERM: ${server.output().slice(-300)}`);
-            fs.rmSync(dataDir, { recursive: true, force: true });
-          }
-          perKind[kind] = results;
+          servers[kind] = { server, dataDir };
         }
-        opts.concurrencies.forEach((concurrency, i) => {
-          const bot = perKind.bot![i]!;
-          const echo = perKind.echo![i]!;
-          e2e.push({ storage, concurrency, bot, echo, ratio: echo.turnsPerSec > 0 ? r2(bot.turnsPerSec / echo.turnsPerSec) : 0 });
+        for (const [ci, concurrency] of opts.concurrencies.entries()) {
+          const pair: Partial<Record<ServerKind, LoadResult>> = {};
+          for (const kind of ['bot', 'echo'] as const) {
+            const { server } = servers[kind]!;
+            log(`e2e: ${storage.padEnd(6)} ${kind.padEnd(4)} ${String(concurrency).padStart(3)} conversations, ${opts.durationMs / 1000} s …`);
+            const res = await runLoad({
+              baseUrl: server.url,
+              channel,
+              kind,
+              concurrency,
+              durationMs: opts.durationMs,
+              warmupMs: opts.warmupMs + (ci === 0 ? opts.firstWarmupMs : 0),
+              runId: `${storage}-${kind}-${concurrency}-${randomUUID().slice(0, 6)}`,
+              serverPid: server.pid,
+              sampleRss: concurrency === maxConc,
+            });
+            log(
+              `      ${res.turnsPerSec} turns/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms, ${res.serverCpuMsPerTurn ?? '-'} ms CPU/turn, others ${res.othersCpuPct ?? '-'} %` +
+                (res.errors || res.unexpected ? `, ${res.errors} errors, ${res.unexpected} unexpected (${res.firstProblem})` : '') +
+                (res.rss ? `, peak RSS ${res.rss.peakRssMb} MB` : ''),
+            );
+            pair[kind] = res;
+          }
+          const bot = pair.bot!;
+          const echo = pair.echo!;
+          e2e.push({
+            storage,
+            concurrency,
+            bot,
+            echo,
+            ratio: echo.turnsPerSec > 0 ? r2(bot.turnsPerSec / echo.turnsPerSec) : 0,
+            ...(bot.serverCpuMsPerTurn && echo.serverCpuMsPerTurn ? { cpuCostRatio: r2(echo.serverCpuMsPerTurn / bot.serverCpuMsPerTurn) } : {}),
+          });
           if (concurrency === maxConc) rss.push({ storage, concurrency, bot: bot.rss, echo: echo.rss });
-        });
+        }
       } finally {
+        for (const [kind, x] of Object.entries(servers)) {
+          const code = await x.server.stop();
+          if (code !== 0) notes.push(`${kind} (${storage}) exited with ${code} on SIGTERM: ${x.server.output().slice(-300)}`);
+          fs.rmSync(x.dataDir, { recursive: true, force: true });
+        }
         await redis?.stop();
       }
     }
@@ -1012,17 +1034,17 @@ export function formatReport(r: BenchResults): string {
   L.push('');
   L.push(`bot: \`${r.commands.bot}\` · echo baseline: \`${r.commands.echo}\``);
   L.push('');
-  L.push('| storage | conv. | bot turns/s | bot p50 ms | bot p99 ms | echo turns/s | echo p50 ms | echo p99 ms | bot/echo | server CPU ms/turn (bot / echo) | other procs CPU % (bot / echo run) | errors |');
-  L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| storage | conv. | bot turns/s | bot p50 ms | bot p99 ms | echo turns/s | echo p50 ms | echo p99 ms | bot/echo | server CPU ms/turn (bot / echo) | CPU cost ratio echo/bot | other procs CPU % (bot / echo run) | errors |');
+  L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const maxConc = Math.max(...r.options.concurrencies);
   for (const row of r.e2e) {
     const target = row.concurrency === maxConc && (row.storage === 'memory' || row.storage === 'sqlite') ? ` ${mark(row.ratio >= 0.7)}` : '';
     const errs = row.bot.errors + row.bot.unexpected + row.echo.errors + row.echo.unexpected;
     L.push(
-      `| ${row.storage} | ${row.concurrency} | ${row.bot.turnsPerSec} | ${row.bot.p50Ms} | ${row.bot.p99Ms} | ${row.echo.turnsPerSec} | ${row.echo.p50Ms} | ${row.echo.p99Ms} | ${row.ratio.toFixed(2)}${target} | ${row.bot.serverCpuMsPerTurn ?? '-'} / ${row.echo.serverCpuMsPerTurn ?? '-'} | ${row.bot.othersCpuPct ?? '-'} / ${row.echo.othersCpuPct ?? '-'} | ${errs} |`,
+      `| ${row.storage} | ${row.concurrency} | ${row.bot.turnsPerSec} | ${row.bot.p50Ms} | ${row.bot.p99Ms} | ${row.echo.turnsPerSec} | ${row.echo.p50Ms} | ${row.echo.p99Ms} | ${row.ratio.toFixed(2)}${target} | ${row.bot.serverCpuMsPerTurn ?? '-'} / ${row.echo.serverCpuMsPerTurn ?? '-'} | ${row.cpuCostRatio?.toFixed(2) ?? '-'} | ${row.bot.othersCpuPct ?? '-'} / ${row.echo.othersCpuPct ?? '-'} | ${errs} |`,
     );
   }
-  if (!r.e2e.length) L.push('| (no rows) | | | | | | | | | | | |');
+  if (!r.e2e.length) L.push('| (no rows) | | | | | | | | | | | | |');
   L.push('');
   if (r.rss.length) {
     L.push(`### Memory under ${maxConc} conversations (sampled /proc/<pid>/status every 200 ms)`);
@@ -1214,6 +1236,7 @@ export function formatProfile(p: { load: LoadResult; summary: ProfileSummary }):
   const L: string[] = [];
   const l = p.load;
   L.push(`Load during the profile (${l.kind}, ${l.concurrency} conversations): ${l.turnsPerSec} turns/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, server CPU ${l.serverCpuPct ?? '-'} % of a core, ${l.serverCpuMsPerTurn ?? '-'} ms CPU per turn, other processes ${l.othersCpuPct ?? '-'} %`);
+  L.push(`Slowest turns: ${l.slowest.map((x) => `${x.ms} ms (step ${x.step}, +${x.atMs} ms)`).join(', ')}`);
   L.push(`Profile: ${p.summary.file} (${p.summary.totalMs} ms of non-idle samples inside the measurement window; start-up excluded)`);
   L.push('');
   L.push('Top functions by self time:');

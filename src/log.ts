@@ -3,6 +3,7 @@
  * input goes through the privacy mask first (see src/privacy/).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { mask } from './privacy/index.js';
 
 export type { Logger };
 
@@ -17,4 +18,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+/** An error as a log field: name and masked message, never the stack (it may hold user data). */
+export function errInfo(err: unknown): { name?: string; message: string } {
+  const e = err as { name?: string; message?: string } | undefined;
+  return { name: e?.name, message: mask(String(e?.message ?? err)).slice(0, 300) };
 }

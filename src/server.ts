@@ -11,7 +11,7 @@ import { LiveAgents } from './bot/live-agents.js';
 import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, errInfo, type Logger } from './log.js';
 import { createStore, type BotStore } from './storage/index.js';
 import { CurationLog } from './curation/log.js';
 import { registerAgentApi } from './web/agent-api.js';
@@ -69,14 +69,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: { name: error?.name, message: error?.message }, conversation: context.activity.conversation?.id, activityType: context.activity.type }, 'turn failed');
+    logger.error({ err: errInfo(error), conversation: context.activity.conversation?.id, activityType: context.activity.type }, 'turn failed');
     try {
       if (context.activity.type === 'message') {
         const b = core.catalog.bot;
         await context.sendActivity(textActivity(`${b.messages.error}\n\n${contactsMarkdown(b)}`));
       }
     } catch (sendErr) {
-      logger.error({ err: { message: (sendErr as Error)?.message } }, 'could not tell the user about the failed turn');
+      logger.error({ err: errInfo(sendErr) }, 'could not tell the user about the failed turn');
     }
   };
 
@@ -117,7 +117,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           logger.warn({ reason: (err as Error).message?.slice(0, 200), channel: (req.body as Activity)?.channelId }, 'request rejected: authentication failed');
           res.send(401, { error: 'unauthorized: a valid channel token is required' });
         } else {
-          logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'activity processing failed');
+          logger.error({ err: errInfo(err) }, 'activity processing failed');
           res.send(500, { error: 'internal error' });
         }
       } finally {
@@ -155,7 +155,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   bot.live = live;
   // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
-  const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: (err as Error).message }, 'queue sweep failed')), 15_000);
+  const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: errInfo(err) }, 'queue sweep failed')), 15_000);
   sweepTimer.unref();
   registerAgentConsole(server, { agents: config.agents, secretSeed: config.agentApiKey, tickets: bot.tickets, live, answers: core.answers });
 

@@ -15,6 +15,7 @@ import {
   type Transcript,
 } from 'botbuilder';
 import type { Logger } from 'pino';
+import { errInfo } from '../log.js';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { AnswerUsage } from '../answers/usage.js';
 import type { LiveAgents } from './live-agents.js';
@@ -125,7 +126,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async storeDown(context: TurnContext, err: unknown): Promise<void> {
-    this.options.logger.error({ err: { message: (err as Error)?.message, name: (err as Error)?.name }, conversation: context.activity.conversation?.id }, 'state store unavailable');
+    this.options.logger.error({ err: errInfo(err), conversation: context.activity.conversation?.id }, 'state store unavailable');
     const bot = this.core.catalog.bot;
     await context.sendActivity(textActivity(`${bot.messages.storeDown}\n\n${contactsMarkdown(bot)}`));
   }
@@ -146,6 +147,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleMessage(context: TurnContext, data: ConversationData): Promise<void> {
+    const started = performance.now();
     const activity = context.activity;
     let text = typeof activity.text === 'string' ? activity.text : '';
     // Card buttons (Action.Submit) send their data in `value`.
@@ -186,14 +188,22 @@ export class HelpdeskBot extends TeamsActivityHandler {
     data.flow = result.state;
     const c = result.classification;
     this.options.logger.info(
-      { conversation: activity.conversation?.id, channel: activity.channelId, intent: c?.intent, decision: c?.decision, score: c?.score },
+      {
+        turnId: activity.id,
+        conversation: activity.conversation?.id,
+        channel: activity.channelId,
+        intent: c?.intent,
+        decision: c?.decision,
+        score: c?.score,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      },
       'turn',
     );
     if (this.options.onEvents && result.events.length) {
       try {
         await this.options.onEvents(result.events, context);
       } catch (err) {
-        this.options.logger.warn({ err: (err as Error).message }, 'event observer failed');
+        this.options.logger.warn({ err: errInfo(err) }, 'event observer failed');
       }
     }
     await this.render(context, data, result.replies);
@@ -256,7 +266,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       });
       data.handoffRef = ticket.ref;
     } catch (err) {
-      this.options.logger.error({ err: (err as Error).message }, 'could not record hand-off ticket');
+      this.options.logger.error({ err: errInfo(err) }, 'could not record hand-off ticket');
     }
     const ref = ticket?.ref ?? '-';
     // Live agents (console or Teams channel) within hours: the user waits in the queue in this chat.
@@ -277,7 +287,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
           ? { type: 'message', text: contactsText, textFormat: 'markdown', attachments: [contactsCard(bot, ticket?.ref)] }
           : textActivity(contactsText),
       );
-      out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic)}\n\`\`\``));
+      out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic).replace(/`/g, "'")}\n\`\`\``));
     }
     await context.sendActivities(out);
     this.record(data, 'bot', lines.join('\n'));
@@ -308,7 +318,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       try {
         await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript));
       } catch (err) {
-        this.options.logger.warn({ err: (err as Error).message }, 'handoff.initiate was not accepted by the channel');
+        this.options.logger.warn({ err: errInfo(err) }, 'handoff.initiate was not accepted by the channel');
       }
     }
     return ticket;

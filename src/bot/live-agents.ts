@@ -11,6 +11,7 @@
  */
 import { CardFactory, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import { errInfo } from '../log.js';
 import type { Storage } from 'botbuilder';
 import type { BotContent } from '../catalog/schema.js';
 import { durationText, queuePosition, withinHours, type ServiceHours } from '../handoff/queue.js';
@@ -69,7 +70,7 @@ export class LiveAgents {
     const now = new Date().toISOString();
     const updated = await this.o.tickets.update(ticket.ref, (t) => ({ ...t, status: 'waiting', waitingSince: now, lastActivityAt: now, history: [...t.history, { at: now, action: 'queued' }] }));
     const position = await this.position(ticket.ref);
-    if (updated) await this.postToTeamsChannel(updated).catch((err) => this.o.logger.warn({ err: (err as Error).message }, 'could not post the escalation to the Teams agents channel'));
+    if (updated) await this.postToTeamsChannel(updated).catch((err) => this.o.logger.warn({ err: errInfo(err) }, 'could not post the escalation to the Teams agents channel'));
     return fill(this.live.queued, { ref: ticket.ref, position });
   }
 
@@ -175,7 +176,7 @@ export class LiveAgents {
     if (!t) return { ok: false, reason: 'no such ticket' };
     if (reason) return { ok: false, ticket: t, reason };
     await this.toUser(t, [textActivity(fill(this.live.agentJoined, { agent: escapeMarkdown(agent.name) }))]);
-    await this.updateTeamsCard(ref).catch((err) => this.o.logger.warn({ err: (err as Error).message }, 'could not update the Teams card'));
+    await this.updateTeamsCard(ref).catch((err) => this.o.logger.warn({ err: errInfo(err) }, 'could not update the Teams card'));
     return { ok: true, ticket: t };
   }
 
@@ -305,7 +306,7 @@ export class LiveAgents {
       .continueConversationAsync(this.o.appId ?? '', { ...channel, conversation: { ...channel.conversation!, id: threadId } }, async (ctx) => {
         await ctx.sendActivity(textActivity(text));
       })
-      .catch((err) => this.o.logger.warn({ err: (err as Error).message }, 'could not mirror to the Teams thread'));
+      .catch((err) => this.o.logger.warn({ err: errInfo(err) }, 'could not mirror to the Teams thread'));
   }
 
   /**

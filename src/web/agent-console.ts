@@ -13,6 +13,7 @@ import type { LiveAgents, AgentIdentity } from '../bot/live-agents.js';
 import type { AgentAccount } from '../config.js';
 import type { Ticket, TicketStore } from '../handoff/tickets.js';
 import { secretMatches } from './agent-auth.js';
+import { registerAgentPage } from './agent-page.js';
 
 export const SESSION_COOKIE = 'agent_session';
 const SESSION_TTL_MS = 10 * 60 * 60 * 1000; // one working day
@@ -71,6 +72,7 @@ function view(t: Ticket, now = Date.now()) {
 }
 
 export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): void {
+  registerAgentPage(server);
   const sessions = new AgentSessions(deps.agents, deps.secretSeed);
   const byId = new Map(deps.agents.map((a) => [a.id, a]));
   const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
