@@ -7,14 +7,14 @@
  * memory, sqlite and redis storage; peak RSS under the largest load; cold start of the dev and the
  * built entry. Prints markdown tables and writes the same data as JSON.
  *
- *   npm run bench                         full run (~2.5 min on 2 cores) → bench/results.json
+ *   npm run bench                         full run (~2.5 min on an otherwise idle 2-core machine) → bench/results.json
  *   npm run bench -- --quick              short points (2 s), 1 cold start → bench/results.local.json
  *   npm run bench -- --profile            only: bot under --cpu-prof at 100 conversations (sqlite), top functions
  *
  * Flags (environment variable in brackets):
  *   --quick [BENCH_QUICK=1]            short run, for a quick look
  *   --scale <x> [BENCH_SCALE]          multiplies durations, warm-ups and matcher passes (e.g. 0.5, 2)
- *   --duration <s> [BENCH_DURATION_S]  seconds per load point (default 6)
+ *   --duration <s> [BENCH_DURATION_S]  seconds per load point (default 5; 18 points in a full run)
  *   --warmup <s> [BENCH_WARMUP_S]      warm-up seconds per load point (default 1)
  *   --storage <list> [BENCH_STORAGE]   memory,sqlite,redis (default all three)
  *   --concurrency <list> [BENCH_CONCURRENCY]  default 1,10,100
@@ -79,9 +79,9 @@ async function main(): Promise<void> {
   const entry = (value('entry', 'BENCH_ENTRY') ?? 'tsx') as Entry;
   if (entry !== 'tsx' && entry !== 'dist') throw new Error('--entry must be tsx or dist');
 
-  const baseDuration = quick ? 2 : 6;
+  const baseDuration = quick ? 2 : DEFAULT_OPTIONS.durationMs / 1000;
   const durationMs = Math.round((num('duration', 'BENCH_DURATION_S') ?? baseDuration * scale) * 1000);
-  const warmupMs = Math.round((num('warmup', 'BENCH_WARMUP_S') ?? (quick ? 0.5 : 1) * scale) * 1000);
+  const warmupMs = Math.round((num('warmup', 'BENCH_WARMUP_S') ?? (quick ? 0.5 : DEFAULT_OPTIONS.warmupMs / 1000) * scale) * 1000);
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
 

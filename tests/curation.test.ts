@@ -3,7 +3,7 @@
  * recorded (masked) in the store; the report clusters the unanswered questions, shows corrections and
  * outcome rates; `--accept` adds a cluster's phrasings as examples and they then classify correctly.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,18 @@ import type { ReviewReport } from '../src/curation/report.js';
 import { Conversation, lastChoices, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
 
 const KEY = 'review-key-0123456789abcdef';
+
+/** Runs the CLI without blocking this process (the bot under test runs in it). */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/review.ts', ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe('curation loop', () => {
   let bot: TestBot;
@@ -94,7 +106,7 @@ describe('curation loop', () => {
 
   it('npm run review prints the report and --accept appends the cluster to an intent file that still validates', async () => {
     const env = { ...process.env, STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir };
-    const printed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/review.ts', '--days', '7'], { env, encoding: 'utf8', timeout: 30_000 });
+    const printed = await cli(['--days', '7'], env);
     expect(printed.status).toBe(0);
     expect(printed.stdout).toMatch(/Unanswered questions/);
     expect(printed.stdout).toMatch(/x3 /);
@@ -103,7 +115,7 @@ describe('curation loop', () => {
     const report = await review();
     const cetak = report.clusters.find((c) => c.phrasings.some((p) => p.includes('cetak ulang')))!;
     const before = readFileSync(path.join(intentsDir, 'kode-error-lain.yaml'), 'utf8');
-    const accepted = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/review.ts', '--days', '7', '--accept', cetak.id, '--intent', 'kode-error-lain'], { env, encoding: 'utf8', timeout: 30_000 });
+    const accepted = await cli(['--days', '7', '--accept', cetak.id, '--intent', 'kode-error-lain'], env);
     expect(accepted.stderr).toBe('');
     expect(accepted.status).toBe(0);
     expect(accepted.stdout).toMatch(/Added 3 example/);
@@ -118,12 +130,12 @@ describe('curation loop', () => {
     expect(readFileSync('tests/data/devset.jsonl', 'utf8')).toBe(devsetBefore);
   });
 
-  it('--accept refuses unknown clusters and intents with a clear message', () => {
+  it('--accept refuses unknown clusters and intents with a clear message', async () => {
     const env = { ...process.env, STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir };
-    const r1 = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/review.ts', '--accept', 'c-00000000', '--intent', 'lupa-password'], { env, encoding: 'utf8', timeout: 30_000 });
+    const r1 = await cli(['--accept', 'c-00000000', '--intent', 'lupa-password'], env);
     expect(r1.status).toBe(1);
     expect(r1.stderr).toMatch(/no cluster "c-00000000"/);
-    const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/review.ts', '--accept', 'c-00000000', '--intent', 'nope'], { env, encoding: 'utf8', timeout: 30_000 });
+    const r2 = await cli(['--accept', 'c-00000000', '--intent', 'nope'], env);
     expect(r2.stderr).toMatch(/unknown intent "nope"/);
   });
 });

@@ -246,6 +246,14 @@ describe('interruptions and topic switches', () => {
     expect(r.text).toMatch(/Keychain Access/);
   });
 
+  it('the same question sent twice (a double submit) asks again instead of guessing a branch', async () => {
+    const c = conv();
+    await c.send('status efaktur saya belum registrasi');
+    const r = await c.send('status efaktur saya belum registrasi');
+    expect(r.text).not.toMatch(CHECK);
+    expect(lastChoices(r.replies)).toContain('Database rusak / kena virus');
+  });
+
   it('a user who comes back later continues at the same step', async () => {
     const c = conv();
     await c.send('lupa password efaktur');

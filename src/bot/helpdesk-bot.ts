@@ -5,13 +5,11 @@
  */
 import {
   ActivityTypes,
-  ConversationState,
   EventFactory,
   TeamsActivityHandler,
   TurnContext,
   type Activity,
   type ConversationReference,
-  type StatePropertyAccessor,
   type Transcript,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -26,7 +24,7 @@ import { newFlowState, reviveFlowState, topicOf, type FlowEvent, type FlowState,
 import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.js';
 import { TicketStore, type Ticket, type TranscriptEntry } from '../handoff/tickets.js';
 import { mask, maskDeep } from '../privacy/index.js';
-import type { BotStore } from '../storage/index.js';
+import { isStoreConflict, type BotStore } from '../storage/index.js';
 import { answerMarkdown, choicesActivity, contactsCard, contactsMarkdown, supportsCards, textActivity, type OutActivity } from './render.js';
 
 /** What the bot keeps per conversation (JSON; stored by the configured store). */
@@ -56,18 +54,16 @@ function newConversationData(): ConversationData {
 }
 
 export class HelpdeskBot extends TeamsActivityHandler {
-  readonly conversationState: ConversationState;
   readonly tickets: TicketStore;
   readonly usage: AnswerUsage;
-  private readonly data: StatePropertyAccessor<ConversationData>;
+  /** Turns of one conversation run one after another in this process (double clicks, channel retries). */
+  private readonly turnLocks = new Map<string, Promise<void>>();
   private readonly limiter: RateLimiter;
   /** Live agents (set by the server once the adapter exists). */
   live?: LiveAgents;
 
   constructor(private readonly options: HelpdeskBotOptions) {
     super();
-    this.conversationState = new ConversationState(options.store);
-    this.data = this.conversationState.createProperty<ConversationData>('data');
     this.tickets = new TicketStore(options.store);
     this.usage = new AnswerUsage(options.store);
     this.limiter = new RateLimiter(options.rateLimit?.messages ?? 10, options.rateLimit?.windowMs ?? 10_000);
@@ -103,12 +99,41 @@ export class HelpdeskBot extends TeamsActivityHandler {
     return this.options.core;
   }
 
-  /** Loads conversation data, runs `fn`, saves; a failing store gets an apology with the contacts. */
+  /** The store key of a conversation's data (the same key botbuilder's ConversationState uses). */
+  static stateKey(activity: Partial<Activity>): string {
+    return `${activity.channelId}/conversations/${activity.conversation?.id}/`;
+  }
+
+  /**
+   * Loads conversation data, runs `fn`, saves it with the eTag it was read with. A failing store gets
+   * an apology with the contacts. Turns of the same conversation are serialised in this process; a
+   * concurrent turn on another instance is detected by the eTag and its state is kept (the user
+   * already has this turn's replies, so nothing alarming is said).
+   */
   private async withState(context: TurnContext, fn: (data: ConversationData) => Promise<void>): Promise<void> {
-    let data: ConversationData;
+    const key = HelpdeskBot.stateKey(context.activity);
+    const previous = this.turnLocks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const chained = previous.then(() => mine);
+    this.turnLocks.set(key, chained);
+    await previous;
     try {
-      await this.conversationState.load(context);
-      data = await this.data.get(context, newConversationData());
+      await this.runWithState(context, key, fn);
+    } finally {
+      release();
+      if (this.turnLocks.get(key) === chained) this.turnLocks.delete(key);
+    }
+  }
+
+  private async runWithState(context: TurnContext, key: string, fn: (data: ConversationData) => Promise<void>): Promise<void> {
+    let data: ConversationData;
+    let eTag: string | undefined;
+    try {
+      const items = await this.options.store.read([key]);
+      const item = items[key] as { data?: ConversationData; eTag?: string } | undefined;
+      eTag = item?.eTag;
+      data = item?.data && typeof item.data === 'object' ? item.data : newConversationData();
       data.flow = reviveFlowState(data.flow);
       if (!Array.isArray(data.transcript)) data.transcript = [];
     } catch (err) {
@@ -117,9 +142,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     await fn(data);
     try {
-      await this.data.set(context, data);
-      await this.conversationState.saveChanges(context);
+      await this.options.store.write({ [key]: { data, eTag: eTag ?? '*' } });
     } catch (err) {
+      if (isStoreConflict(err)) {
+        this.options.logger.warn({ conversation: context.activity.conversation?.id }, 'concurrent turn on another instance: its state was kept');
+        return;
+      }
       // The replies were sent; the step could not be saved. Tell the user honestly.
       await this.storeDown(context, err);
     }
@@ -349,7 +377,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   /** Teams messaging extension: search canned answers (empty query: the most used). */
-  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, rawQuery: MessagingExtensionQuery | undefined): Promise<MessagingExtensionResponse> {
+    const query: MessagingExtensionQuery = rawQuery && typeof rawQuery === 'object' ? rawQuery : {};
     const q = String(query.parameters?.find((p) => p.name === 'q')?.value ?? query.parameters?.[0]?.value ?? '').trim();
     const skip = Math.max(0, query.queryOptions?.skip ?? 0);
     const count = Math.min(Math.max(query.queryOptions?.count ?? 10, 1), 25);

@@ -43,6 +43,19 @@ function ordinalIndex(tokens: string[], raw: string): number | undefined {
 
 /** The index of the option meant, or undefined when the text is not an answer to this prompt. */
 export function resolveOption(text: string, options: Option[], normaliser: Normaliser): number | undefined {
+  return matchOption(text, options, normaliser)?.index;
+}
+
+/**
+ * Like `resolveOption`, with how sure the match is: 1 for a click, a number, an ordinal or a yes/no
+ * word; below 1 for a fuzzy match of the option's words.
+ */
+export function matchOption(text: string, options: Option[], normaliser: Normaliser): { index: number; score: number } | undefined {
+  const r = matchOptionIndex(text, options, normaliser);
+  return r === undefined ? undefined : typeof r === 'number' ? { index: r, score: 1 } : r;
+}
+
+function matchOptionIndex(text: string, options: Option[], normaliser: Normaliser): number | { index: number; score: number } | undefined {
   const raw = text.trim();
   if (!raw || !options.length) return undefined;
   const n = normaliser.normalise(raw);
@@ -96,5 +109,5 @@ export function resolveOption(text: string, options: Option[], normaliser: Norma
       }
     }
   });
-  return best >= 0 && bestScore >= 0.5 && !tie ? best : undefined;
+  return best >= 0 && bestScore >= 0.5 && !tie ? { index: best, score: bestScore } : undefined;
 }

@@ -11,7 +11,7 @@ import { NONE_INTENT } from '../catalog/load.js';
 import type { AnswerNode, Intent } from '../catalog/schema.js';
 import type { Classification, Matcher } from '../nlu/matcher.js';
 import { containsSecret, mask } from '../privacy/index.js';
-import { resolveOption, type Option } from './choices.js';
+import { matchOption, type Option } from './choices.js';
 
 export const STATE_VERSION = 1;
 const MAX_PATH = 40;
@@ -173,15 +173,27 @@ export class FlowEngine {
     }
 
     const prompt = t.state.prompt;
+    let cls: Classification | undefined;
     if (prompt) {
-      const idx = resolveOption(text, prompt.options, this.matcher.normaliser);
-      if (idx !== undefined) {
-        this.answerPrompt(t, prompt, idx);
+      const match = matchOption(text, prompt.options, this.matcher.normaliser);
+      if (match && match.score < 1 && prompt.kind === 'question') {
+        // A fuzzy match that is really the topic's own question again ("efaktur belum registrasi"
+        // sent twice): ask the question again instead of guessing a branch.
+        cls = this.matcher.classify(text);
+        if (cls.decision === 'route' && cls.intent === prompt.intent && cls.score >= match.score) {
+          t.events.push({ type: 'classified', classification: cls });
+          t.classification = cls;
+          this.ask(t, prompt);
+          return this.done(t);
+        }
+      }
+      if (match) {
+        this.answerPrompt(t, prompt, match.index);
         return this.done(t);
       }
     }
 
-    const cls = this.matcher.classify(text);
+    cls ??= this.matcher.classify(text);
     t.classification = cls;
     t.events.push({ type: 'classified', classification: cls });
 

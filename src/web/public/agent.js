@@ -661,6 +661,7 @@
     var send = $('reply-send');
     send.disabled = true;
     $('reply-error').textContent = '';
+    $('action-message').textContent = '';
     api('POST', '/agent/api/tickets/' + encodeURIComponent(ref) + '/messages', { text: text }).then(
       function (r) {
         send.disabled = false;
