@@ -191,6 +191,13 @@ export class FlowEngine {
         this.answerPrompt(t, prompt, match.index);
         return this.done(t);
       }
+      // The button just clicked, clicked again (double click, channel retry): show where we are
+      // instead of treating the label as a new question.
+      const lastChoice = t.state.choices.at(-1);
+      if (lastChoice && lastChoice.trim().toLowerCase() === text.toLowerCase()) {
+        this.ask(t, prompt);
+        return this.done(t);
+      }
     }
 
     cls ??= this.matcher.classify(text);

@@ -130,6 +130,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     guard(async (_req, res, agent) => {
       const [waiting, assigned] = await Promise.all([deps.tickets.list({ status: 'waiting', pageSize: 100 }), deps.tickets.list({ status: 'assigned', pageSize: 100 })]);
       const now = Date.now();
+      // Newest activity first (what the agents asked for); the page also shows each waiting time.
       const items = [...waiting.items, ...assigned.items]
         .sort((a, b) => (b.lastActivityAt ?? b.updatedAt).localeCompare(a.lastActivityAt ?? a.updatedAt))
         .map((t) => ({ ...view(t, now), mine: t.assignee?.id === agent.id, transcript: undefined, transcriptLength: t.transcript.length }));
@@ -172,7 +173,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     '/agent/api/answers',
     guard(async (req, res) => {
       const q = String((req.query as Record<string, string> | undefined)?.q ?? '').slice(0, 200);
-      const hits = q.trim() ? deps.answers.search(q, 10).map((h) => h.answer) : deps.answers.answers;
+      const hits = q.trim().replace(/^\/+/, '') ? deps.answers.search(q, 10).map((h) => h.answer) : deps.answers.answers;
       res.send(200, { items: hits.map((a) => ({ id: a.id, code: a.code, title: a.title, markdown: a.markdown })) });
     }),
   );
