@@ -594,7 +594,7 @@ const QUALIFIERS: ReadonlySet<string> = new Set([
   'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'akun', 'account', 'web', 'baru', 'lama', 'login', 'masuk', 'untuk', 'utk',
   'buat', 'di', 'ke', 'dari', 'yang', 'djp', 'djponline', 'online', 'sertifikat', 'elektronik', 'aplikasi', 'app',
   'desktop', 'email', 'e-mail', 'pajak', 'coretax', 'user', 'pengguna', 'admin', 'default', 'awal', 'sementara', 'tsb',
-  'new', 'old', 'wifi',
+  'new', 'old', 'wifi', 'pkp',
 ]);
 
 /**
@@ -750,8 +750,14 @@ function isObviouslyPublic(core: string): boolean {
   );
 }
 
+/** A word without Markdown emphasis around it ("**e-Nofa**" -> "e-Nofa"): the procedures are Markdown. */
+function plainWord(w: string): string {
+  return w.replace(/^[*_~`]+|[*_~`]+$/g, '');
+}
+
 /** Contains a digit or a symbol, or upper case after the first letter (rahAsia, QwErty). */
-function looksSecret(core: string): boolean {
+function looksSecret(raw: string): boolean {
+  const core = plainWord(raw);
   if (/\d/.test(core)) return true;
   if (/[^\p{L}\p{M}\p{N}]/u.test(core)) return true;
   return /\p{Ll}/u.test(core) && /\p{Lu}/u.test(core.slice(1));
@@ -859,7 +865,7 @@ function detectPasswords(text: string, claims: Claims): void {
         if (++skipped > MAX_SKIPPED_WORDS) break;
         continue;
       }
-      if (!symbolSeparator && QUALIFIERS.has(word)) {
+      if (!symbolSeparator && QUALIFIERS.has(plainWord(word))) {
         pos = token.end;
         if (++skipped > MAX_SKIPPED_WORDS) break;
         continue;
@@ -869,7 +875,7 @@ function detectPasswords(text: string, claims: Claims): void {
     }
     if (!candidate) continue;
     const core = candidate.core;
-    if (core === '' || STOP_WORDS.has(candidate.word)) continue;
+    if (core === '' || STOP_WORDS.has(candidate.word) || STOP_WORDS.has(plainWord(candidate.word)) || QUALIFIERS.has(plainWord(candidate.word))) continue;
     if (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core))) continue;
     if (explicit && /^etax/i.test(core)) continue;
     let end = candidate.maskEnd;
