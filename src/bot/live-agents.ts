@@ -197,46 +197,41 @@ export class LiveAgents {
     return { ok: true };
   }
 
-  async release(ref: string, agent: AgentIdentity): Promise<{ ok: boolean; reason?: string }> {
+  /** Applies `change` to a ticket the agent holds, then tells the user `notice` and refreshes the Teams card. */
+  private async ownedAction(ref: string, agent: AgentIdentity, change: (t: Ticket, at: string) => Ticket, notice: OutActivity): Promise<{ ok: boolean; reason?: string }> {
     const at = new Date().toISOString();
     let reason: string | undefined;
     const t = await this.o.tickets.update(ref, (cur) => {
-      if (!this.ownedBy(cur, agent)) {
-        reason = 'not assigned to you';
-        return undefined;
-      }
-      return { ...cur, status: 'waiting', assignee: undefined, waitingSince: at, history: [...cur.history, { at, action: 'released', agent: agent.id }] };
+      if (this.ownedBy(cur, agent)) return change(cur, at);
+      reason = 'not assigned to you';
+      return undefined;
     });
     if (!t) return { ok: false, reason: 'no such ticket' };
     if (reason) return { ok: false, reason };
-    await this.toUser(t, [textActivity(this.live.released)]);
+    await this.toUser(t, [notice]);
     await this.updateTeamsCard(ref).catch(() => undefined);
     return { ok: true };
   }
 
-  async close(ref: string, agent: AgentIdentity): Promise<{ ok: boolean; reason?: string }> {
-    const at = new Date().toISOString();
-    let reason: string | undefined;
-    const t = await this.o.tickets.update(ref, (cur) => {
-      if (!this.ownedBy(cur, agent)) {
-        reason = 'not assigned to you';
-        return undefined;
-      }
-      return { ...cur, status: 'closed', history: [...cur.history, { at, action: 'closed', agent: agent.id }] };
+  /** The agent gives the conversation back to the queue. */
+  release(ref: string, agent: AgentIdentity): Promise<{ ok: boolean; reason?: string }> {
+    return this.ownedAction(
+      ref,
+      agent,
+      (cur, at) => ({ ...cur, status: 'waiting', assignee: undefined, waitingSince: at, history: [...cur.history, { at, action: 'released', agent: agent.id }] }),
+      textActivity(this.live.released),
+    );
+  }
+
+  /** The agent is done: the user is asked whether the problem is solved (the answer is recorded). */
+  close(ref: string, agent: AgentIdentity): Promise<{ ok: boolean; reason?: string }> {
+    const m = this.o.bot().messages;
+    return this.ownedAction(ref, agent, (cur, at) => ({ ...cur, status: 'closed', history: [...cur.history, { at, action: 'closed', agent: agent.id }] }), {
+      type: 'message',
+      text: fill(this.live.agentLeft, { agent: escapeMarkdown(agent.name) }),
+      textFormat: 'markdown',
+      suggestedActions: { to: [], actions: [m.checkSolvedLabel, m.checkUnsolvedLabel].map((l) => ({ type: 'imBack', title: l, value: l })) },
     });
-    if (!t) return { ok: false, reason: 'no such ticket' };
-    if (reason) return { ok: false, reason };
-    const bot = this.o.bot();
-    await this.toUser(t, [
-      {
-        type: 'message',
-        text: fill(this.live.agentLeft, { agent: escapeMarkdown(agent.name) }),
-        textFormat: 'markdown',
-        suggestedActions: { to: [], actions: [bot.messages.checkSolvedLabel, bot.messages.checkUnsolvedLabel].map((l) => ({ type: 'imBack', title: l, value: l })) },
-      },
-    ]);
-    await this.updateTeamsCard(ref).catch(() => undefined);
-    return { ok: true };
   }
 
   // ------------------------------------------------------------------ Teams agents' channel

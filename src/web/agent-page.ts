@@ -14,11 +14,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
+import { publicDirCandidates } from './routes.js';
 import { CSP } from './security.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 const PAGE_CSP = CSP.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'");
 
@@ -28,9 +27,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/agent/agent.css': { file: 'agent.css', type: 'text/css; charset=utf-8' },
 };
 
-/** src/web/public next to this module (tsx, vitest) or, from the build in dist/src/web, in the source tree. */
 function findPublicDir(): string {
-  const candidates = [path.join(here, 'public'), path.resolve(here, '../../../src/web/public'), path.resolve('src/web/public')];
+  const candidates = publicDirCandidates();
   return candidates.find((d) => existsSync(path.join(d, 'agent.html'))) ?? candidates[0]!;
 }
 

@@ -60,8 +60,12 @@ export interface WebChat {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** src/web/public next to this module (tsx, vitest) or, from the build in dist/src/web, in the source tree. */
+export function publicDirCandidates(): string[] {
+  return [path.join(here, 'public'), path.resolve(here, '../../../src/web/public'), path.resolve('src/web/public')];
+}
+
 function findPublicDir(logger: Logger): string {
-  const candidates = [path.join(here, 'public'), path.resolve(here, '../../../src/web/public'), path.resolve('src/web/public')];
+  const candidates = publicDirCandidates();
   const found = candidates.find((d) => existsSync(path.join(d, 'index.html')));
   if (found) return found;
   // The bot keeps working for Teams and other channels; only the page answers 500 (and says why in the log).
