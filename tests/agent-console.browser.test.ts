@@ -11,11 +11,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, type Browser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type TestBot } from './helpers/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCENARIO_MS = 120_000;
 const WAIT = 30_000;
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -27,13 +27,10 @@ const SUGGESTED = /tindakan yang disarankan|suggested actions/i;
 describe('agent console in a browser', () => {
   let bot: TestBot;
   let context: BrowserContext;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium (or run npm test, whose pretest installs it).`);
-    }
     bot = await startBot({
       AGENTS: `budi:Budi Santoso:${createHash('sha256').update(KEY).digest('hex')}`,
       AGENT_HOURS: '00:00-24:00',
@@ -41,20 +38,13 @@ describe('agent console in a browser', () => {
       RATE_LIMIT_MESSAGES: '1000',
       LOG_LEVEL: 'warn',
     });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'agent-console-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1000, height: 900 },
-      locale: 'id-ID',
-    });
+    browser = await launchChromium('agent-console');
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await bot?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   function watch(page: Page, name: string): void {

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, type Browser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type TestBot } from './helpers/harness.js';
 
@@ -18,7 +19,6 @@ import { startBot, type TestBot } from './helpers/harness.js';
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const T = 90_000;
 const WAIT = 45_000;
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -84,27 +84,17 @@ function decodePng(buf: Buffer): { width: number; height: number; channels: numb
 describe('web chat in a browser', () => {
   let bot: TestBot;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium (or run npm test, whose pretest installs it).`);
-    }
     bot = await startBot({ LOG_LEVEL: 'warn' });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'webchat-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1000, height: 900 },
-      locale: 'id-ID',
-    });
+    browser = await launchChromium('webchat');
+    context = browser.context;
   }, T);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await bot?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const problems: string[] = [];
