@@ -201,10 +201,11 @@ describe('abuse', () => {
 /** A store that fails on demand (unavailable, slow, or eTag conflicts). */
 class FaultyStorage implements Storage {
   inner = new MemoryStorage();
-  mode: 'ok' | 'down' | 'conflict' = 'ok';
+  mode: 'ok' | 'down' | 'conflict' | 'slow' = 'ok';
   readonly kind = 'memory' as const;
   async read(keys: string[]): Promise<StoreItems> {
     if (this.mode === 'down') throw new Error('store unavailable');
+    if (this.mode === 'slow') await new Promise((r) => setTimeout(r, 8000));
     return this.inner.read(keys);
   }
   async write(changes: StoreItems): Promise<void> {
@@ -255,6 +256,17 @@ describe('faults', () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const again = await c.send('desktop');
     expect(again.text).toMatch(/Serial Number/); // the step was not lost
+  });
+
+  it('a slow store (no answer within 3 s): apology with the contact instead of hanging', async () => {
+    const c = new Conversation(url, channel);
+    faulty.mode = 'slow';
+    const t0 = performance.now();
+    const r = await c.send('lupa pw');
+    faulty.mode = 'ok';
+    expect(performance.now() - t0).toBeLessThan(6000);
+    expect(r.text).toMatch(/gangguan/);
+    expect(r.text).toMatch(/1500200/);
   });
 
   it('an eTag conflict on save (another instance won): no false alarm, the stored step is not half-written', async () => {

@@ -66,3 +66,42 @@ describe('Bot Framework protocol', () => {
     expect(bot.logs.join('')).not.toContain('rahasia-unik-123');
   });
 });
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM stops accepting, finishes the turn in flight, then exits 0', async () => {
+    const { freePort } = await import('./helpers/redis-server.js');
+    const { spawnBot } = await import('./helpers/harness.js');
+    const http = await import('node:http');
+    // A channel that answers the bot's reply slowly, so the turn is still running when SIGTERM arrives.
+    const received: string[] = [];
+    const slow = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () =>
+        setTimeout(() => {
+          received.push(String((JSON.parse(body || '{}') as { text?: string }).text ?? ''));
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"id":"x"}');
+        }, 700),
+      );
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const channelUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}/`;
+    const bot = await spawnBot({ STORAGE: 'memory' }, await freePort());
+    try {
+      const conv = new Conversation(bot.url, { url: channelUrl, received: new Map(), failNext() {}, close: async () => undefined });
+      const inFlight = conv.send('lupa pw');
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = bot.kill('SIGTERM');
+      const r = await inFlight;
+      expect(r.status).toBe(200);
+      expect(received.join('\n')).toMatch(/Password mana/);
+      expect(await exited).toBe(0);
+      await expect(fetch(`${bot.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await bot.kill('SIGKILL');
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+});

@@ -38,6 +38,16 @@ export interface ConversationData {
 }
 
 const MAX_TRANSCRIPT = 60;
+/** A store slower than this is treated as unavailable for the turn (the user gets the apology). */
+export const STORE_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`state store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface HelpdeskBotOptions {
   core: Core;
@@ -130,7 +140,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     let data: ConversationData;
     let eTag: string | undefined;
     try {
-      const items = await this.options.store.read([key]);
+      const items = await withTimeout(this.options.store.read([key]), STORE_TIMEOUT_MS);
       const item = items[key] as { data?: ConversationData; eTag?: string } | undefined;
       eTag = item?.eTag;
       data = item?.data && typeof item.data === 'object' ? item.data : newConversationData();
@@ -142,7 +152,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     await fn(data);
     try {
-      await this.options.store.write({ [key]: { data, eTag: eTag ?? '*' } });
+      await withTimeout(this.options.store.write({ [key]: { data, eTag: eTag ?? '*' } }), STORE_TIMEOUT_MS);
     } catch (err) {
       if (isStoreConflict(err)) {
         this.options.logger.warn({ conversation: context.activity.conversation?.id }, 'concurrent turn on another instance: its state was kept');

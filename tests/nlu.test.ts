@@ -1,0 +1,136 @@
+/**
+ * The normaliser, the matcher's decisions, and the command-line contract (`classify`, `eval`),
+ * including the development-set bar.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadCore } from '../src/core.js';
+import { evaluate, type LabelledLine } from '../src/nlu/evaluate.js';
+import { stem } from '../src/nlu/normalise.js';
+
+const core = loadCore('intents');
+const norm = (t: string) => core.matcher.normaliser.normalise(t);
+const devset: LabelledLine[] = readFileSync('tests/data/devset.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine);
+
+function run(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('normaliser', () => {
+  it('maps slang and abbreviations', () => {
+    expect(norm('min efak gw blm registrasi trs gmn').text).toBe('admin efaktur saya belum registrasi terus bagaimana');
+    expect(norm('lupa pw').text).toBe('lupa password');
+    expect(norm('Kata Sandi e-Faktur').text).toBe('password efaktur');
+    expect(norm('sertel gk bs diimport').text).toMatch(/^sertifikat elektronik tidak bisa/);
+  });
+
+  it('recognises error codes however they are typed', () => {
+    for (const t of ['ETAX-40005', 'etax40005', 'etax 40005', 'etx-40005', 'E-TAX 40005', 'error 40005', 'ＥＴＡＸ－４０００５']) expect(norm(t).codes, t).toEqual(['etax40005']);
+    expect(norm('ETAXSERVICE-20017').codes).toEqual(['etaxservice20017']);
+    expect(norm('ETAX-API-10056').codes).toEqual(['etaxapi10056']);
+    expect(norm('harga 40.005 rupiah tahun 2024').codes).toEqual([]);
+  });
+
+  it('collapses repeated letters, splits words run together, corrects typos', () => {
+    expect(norm('tolonggggg').text).toBe('tolong');
+    expect(norm('lupapassword').text).toBe('lupa password');
+    expect(norm('statusaplikasibelumregistrasi').tokens).toEqual(expect.arrayContaining(['status', 'aplikasi', 'belum', 'registrasi']));
+    expect(norm('registarsi').text).toBe('registrasi');
+  });
+
+  it('strips Indonesian affixes with their sound changes, and leaves look-alikes alone', () => {
+    expect(['mereset', 'direset', 'mengupdate', 'registrasinya', 'menerima', 'memakai'].map(stem)).toEqual(['reset', 'reset', 'update', 'registrasi', 'terima', 'pakai']);
+    expect(['service', 'sebagai', 'keluar', 'keychain', 'berhasil'].map(stem)).toEqual(['service', 'sebagai', 'keluar', 'keychain', 'berhasil']);
+  });
+
+  it('never throws and bounds its work on hostile input', () => {
+    const t0 = performance.now();
+    expect(norm('a'.repeat(100_000)).tokens.length).toBeLessThanOrEqual(1);
+    expect(norm('\u0000\u202e😀\u200b').tokens).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+});
+
+describe('matcher decisions', () => {
+  it.each([
+    ['min efak gw statusnya blm registrasi trs', 'reset-aplikasi'],
+    ['lupa pw', 'lupa-password'],
+    ['etax40005 gmn solusinya', 'etax-40005'],
+    ['company kami relocate ke KPP lain', 'pindah-kpp'],
+    ['NPWP GAK MUNCUL DI WEB EFAKTUR', 'npwp-tidak-muncul'],
+    ['Selamat siang. Kemarin komputer kantor kena virus dan sekarang aplikasi efaktur minta registrasi ulang, statusnya belum registrasi. Bagaimana cara mengatasinya?', 'reset-aplikasi'],
+  ])('routes "%s" to %s', (text, intent) => {
+    const c = core.matcher.classify(text);
+    expect(c.intent).toBe(intent);
+    expect(c.decision).not.toBe('fallback');
+  });
+
+  it.each(['lupa EFIN', 'kode aktivasi windows', 'login coretax gagal', 'berapa tarif ppn sekarang', 'resep nasi goreng'])('rejects the near-miss "%s"', (text) => {
+    expect(core.matcher.classify(text)).toMatchObject({ intent: 'none', decision: 'fallback' });
+  });
+
+  it('reports confidence in 0..1 and ranked alternatives', () => {
+    const c = core.matcher.classify('aktivasi');
+    expect(c.score).toBeGreaterThan(0);
+    expect(c.score).toBeLessThanOrEqual(1);
+    for (let i = 1; i < c.ranked.length; i++) expect(c.ranked[i - 1]!.score).toBeGreaterThanOrEqual(c.ranked[i]!.score);
+  });
+});
+
+describe('development set', () => {
+  it('meets the bars: >= 95% in scope, >= 90% out of scope rejected, <= 2% wrong intent', () => {
+    const r = evaluate(core.matcher, devset);
+    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.9);
+    expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.02);
+  });
+
+  it('was written independently: no line is also an example in intents/', () => {
+    const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const examples = new Set<string>();
+    for (const f of readdirSync('intents').filter((f) => !f.startsWith('_'))) for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
+    expect(devset.filter((l) => examples.has(key(l.text))).map((l) => l.text)).toEqual([]);
+    expect(new Set(devset.map((l) => l.intent)).size).toBe(15);
+  });
+});
+
+describe('command-line contract', () => {
+  it('classify: one JSON object per input line, nothing else on stdout', async () => {
+    const r = await run(['src/cli/classify.ts'], 'lupa pw\netax40005 gmn solusinya\nresep rendang\n\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    const out = lines.map((l) => JSON.parse(l) as { text: string; intent: string; score: number; alternatives: Array<{ intent: string; score: number }> });
+    expect(out[0]).toMatchObject({ text: 'lupa pw', intent: 'lupa-password' });
+    expect(out[1]!.intent).toBe('etax-40005');
+    expect(out[2]!.intent).toBe('none');
+    for (const o of out) {
+      expect(Object.keys(o).sort()).toEqual(['alternatives', 'intent', 'score', 'text']);
+      expect(o.score).toBeGreaterThanOrEqual(0);
+      expect(o.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('eval: report, --json, and a non-zero exit below the bar', async () => {
+    const text = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--min-accuracy', '0.95', '--min-rejection', '0.9', '--max-wrong', '0.02']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/in-scope accuracy/);
+    expect(text.stdout).toMatch(/Confusion matrix/);
+    expect(text.stdout).toMatch(/Misclassified/);
+    const json = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--json']);
+    expect(JSON.parse(json.stdout).perIntent['lupa-password'].recall).toBeGreaterThan(0.8);
+    const fail = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--min-accuracy', '1.01']);
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toMatch(/FAIL in-scope accuracy/);
+  });
+});
