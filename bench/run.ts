@@ -21,7 +21,7 @@
  *   --cold-starts <n> [BENCH_COLD_STARTS]     runs per entry (default 3; 0 = skip)
  *   --no-build [BENCH_NO_BUILD=1]      never run tsc for dist/ (the built entry is measured only if present)
  *   --no-dist                          skip the built entry entirely
- *   --entry <tsx|dist> [BENCH_ENTRY]   how the bot under load is started (default tsx, as the brief)
+ *   --entry <tsx|dist> [BENCH_ENTRY]   how the bot under load is started (default tsx; the echo bot always runs with tsx)
  *   --out <file> [BENCH_OUT]           JSON output (default bench/results.json; --quick: bench/results.local.json)
  *   --profile                          profile mode (with --storage, --concurrency, --duration; --echo profiles the echo bot)
  */
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err) => {
-    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`bench failed: ${process.env.BENCH_DEBUG ? (err as Error)?.stack : (err as Error)?.message ?? String(err)}\n`);
     process.exit(1);
   },
 );

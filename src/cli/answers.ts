@@ -2,11 +2,10 @@
  * `npm run answers -- "lupa password"`: the best canned answers with their short codes and
  * copy-ready text. `npm run answers -- /reset` prints one answer; no argument lists every code.
  */
-import path from 'node:path';
-import { loadCore } from '../core.js';
+import { loadCoreForCli } from './load.js';
 
 const query = process.argv.slice(2).join(' ').trim();
-const core = loadCore(path.resolve(process.env.INTENTS_DIR ?? 'intents'));
+const core = loadCoreForCli();
 const idx = core.answers;
 const rule = '-'.repeat(72);
 

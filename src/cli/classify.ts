@@ -4,10 +4,9 @@
  * On did-you-mean, `intent` is the best candidate and `alternatives` holds the other one offered.
  */
 import readline from 'node:readline';
-import path from 'node:path';
-import { loadCore } from '../core.js';
+import { loadCoreForCli } from './load.js';
 
-const core = loadCore(path.resolve(process.env.INTENTS_DIR ?? 'intents'));
+const core = loadCoreForCli();
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 const out: string[] = [];
 const flush = () => {

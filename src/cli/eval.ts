@@ -3,8 +3,7 @@
  * Lines are {"text": ..., "intent": ...}. Exits 1 when a bar is not met, 2 on bad input.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadCore } from '../core.js';
+import { loadCoreForCli } from './load.js';
 import { evaluate, type LabelledLine } from '../nlu/evaluate.js';
 
 function arg(name: string): string | undefined {
@@ -30,7 +29,7 @@ readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
   }
 });
 
-const core = loadCore(path.resolve(process.env.INTENTS_DIR ?? 'intents'));
+const core = loadCoreForCli();
 const r = evaluate(core.matcher, lines);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const bars: Array<[string, boolean]> = [];

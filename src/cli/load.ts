@@ -1,0 +1,16 @@
+/** Loading the content for command-line tools: a bad catalog prints its problems (no stack) and exits 1. */
+import path from 'node:path';
+import { CatalogError } from '../catalog/load.js';
+import { loadCore, type Core } from '../core.js';
+
+export function loadCoreForCli(dir = process.env.INTENTS_DIR ?? 'intents'): Core {
+  try {
+    return loadCore(path.resolve(dir));
+  } catch (err) {
+    if (err instanceof CatalogError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
