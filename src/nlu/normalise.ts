@@ -29,7 +29,7 @@ export interface Normalised {
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
 
 /** ETAX-40005, etax 40005, e-tax40005, etx-40005, ETAXSERVICE-20017, ETAX-API-10056. */
-const CODE_RE = /\b(?:e[\s-]?tax|etx|etaks)[\s_-]*(service|api)?[\s_-]*(\d{5})\b/giu;
+const CODE_RE = /\b(?:e[\s-]?tax|etx|etaks)[\s_-]*(service|api)?[\s_-]*(\d[\dOo]{3}\d)\b/giu;
 /** A bare e-Faktur-looking code number such as 40005 or 10001 (not any five digits). */
 const BARE_CODE_RE = /(?<![\d.,/-])\b([1-4]00\d\d|200(?:17|19))\b(?![\d.,/-])/gu;
 
@@ -137,7 +137,8 @@ export class Normaliser {
     if (s.length > MAX_MATCH_CHARS) s = s.slice(0, MAX_MATCH_CHARS);
     const codes: string[] = [];
     s = s.replace(CODE_RE, (_m, kind: string | undefined, num: string) => {
-      const code = `etax${kind ? kind.toLowerCase() : ''}${num}`;
+      // "4OOO5": the letter O typed for zero.
+      const code = `etax${kind ? kind.toLowerCase() : ''}${num.replace(/[Oo]/g, '0')}`;
       codes.push(code);
       return ` ${code} `;
     });
