@@ -215,6 +215,21 @@ describe('menu, thanks, fallback', () => {
   });
 });
 
+describe('Teams rendering', () => {
+  it('more than three choices become an Adaptive Card whose buttons post the label (imBack); three or fewer stay suggested actions', async () => {
+    const c = new Conversation(bot.url, channel, 'msteams', `a:${Date.now()}`);
+    let r = await c.send('halo');
+    const card = r.replies.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    const actions = (card?.content as { actions: Array<{ type: string; title: string; data: { msteams: { type: string; value: string } } }> }).actions;
+    expect(actions.length).toBeGreaterThan(3);
+    expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { msteams: { type: 'imBack', value: actions[0]!.title } } });
+    r = await c.send(actions[0]!.title); // Teams posts the label as the user's message
+    r = await c.send('1');
+    expect(r.text).toMatch(CHECK);
+    expect(lastChoices(r.replies)).toEqual(['Sudah teratasi', 'Belum teratasi']);
+  });
+});
+
 describe('interruptions and topic switches', () => {
   it('"menu", "batal" and "petugas" work in the middle of a procedure', async () => {
     let c = conv();
