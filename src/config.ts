@@ -17,7 +17,6 @@ const int = (min: number, max: number, dflt: number) =>
 const envSchema = z.object({
   PORT: int(0, 65535, 3978),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
-  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL such as https://bot.example.go.id' }).optional()),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'must be one of MultiTenant, SingleTenant, UserAssignedMSI' }).default('MultiTenant')),
@@ -55,7 +54,6 @@ export interface AgentAccount {
 export interface Config {
   port: number;
   host: string;
-  publicUrl?: string;
   auth: {
     appId?: string;
     appPassword?: string;
@@ -129,7 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     auth: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, openIdMetadataUrl: e.BOT_OPENID_METADATA },
     storage: {
       kind: e.STORAGE,
