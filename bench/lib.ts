@@ -315,6 +315,8 @@ export interface LoadResult {
   /** Turns whose replies were missing or did not match the step (counted as turns). */
   unexpected: number;
   firstProblem?: string;
+  /** Reply activities the channel received per counted turn (window). */
+  activitiesPerTurn: number;
   /** The slowest turns: latency, walk step (1-based), start (ms after the window opened). */
   slowest: Array<{ ms: number; step: number; atMs: number }>;
   /** Server CPU over the window, in % of one core. */
@@ -510,12 +512,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const srv0 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
   const mach0 = machineCpuSeconds();
   const w0 = Number(process.hrtime.bigint() / 1000n);
+  const received0 = o.channel.received;
   const t0 = performance.now();
   windowStart = t0;
   await sleep(o.durationMs);
   measuring = false;
   const windowMs = performance.now() - t0;
   const w1 = Number(process.hrtime.bigint() / 1000n);
+  const received1 = o.channel.received;
   const cpu = process.cpuUsage(cpu0);
   const srv1 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
   const mach1 = machineCpuSeconds();
@@ -538,6 +542,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     maxMs: r2(percentile(latencies, 100)),
     errors,
     unexpected,
+    activitiesPerTurn: turns ? r2((received1 - received0) / turns) : 0,
     slowest: slow,
     clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 100),
     windowUs: [w0, w1],
@@ -1011,14 +1016,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       if (res.errors || res.unexpected) notes.push(`${res.kind} ${row.storage} ×${row.concurrency}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
     }
   }
-  if (rss.some((x) => x.entry === opts.loadEntry)) {
-    notes.push(
-      `Memory rows of \`${commandFor('bot', opts.loadEntry).join(' ')}\` are sampled in the process that already served the lower concurrencies (${opts.concurrencies.filter((c) => c !== maxConc).join(', ') || '-'}), so they include what that history left behind (memory storage keeps every conversation); the production row is a fresh process.`,
-    );
-  }
-  notes.push(`RATE_LIMIT_MESSAGES=${BOT_RATE_LIMIT} for the bot (the configuration accepts at most 10000); every conversation sends only ${RESET_APLIKASI_WALK.length} messages.`);
-  if (opts.loadEntry === 'tsx') notes.push('Load runs spawn both servers with `node --import tsx` (bot: src/index.ts, echo: bench/echo-bot.ts), so the loader cost is the same on both sides.');
-  notes.push(`Load client, channel service and the server under test share this ${machine.cores}-core machine; CPU columns are % of one core (serverCpuPct, clientCpuPct, othersCpuPct in the JSON).`);
   const noisy = e2e.flatMap((row) => [row.bot, row.echo]).filter((x) => (x.othersCpuPct ?? 0) > 20);
   if (noisy.length || machine.loadavgAtStart[0]! > machine.cores * 0.5) {
     const worst = Math.max(0, ...noisy.map((x) => x.othersCpuPct ?? 0));
@@ -1095,7 +1092,7 @@ export function formatReport(r: BenchResults): string {
     L.push('| storage | bot started with | bot peak VmRSS | bot VmHWM | echo peak VmRSS | target (bot < 200 MB) |');
     L.push('|---|---|---:|---:|---:|---|');
     for (const x of r.rss) {
-      const how = x.entry === 'dist' ? `\`node dist/src/index.js\` (production; ${x.botLoad?.turnsPerSec ?? '-'} turns/s, p99 ${x.botLoad?.p99Ms ?? '-'} ms)` : `\`node ${commandFor('bot', x.entry).join(' ')}\``;
+      const how = x.entry === 'dist' ? `\`node dist/src/index.js\` (production, fresh process; ${x.botLoad?.turnsPerSec ?? '-'} turns/s, p99 ${x.botLoad?.p99Ms ?? '-'} ms, ${x.botLoad?.serverCpuMsPerTurn ?? '-'} ms CPU/turn)` : `\`node ${commandFor('bot', x.entry).join(' ')}\``;
       L.push(`| ${x.storage} | ${how} | ${x.bot?.peakRssMb ?? '-'} MB | ${x.bot?.hwmMb ?? '-'} MB | ${x.echo ? `${x.echo.peakRssMb} MB` : '-'} | ${x.bot ? mark(x.bot.peakRssMb < 200) : '-'} |`);
     }
     L.push('');
@@ -1110,6 +1107,16 @@ export function formatReport(r: BenchResults): string {
     }
     L.push('');
   }
+  L.push('Reading the numbers:');
+  L.push(`- One turn = one POST /api/messages answered (the bot answers after its replies reached the channel). Throughput counts turns completed in the window; latency percentiles use turns that started and ended in it.${r.e2e.length ? ` Reply activities per turn: bot ${r.e2e[0]!.bot.activitiesPerTurn ?? '-'}, echo ${r.e2e[0]!.echo.activitiesPerTurn ?? '-'}.` : ''}`);
+  L.push(`- CPU columns are % of one core or CPU ms per turn of the server process (/proc); "CPU cost ratio" = echo CPU/turn ÷ bot CPU/turn, the throughput ratio the two would have if each had a core to itself — much less sensitive to other load on the machine than turns/s.`);
+  L.push(`- The load client and the channel service run in the bench process on the same ${m.cores}-core machine as the server under test; bot and echo are measured back to back at each point.`);
+  L.push(`- Both servers run with \`node --import tsx\` (bench default); the production row of the memory table runs \`node dist/src/index.js\` in a fresh process.`);
+  if (r.rss.some((x) => x.entry !== 'dist')) {
+    L.push(`- The other memory rows are sampled in the process that already served ${r.options.concurrencies.filter((c) => c !== maxConc).join(' and ') || 'no'} conversation(s) before, so they include what that history left behind (memory storage keeps every conversation).`);
+  }
+  L.push(`- RATE_LIMIT_MESSAGES=${BOT_RATE_LIMIT} for the bot (the configuration allows at most 10000); each conversation sends only ${r.walk.length} messages.`);
+  L.push('');
   L.push('### Targets');
   L.push('');
   for (const t of r.targets) L.push(`- ${mark(t.pass)} ${t.target}: ${t.value}`);

@@ -23,11 +23,12 @@
  *   --no-dist                          skip the built entry entirely
  *   --entry <tsx|dist> [BENCH_ENTRY]   how the bot under load is started (default tsx; the echo bot always runs with tsx)
  *   --out <file> [BENCH_OUT]           JSON output (default bench/results.json; --quick: bench/results.local.json)
+ *   --report [file]                    only re-print the tables of a results file (default bench/results.json)
  *   --profile                          profile mode (with --storage, --concurrency, --duration; --echo profiles the echo bot)
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { DEFAULT_OPTIONS, ROOT, formatProfile, formatReport, profileBot, runBench, type BenchOptions, type Entry, type StorageKind } from './lib.js';
+import { DEFAULT_OPTIONS, ROOT, formatProfile, formatReport, profileBot, runBench, type BenchOptions, type BenchResults, type Entry, type StorageKind } from './lib.js';
 
 function usage(): never {
   const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
@@ -60,9 +61,16 @@ function num(name: string, env: string): number | undefined {
 
 async function main(): Promise<void> {
   if (flag('help') || flag('h')) usage();
-  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'help']);
+  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'report', 'help']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) throw new Error(`unknown flag ${a} (see --help)`);
+  }
+  if (flag('report')) {
+    const i = argv.indexOf('--report');
+    const next = argv[i + 1];
+    const file = next && !next.startsWith('--') ? path.resolve(next) : path.join(ROOT, 'bench/results.json');
+    process.stdout.write(`${formatReport(JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults)}\n`);
+    return;
   }
   const quick = flag('quick') || process.env.BENCH_QUICK === '1';
   const scale = num('scale', 'BENCH_SCALE') ?? 1;

@@ -80,7 +80,9 @@ describe('bench harness', () => {
         expect(res.errors, res.firstProblem).toBe(0);
         expect(res.unexpected, res.firstProblem).toBe(0);
         expect(res.rss?.peakRssMb ?? 0).toBeGreaterThan(0);
+        expect(res.activitiesPerTurn).toBeGreaterThan(0);
       }
+      expect(row.echo.activitiesPerTurn).toBeCloseTo(1, 0); // one echo per message
       expect(row.bot.turns).toBeGreaterThanOrEqual(RESET_APLIKASI_WALK.length); // at least one whole walk
       expect(row.ratio).toBeGreaterThan(0);
       expect(r.rss[0]?.bot?.peakRssMb).toBeGreaterThan(0);
