@@ -23,7 +23,7 @@ import type { Core } from '../core.js';
 import { newFlowState, reviveFlowState, topicOf, type FlowEvent, type FlowState, type HandoffTrigger, type Reply } from '../flow/engine.js';
 import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.js';
 import { TicketStore, type Ticket, type TranscriptEntry } from '../handoff/tickets.js';
-import { mask, maskDeep } from '../privacy/index.js';
+import { mask } from '../privacy/index.js';
 import { isStoreConflict, type BotStore } from '../storage/index.js';
 import { answerMarkdown, choicesActivity, contactsCard, contactsMarkdown, supportsCards, textActivity, type OutActivity } from './render.js';
 
@@ -342,7 +342,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
           conversation: activity.conversation,
         })) as Activity[],
       };
-      const handoffContext = maskDeep({
+      // Built from the ticket, whose user-written fields are masked already; the transcript was masked as it was recorded.
+      const handoffContext = {
         ref: ticket.ref,
         trigger,
         intent: ticket.intent,
@@ -352,7 +353,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
         codes: ticket.codes,
         lastQuestion: ticket.lastQuestion,
         channel: ticket.channel,
-      });
+      };
       try {
         await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript));
       } catch (err) {

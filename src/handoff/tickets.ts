@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Storage, StoreItem } from 'botbuilder';
-import { maskDeep } from '../privacy/index.js';
+import { mask, maskDeep } from '../privacy/index.js';
 
 /**
  * open: recorded, the user has the Kring Pajak contacts (no live agent);
@@ -91,10 +91,13 @@ export class TicketStore {
       const ref = newReference();
       const existing = await this.storage.read([ticketKey(ref)]);
       if (existing[ticketKey(ref)]) continue;
-      const { reference, ...rest } = ticket;
+      // Only what users wrote is masked: ids (a conversation id is a GUID full of digits) must stay exact.
       const full: Ticket = {
-        ...maskDeep(rest),
-        reference, // a conversation reference holds ids, not user text; masking would break it
+        ...ticket,
+        summary: mask(ticket.summary),
+        lastQuestion: ticket.lastQuestion === undefined ? undefined : mask(ticket.lastQuestion),
+        choices: ticket.choices.map(mask),
+        transcript: maskDeep(ticket.transcript),
         ref,
         createdAt: now,
         updatedAt: now,
