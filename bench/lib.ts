@@ -723,12 +723,15 @@ export async function measureColdStart(entry: Entry, runs: number): Promise<Cold
   let command = '';
   for (let i = 0; i < runs; i++) {
     const dir = tmpDir('bench-cold-');
-    const s = await spawnServer({ kind: 'bot', entry, storage: 'sqlite', dataDir: dir, pollMs: 5 });
-    times.push(s.readyMs);
-    if (s.readyCpuMs !== undefined) cpu.push(s.readyCpuMs);
-    command = s.command;
-    await s.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      const s = await spawnServer({ kind: 'bot', entry, storage: 'sqlite', dataDir: dir, pollMs: 5 });
+      times.push(s.readyMs);
+      if (s.readyCpuMs !== undefined) cpu.push(s.readyCpuMs);
+      command = s.command;
+      await s.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   return { entry, command, runs: times, medianMs: r1(median(times)), cpuRuns: cpu, cpuMedianMs: Math.round(median(cpu)) };
 }
@@ -904,15 +907,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         const started = await Promise.allSettled(
           (['bot', 'echo'] as const).map(async (kind) => {
             const dataDir = tmpDir(`bench-${kind}-${storage}-`);
-            const server = await spawnServer({
-              kind,
-              entry: opts.loadEntry,
-              storage,
-              dataDir,
-              redisUrl: redis?.url,
-              redisPrefix: `bench-${kind}-${Date.now()}:`,
-            });
-            servers[kind] = { server, dataDir };
+            try {
+              const server = await spawnServer({
+                kind,
+                entry: opts.loadEntry,
+                storage,
+                dataDir,
+                redisUrl: redis?.url,
+                redisPrefix: `bench-${kind}-${Date.now()}:`,
+              });
+              servers[kind] = { server, dataDir };
+            } catch (err) {
+              fs.rmSync(dataDir, { recursive: true, force: true });
+              throw err;
+            }
           }),
         );
         for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -964,8 +972,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (opts.dist && opts.loadEntry !== 'dist' && opts.storages.includes('sqlite') && fs.existsSync(DIST_ENTRY)) {
       const dataDir = tmpDir('bench-bot-dist-');
       log(`e2e: sqlite bot (node dist/src/index.js) ${maxConc} conversations, ${opts.durationMs / 1000} s (memory of the production start) …`);
-      const server = await spawnServer({ kind: 'bot', entry: 'dist', storage: 'sqlite', dataDir });
+      let server: ServerProcess | undefined;
       try {
+        server = await spawnServer({ kind: 'bot', entry: 'dist', storage: 'sqlite', dataDir });
         const res = await runLoad({
           baseUrl: server.url,
           channel,
@@ -982,7 +991,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         rss.push({ storage: 'sqlite', entry: 'dist', concurrency: maxConc, bot: res.rss, botLoad: { turnsPerSec, p50Ms, p99Ms, serverCpuMsPerTurn, errors, unexpected } });
         if (res.errors || res.unexpected) notes.push(`bot (dist) sqlite ×${maxConc}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
       } finally {
-        await server.stop();
+        await server?.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     }
