@@ -198,6 +198,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         idleWaiters.push(resolve);
         setTimeout(resolve, 10_000).unref();
       });
+      await curation.close();
       await store.close();
     },
   };

@@ -82,6 +82,8 @@ export class AnswerIndex {
   private readonly codeFuse: Fuse<CannedAnswer>;
   private readonly titleFuse: Fuse<{ a: CannedAnswer; text: string }>;
   private readonly bodyFuse: Fuse<{ a: CannedAnswer; text: string }>;
+  /** Normalised title, title + tags, and body per answer id (computed once). */
+  private readonly normalised = new Map<string, { title: string; titleTags: string; body: string }>();
 
   constructor(
     catalog: Catalog,
@@ -102,10 +104,15 @@ export class AnswerIndex {
       this.byId.set(a.id, a);
       this.byCode.set(a.code, a);
     }
-    const norm = (s: string) => this.normaliser.normalise(s).text;
+    const norm = (s: string) => this.normaliser.normalise(s, { authored: true }).text;
+    for (const a of answers) {
+      const title = norm(a.title);
+      this.normalised.set(a.id, { title, titleTags: `${title} ${norm(a.tags.join(' '))}`, body: norm(plain(a.markdown)) });
+    }
+    const n = (a: CannedAnswer) => this.normalised.get(a.id)!;
     this.codeFuse = new Fuse(answers, { keys: ['code'], threshold: 0.3, includeScore: true, ignoreLocation: true });
-    this.titleFuse = new Fuse(answers.map((a) => ({ a, text: `${norm(a.title)} ${norm(a.tags.join(' '))}` })), { keys: ['text'], threshold: 0.35, includeScore: true, ignoreLocation: true, useExtendedSearch: false });
-    this.bodyFuse = new Fuse(answers.map((a) => ({ a, text: norm(plain(a.markdown)) })), { keys: ['text'], threshold: 0.3, includeScore: true, ignoreLocation: true, minMatchCharLength: 3 });
+    this.titleFuse = new Fuse(answers.map((a) => ({ a, text: n(a).titleTags })), { keys: ['text'], threshold: 0.35, includeScore: true, ignoreLocation: true, useExtendedSearch: false });
+    this.bodyFuse = new Fuse(answers.map((a) => ({ a, text: n(a).body })), { keys: ['text'], threshold: 0.3, includeScore: true, ignoreLocation: true, minMatchCharLength: 3 });
   }
 
   get(idOrCode: string): CannedAnswer | undefined {
@@ -131,8 +138,7 @@ export class AnswerIndex {
     for (const r of this.titleFuse.search(nq)) add(r.item.a, 2, r.score ?? 1);
     if (words.length > 1) {
       for (const a of this.answers) {
-        const title = this.normaliser.normalise(a.title).text;
-        const t = `${title} ${this.normaliser.normalise(a.tags.join(' ')).text}`;
+        const { title, titleTags: t } = this.normalised.get(a.id)!;
         const hit = words.filter((w) => t.includes(w)).length;
         // Words found in the title itself outrank words found only in the tags (which include the
         // intent id: "lupa password" must not rank "Lupa passphrase ..." above "Lupa password ...").
@@ -143,7 +149,7 @@ export class AnswerIndex {
     for (const r of this.bodyFuse.search(nq)) add(r.item.a, 1, r.score ?? 1);
     if (words.length > 1) {
       for (const a of this.answers) {
-        const b = this.normaliser.normalise(plain(a.markdown)).text;
+        const b = this.normalised.get(a.id)!.body;
         if (words.every((w) => b.includes(w))) add(a, 1, 0.1);
       }
     }

@@ -248,34 +248,50 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   /** Sends the engine's replies, rendered for this channel. */
+  /**
+   * Sends the engine's replies, rendered for this channel. Consecutive texts (a note, a procedure, the
+   * "did it work?" question) go out as one message: one bubble to read, one request to the channel.
+   */
   private async render(context: TurnContext, data: ConversationData, replies: Reply[]): Promise<void> {
     const channel = context.activity.channelId;
     const out: OutActivity[] = [];
+    let pending: string[] = [];
+    const flushText = () => {
+      if (pending.length) out.push(textActivity(pending.join('\n\n')));
+      pending = [];
+    };
     for (const r of replies) {
       switch (r.kind) {
         case 'text':
-          out.push(textActivity(r.text));
+          pending.push(r.text);
           this.record(data, 'bot', r.text);
           break;
         case 'answer': {
           const md = answerMarkdown(r.node);
-          out.push(textActivity(md));
+          pending.push(md);
           this.record(data, 'bot', md);
           break;
         }
-        case 'choices':
-          out.push(choicesActivity(channel, r.text, r.options.map((o) => o.label)));
-          this.record(data, 'bot', `${r.text} [${r.options.map((o) => o.label).join(' | ')}]`);
-          break;
-        case 'handoff':
-          if (out.length) {
-            await context.sendActivities(out);
-            out.length = 0;
+        case 'choices': {
+          const labels = r.options.map((o) => o.label);
+          const prompt = choicesActivity(channel, r.text, labels);
+          if (prompt.attachments?.length) flushText(); // a card stands on its own
+          else {
+            prompt.text = [...pending, prompt.text].join('\n\n');
+            pending = [];
           }
+          out.push(prompt);
+          this.record(data, 'bot', `${r.text} [${labels.join(' | ')}]`);
+          break;
+        }
+        case 'handoff':
+          flushText();
+          if (out.length) await context.sendActivities(out.splice(0));
           await this.startHandoff(context, data, r.trigger, r.text);
           break;
       }
     }
+    flushText();
     if (out.length) await context.sendActivities(out);
   }
 

@@ -1,8 +1,13 @@
 /**
  * The curation log: every fallback, did-you-mean (with what the user picked), procedure outcome and
- * hand-off, masked, in the configured store. One document per day (`curation/<YYYY-MM-DD>`), so the
- * store's retention (TTL) expires old days and a report reads a bounded number of keys.
+ * hand-off, masked, in the configured store.
+ *
+ * Records are buffered in memory and flushed every few seconds (and on stop) into small chunks, one
+ * per instance per minute (`curation/<day>/<minute>/<instance>`), listed in a per-day index
+ * (`curation/<day>`). No turn ever rewrites a large shared document, instances never contend for the
+ * same chunk, and the store's retention (TTL) expires old days.
  */
+import { randomUUID } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import type { FlowEvent } from '../flow/engine.js';
 import { mask } from '../privacy/index.js';
@@ -13,45 +18,109 @@ export type CurationRecord =
   | { type: 'outcome'; at: string; intent: string; node: string; code: string; solved: boolean }
   | { type: 'handoff'; at: string; trigger: string; intent?: string };
 
-const MAX_PER_DAY = 20_000;
-export const dayKey = (d: Date) => `curation/${d.toISOString().slice(0, 10)}`;
+const FLUSH_MS = 2000;
+/** Records kept in memory while the store is unreachable; older ones are dropped first. */
+const MAX_BUFFER = 5000;
+
+export const dayIndexKey = (day: string) => `curation/${day}`;
 
 export class CurationLog {
-  constructor(private readonly storage: Storage) {}
+  private buffer: CurationRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly instance = randomUUID().slice(0, 8);
 
-  /** Converts engine events into records (masking free text) and appends them. */
+  constructor(
+    private readonly storage: Storage,
+    private readonly flushMs = FLUSH_MS,
+  ) {}
+
+  /** Converts engine events into records (masking free text) and queues them. */
   async recordEvents(events: FlowEvent[], now = new Date()): Promise<void> {
     const at = now.toISOString();
-    const records: CurationRecord[] = [];
     for (const e of events) {
-      if (e.type === 'fallback') records.push({ type: 'fallback', at, text: mask(e.text).slice(0, 500), candidates: e.candidates.slice(0, 3) });
-      else if (e.type === 'did-you-mean') records.push({ type: 'did-you-mean', at, text: mask(e.text).slice(0, 500), offered: e.offered, picked: e.picked });
-      else if (e.type === 'outcome') records.push({ type: 'outcome', at, intent: e.intent, node: e.node, code: e.code, solved: e.solved });
-      else if (e.type === 'handoff') records.push({ type: 'handoff', at, trigger: e.trigger, intent: e.intent });
+      if (e.type === 'fallback') this.buffer.push({ type: 'fallback', at, text: mask(e.text).slice(0, 500), candidates: e.candidates.slice(0, 3) });
+      else if (e.type === 'did-you-mean') this.buffer.push({ type: 'did-you-mean', at, text: mask(e.text).slice(0, 500), offered: e.offered, picked: e.picked });
+      else if (e.type === 'outcome') this.buffer.push({ type: 'outcome', at, intent: e.intent, node: e.node, code: e.code, solved: e.solved });
+      else if (e.type === 'handoff') this.buffer.push({ type: 'handoff', at, trigger: e.trigger, intent: e.intent });
     }
-    if (records.length) await this.append(records, now);
+    if (this.buffer.length > MAX_BUFFER) this.buffer = this.buffer.slice(-MAX_BUFFER);
+    if (this.buffer.length && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush().catch(() => undefined);
+      }, this.flushMs);
+      this.timer.unref();
+    }
   }
 
-  async append(records: CurationRecord[], now = new Date()): Promise<void> {
-    const key = dayKey(now);
-    for (let attempt = 0; attempt < 8; attempt++) {
+  /** Writes the buffered records (serialised: one flush at a time). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (!this.buffer.length) return;
+    const records = this.buffer;
+    this.buffer = [];
+    const byChunk = new Map<string, CurationRecord[]>();
+    for (const r of records) {
+      const key = `curation/${r.at.slice(0, 10)}/${r.at.slice(11, 16)}/${this.instance}`;
+      byChunk.set(key, [...(byChunk.get(key) ?? []), r]);
+    }
+    try {
+      for (const [key, list] of byChunk) await this.appendChunk(key, list);
+    } catch (err) {
+      this.buffer = [...records, ...this.buffer].slice(-MAX_BUFFER); // try again at the next flush
+      throw err;
+    }
+  }
+
+  private async appendChunk(key: string, records: CurationRecord[]): Promise<void> {
+    // Only this instance writes this chunk, so a plain read-modify-write is safe.
+    const items = await this.storage.read([key]);
+    const existing = (items[key] as { records?: CurationRecord[] } | undefined)?.records;
+    await this.storage.write({ [key]: { records: [...(existing ?? []), ...records], eTag: '*' } });
+    if (!existing) await this.addToDayIndex(key.slice(9, 19), key);
+  }
+
+  private async addToDayIndex(day: string, chunk: string): Promise<void> {
+    const key = dayIndexKey(day);
+    for (let attempt = 0; attempt < 10; attempt++) {
       const items = await this.storage.read([key]);
-      const cur = (items[key] as { records?: CurationRecord[]; eTag?: string } | undefined) ?? {};
-      const next = [...(cur.records ?? []), ...records].slice(-MAX_PER_DAY);
+      const cur = (items[key] as { chunks?: string[]; eTag?: string } | undefined) ?? {};
+      if (cur.chunks?.includes(chunk)) return;
       try {
-        await this.storage.write({ [key]: { records: next, eTag: cur.eTag ?? '*' } });
+        await this.storage.write({ [key]: { chunks: [...(cur.chunks ?? []), chunk], eTag: cur.eTag ?? '*' } });
         return;
       } catch {
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 25));
       }
     }
+    throw new Error(`could not update the curation index of ${day}`);
   }
 
-  /** Records of the last `days` days (today included). */
+  /** Records of the last `days` days (today included), oldest first. */
   async read(days = 30, now = new Date()): Promise<CurationRecord[]> {
-    const keys: string[] = [];
-    for (let i = 0; i < days; i++) keys.push(dayKey(new Date(now.getTime() - i * 86_400_000)));
-    const items = await this.storage.read(keys);
-    return keys.reverse().flatMap((k) => ((items[k] as { records?: CurationRecord[] } | undefined)?.records ?? []));
+    await this.flush().catch(() => undefined);
+    const dayKeys: string[] = [];
+    for (let i = days - 1; i >= 0; i--) dayKeys.push(dayIndexKey(new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10)));
+    const indexes = await this.storage.read(dayKeys);
+    const chunks = dayKeys.flatMap((k) => ((indexes[k] as { chunks?: string[] } | undefined)?.chunks ?? []).slice().sort());
+    const out: CurationRecord[] = [];
+    for (let i = 0; i < chunks.length; i += 100) {
+      const batch = chunks.slice(i, i + 100);
+      const items = await this.storage.read(batch);
+      for (const k of batch) out.push(...(((items[k] as { records?: CurationRecord[] } | undefined)?.records) ?? []));
+    }
+    return out.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Flushes what is buffered (called on stop). */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush().catch(() => undefined);
   }
 }

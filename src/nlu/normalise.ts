@@ -132,9 +132,14 @@ export class Normaliser {
     this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
   }
 
-  normalise(input: string): Normalised {
-    let s = (input ?? '').slice(0, MAX_MATCH_CHARS * 2).normalize('NFKC').replace(INVISIBLE, ' ').toLowerCase();
-    if (s.length > MAX_MATCH_CHARS) s = s.slice(0, MAX_MATCH_CHARS);
+  /**
+   * `authored`: text the helpdesk wrote (answers, titles): any length, and no typo correction or
+   * word splitting (it is spelled right, and correcting every word of a long answer is slow).
+   */
+  normalise(input: string, options: { authored?: boolean } = {}): Normalised {
+    const max = options.authored ? 50_000 : MAX_MATCH_CHARS;
+    let s = (input ?? '').slice(0, max * 2).normalize('NFKC').replace(INVISIBLE, ' ').toLowerCase();
+    if (s.length > max) s = s.slice(0, max);
     const codes: string[] = [];
     s = s.replace(CODE_RE, (_m, kind: string | undefined, num: string) => {
       // "4OOO5": the letter O typed for zero.
@@ -155,7 +160,7 @@ export class Normaliser {
     const tokens: string[] = [];
     for (const raw of s.split(' ')) {
       if (!raw) continue;
-      for (const t of this.expandToken(raw)) tokens.push(t);
+      for (const t of this.expandToken(raw, !options.authored)) tokens.push(t);
     }
     return { tokens, text: tokens.join(' '), codes: [...new Set(codes)] };
   }
@@ -165,14 +170,14 @@ export class Normaliser {
     return mapped === undefined ? undefined : mapped.split(' ').filter(Boolean);
   }
 
-  private expandToken(raw: string): string[] {
+  private expandToken(raw: string, repair = true): string[] {
     // "tolongggg" -> "tolong", "bangettt" -> "banget"; letters only (digits are meaningful).
     let w = raw.replace(/(\p{L})\1{2,}/gu, '$1');
     if (w.length > 40) return []; // a "word" this long is noise (a pasted hash, a key mashing)
     const mapped = this.lookupWord(w);
     if (mapped) return mapped.map(stem);
-    let st = stem(w);
-    if (this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
+    const st = stem(w);
+    if (!repair || this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
     // Doubled letters that are not in the vocabulary: "sudahh", "passwordd".
     const single = w.replace(/(\p{L})\1/gu, '$1');
     if (single !== w) {
