@@ -169,9 +169,10 @@ export class HelpdeskBot extends TeamsActivityHandler {
     await context.sendActivity(textActivity(`${bot.messages.storeDown}\n\n${contactsMarkdown(bot)}`));
   }
 
+  /** Adds to the transcript: what people wrote is masked; the bot's own (authored) words are kept as they are. */
   private record(data: ConversationData, from: TranscriptEntry['from'], text: string, name?: string): void {
     if (!text) return;
-    const entry: TranscriptEntry = { from, text: mask(text).slice(0, 2000), at: new Date().toISOString() };
+    const entry: TranscriptEntry = { from, text: (from === 'bot' ? text : mask(text)).slice(0, 2000), at: new Date().toISOString() };
     if (name) entry.name = name;
     data.transcript = [...data.transcript, entry].slice(-MAX_TRANSCRIPT);
   }
@@ -218,7 +219,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const short = text.trimStart().startsWith('/') ? shortCodeReply(text, this.core.answers) : undefined;
     if (short) {
       if (short.used) await this.usage.increment(short.used.id).catch(() => undefined);
-      this.record(data, 'bot', short.activity.text ?? '');
+      this.record(data, 'bot', mask(short.activity.text ?? '')); // may quote the user's search words
       await context.sendActivity(short.activity);
       return;
     }
@@ -267,9 +268,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
           this.record(data, 'bot', r.text);
           break;
         case 'answer': {
-          const md = answerMarkdown(r.node);
-          pending.push(md);
-          this.record(data, 'bot', md);
+          pending.push(answerMarkdown(r.node));
+          // Agents read the transcript: the procedure's title and short code say what was given.
+          this.record(data, 'bot', `[Panduan: ${r.node.title} (/${r.node.code})]`);
           break;
         }
         case 'choices': {
