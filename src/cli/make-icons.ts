@@ -6,10 +6,11 @@
  * Run once (`npx tsx src/cli/make-icons.ts`) and commit the PNGs; the output is deterministic.
  * The PNG encoder, CRC-32 and `readPngSize` are exported for the tests and for package-teams.ts.
  */
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { isDirectRun } from './direct-run.js';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -208,17 +209,8 @@ export function writeIcons(dir = APP_PACKAGE_DIR): string[] {
   return files.map(([path]) => path);
 }
 
-function isDirectRun(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isDirectRun()) {
+if (isDirectRun(import.meta.url)) {
   for (const path of writeIcons()) {
     const { width, height } = readPngSize(readFileSync(path));
     console.log(`${path} (${width}×${height})`);

@@ -7,7 +7,7 @@
  * `@microsoft/app-manifest` (offline), and writes appPackage/build/efaktur-helpdesk.zip with manifest.json,
  * color.png and outline.png at the zip root. Prints the zip's path; on bad input prints one line and exits 1.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -17,6 +17,8 @@ import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import yazl from 'yazl';
 import { readPngSize } from './make-icons.js';
+import { isDirectRun } from './direct-run.js';
+import { loadDotEnv } from '../config.js';
 
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is the module.
 const Ajv = AjvModule.default;
@@ -320,24 +322,11 @@ export async function main(opts: MainOptions = {}): Promise<number> {
   }
 }
 
-function loadDotEnv(root: string): void {
-  const file = join(root, '.env');
-  if (existsSync(file)) process.loadEnvFile(file); // never overrides variables already set
-}
 
-function isDirectRun(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isDirectRun()) {
+if (isDirectRun(import.meta.url)) {
   try {
-    loadDotEnv(PROJECT_ROOT);
+    loadDotEnv(join(PROJECT_ROOT, '.env')); // never overrides variables already set
     process.exitCode = await main();
   } catch (e) {
     console.error(`package:teams: ${e instanceof Error ? e.message : String(e)}`);
