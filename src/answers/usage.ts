@@ -2,12 +2,12 @@
  * How often each canned answer was used by agents, so the compose extension's first screen (empty
  * query) shows the most used ones. Best effort: a lost increment under contention is acceptable.
  */
-import type { Storage } from 'botbuilder';
+import type { KeyValueStore } from '../storage/key-value.js';
 
 const KEY = 'answers/usage';
 
 export class AnswerUsage {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: KeyValueStore) {}
 
   async counts(): Promise<Record<string, number>> {
     const items = await this.storage.read([KEY]);

@@ -8,7 +8,7 @@
  * same chunk, and the store's retention (TTL) expires old days.
  */
 import { randomUUID } from 'node:crypto';
-import type { Storage } from 'botbuilder';
+import type { KeyValueStore } from '../storage/key-value.js';
 import type { FlowEvent } from '../flow/engine.js';
 import { mask } from '../privacy/index.js';
 
@@ -31,7 +31,7 @@ export class CurationLog {
   private readonly instance = randomUUID().slice(0, 8);
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: KeyValueStore,
     private readonly flushMs = FLUSH_MS,
   ) {}
 

@@ -4,7 +4,7 @@
  * for listing. Everything in a ticket is masked before it is written.
  */
 import { randomInt } from 'node:crypto';
-import type { Storage, StoreItem } from 'botbuilder';
+import type { KeyValueStore, StoredDocument } from '../storage/key-value.js';
 import { mask, maskDeep } from '../privacy/index.js';
 
 /**
@@ -83,7 +83,7 @@ export interface TicketPage {
 }
 
 export class TicketStore {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: KeyValueStore) {}
 
   async create(ticket: Omit<Ticket, 'ref' | 'createdAt' | 'updatedAt' | 'history'> & { history?: TicketAction[] }): Promise<Ticket> {
     const now = new Date().toISOString();
@@ -114,7 +114,7 @@ export class TicketStore {
     // Compare-and-set on the index so two instances creating tickets at once both land.
     for (let attempt = 0; attempt < 10; attempt++) {
       const items = await this.storage.read([INDEX_KEY]);
-      const idx = (items[INDEX_KEY] as (StoreItem & { refs?: string[] }) | undefined) ?? { refs: [] };
+      const idx = (items[INDEX_KEY] as (StoredDocument & { refs?: string[] }) | undefined) ?? { refs: [] };
       const refs = [...(idx.refs ?? []).filter((r) => r !== ref), ref].slice(-5000);
       try {
         await this.storage.write({ [INDEX_KEY]: { refs, eTag: idx.eTag ?? '*' } });
