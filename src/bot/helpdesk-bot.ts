@@ -9,7 +9,6 @@ import {
   TeamsActivityHandler,
   TurnContext,
   type Activity,
-  type ConversationReference,
   type Transcript,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -426,10 +425,5 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const answer = this.core.answers.get(id);
     if (answer) await this.usage.increment(answer.id).catch(() => undefined);
     return extensionSelected(answer);
-  }
-
-  /** The reference needed to message this conversation later (live agents). */
-  static reference(context: TurnContext): Partial<ConversationReference> {
-    return TurnContext.getConversationReference(context.activity);
   }
 }

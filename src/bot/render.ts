@@ -7,8 +7,8 @@
  *  - the contacts as an Adaptive Card with the same content in `text` for channels without cards.
  */
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
-import { answerCardJson, contactsCardJson } from '../answers/index.js';
-import type { AnswerNode, BotContent } from '../catalog/schema.js';
+import { contactsCardJson } from '../answers/index.js';
+import type { BotContent } from '../catalog/schema.js';
 
 export type OutActivity = Partial<Activity>;
 
@@ -26,10 +26,6 @@ export { answerMarkdown, contactsMarkdown } from '../answers/index.js';
 /** Wraps an Adaptive Card (plain JSON from the core) as a Bot Framework attachment. */
 export function cardAttachment(card: Record<string, unknown>): Attachment {
   return CardFactory.adaptiveCard(card);
-}
-
-export function answerCard(node: AnswerNode): Attachment {
-  return cardAttachment(answerCardJson(node));
 }
 
 export function contactsCard(bot: BotContent, ref?: string): Attachment {

@@ -41,14 +41,10 @@ function ordinalIndex(tokens: string[], raw: string): number | undefined {
   return undefined;
 }
 
-/** The index of the option meant, or undefined when the text is not an answer to this prompt. */
-export function resolveOption(text: string, options: Option[], normaliser: Normaliser): number | undefined {
-  return matchOption(text, options, normaliser)?.index;
-}
-
 /**
- * Like `resolveOption`, with how sure the match is: 1 for a click, a number, an ordinal or a yes/no
- * word; below 1 for a fuzzy match of the option's words.
+ * The option meant by a typed or clicked answer, with how sure the match is: 1 for a click, a number,
+ * an ordinal or a yes/no word; below 1 for a fuzzy match of the option's words. Undefined when the
+ * text is not an answer to this prompt.
  */
 export function matchOption(text: string, options: Option[], normaliser: Normaliser): { index: number; score: number } | undefined {
   const r = matchOptionIndex(text, options, normaliser);

@@ -445,27 +445,25 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     );
   });
 
-  server.get(`${DIRECT_LINE_PREFIX}/conversations/:conversationId`, async (req: Request, res: Response) => {
+  /** The caller's token must be for this conversation, and the conversation must still exist (404 otherwise). */
+  const openConversation = (req: Request, res: Response): Conversation | undefined => {
     const id = String(req.params.conversationId ?? '');
-    const claims = authorize(req, res, id);
-    if (!claims) return;
+    if (!authorize(req, res, id)) return undefined;
     const c = get(id);
-    if (!c) {
-      send(res, 404, { error: { code: 'BadArgument', message: 'conversation not found or ended' } });
-      return;
-    }
+    if (!c) send(res, 404, { error: { code: 'BadArgument', message: 'conversation not found or ended' } });
+    return c;
+  };
+
+  server.get(`${DIRECT_LINE_PREFIX}/conversations/:conversationId`, async (req: Request, res: Response) => {
+    const c = openConversation(req, res);
+    if (!c) return;
     touch(c);
     send(res, 200, { conversationId: c.id, ...issue(c.id, c.userId) });
   });
 
   server.get(`${DIRECT_LINE_PREFIX}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
-    const id = String(req.params.conversationId ?? '');
-    if (!authorize(req, res, id)) return;
-    const c = get(id);
-    if (!c) {
-      send(res, 404, { error: { code: 'BadArgument', message: 'conversation not found or ended' } });
-      return;
-    }
+    const c = openConversation(req, res);
+    if (!c) return;
     const raw = String((req.query as Record<string, unknown> | undefined)?.watermark ?? '');
     if (raw !== '' && !/^\d{1,12}$/.test(raw)) {
       send(res, 400, { error: { code: 'BadArgument', message: 'watermark must be a number' } });
@@ -478,14 +476,8 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   });
 
   server.post(`${DIRECT_LINE_PREFIX}/conversations/:conversationId/activities`, clientBody, async (req: Request, res: Response) => {
-    const id = String(req.params.conversationId ?? '');
-    const claims = authorize(req, res, id);
-    if (!claims) return;
-    const c = get(id);
-    if (!c) {
-      send(res, 404, { error: { code: 'BadArgument', message: 'conversation not found or ended' } });
-      return;
-    }
+    const c = openConversation(req, res);
+    if (!c) return;
     const problem = validateClientActivity(req.body);
     if (problem) {
       send(res, 400, { error: { code: 'BadArgument', message: problem } });
