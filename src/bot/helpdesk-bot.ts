@@ -382,11 +382,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
   private async handleHandoffStatus(context: TurnContext, data: ConversationData): Promise<void> {
     const value = (context.activity.value ?? {}) as { state?: string; message?: string };
     const state = String(value.state ?? '').toLowerCase();
-    const texts: Record<string, string> = {
-      accepted: 'Permintaan Anda sudah diterima petugas. Mohon tunggu, petugas akan segera membalas di percakapan ini.',
-      failed: 'Mohon maaf, saat ini belum ada petugas yang dapat menerima percakapan Anda. Silakan hubungi Kring Pajak melalui kontak di atas dengan menyebutkan nomor referensi Anda.',
-      completed: 'Percakapan dengan petugas telah selesai. Terima kasih. Jika masih ada kendala, silakan ketik pertanyaan Anda kembali.',
-    };
+    // A hub that speaks the Bot Framework hand-off protocol reports on the hand-over (wording in _bot.yaml).
+    const live = this.core.catalog.bot.live;
+    const texts: Record<string, string> = { accepted: live.hubAccepted, failed: live.hubFailed, completed: live.hubCompleted };
     const text = texts[state];
     if (!text) return;
     const ref = data.handoffRef;

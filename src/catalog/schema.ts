@@ -147,6 +147,10 @@ export const botContentSchema = z.strictObject({
     waitCancelled: z.string().min(1),
     outcomeThanks: z.string().min(1),
     outcomeSorry: z.string().min(1),
+    /** `handoff.status` from a hand-off hub: accepted, failed, completed. */
+    hubAccepted: z.string().min(1),
+    hubFailed: z.string().min(1),
+    hubCompleted: z.string().min(1),
   }),
   coretaxNote: z.string().min(1),
   contacts: z.strictObject({
