@@ -5,17 +5,17 @@
 import { AnswerIndex } from './answers/index.js';
 import { loadCatalog, type Catalog, type LoadOptions } from './catalog/load.js';
 import { FlowEngine } from './flow/engine.js';
-import { Matcher } from './nlu/matcher.js';
+import { IntentClassifier } from './nlu/classifier.js';
 
 export interface Core {
   catalog: Catalog;
-  matcher: Matcher;
+  matcher: IntentClassifier;
   engine: FlowEngine;
   answers: AnswerIndex;
 }
 
 export function loadCore(intentsDir: string, options?: LoadOptions): Core {
   const catalog = loadCatalog(intentsDir, options);
-  const matcher = new Matcher(catalog);
+  const matcher = new IntentClassifier(catalog);
   return { catalog, matcher, engine: new FlowEngine(catalog, matcher), answers: new AnswerIndex(catalog, matcher.normaliser) };
 }

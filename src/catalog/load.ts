@@ -25,6 +25,7 @@ export const REQUIRED_INTENTS = [
   'hubungi-petugas',
   'sapaan',
   'terima-kasih',
+  'pertanyaan-lanjutan',
   'none',
 ] as const;
 
@@ -71,11 +72,13 @@ export function nodeTargets(node: FlowNode): Array<{ where: string; target: Targ
     case 'question':
       return node.choices.map((c, i) => ({ where: `choices[${i}].goto`, target: c.goto }));
     case 'answer': {
-      if (node.next) return [{ where: 'next', target: node.next }];
-      if (!node.check) return [];
+      const follow = node.followUps.map((f, i) => ({ where: `followUps[${i}].goto`, target: f.goto }));
+      if (node.next) return [{ where: 'next', target: node.next }, ...follow];
+      if (!node.check) return follow;
       return [
         { where: 'onSolved', target: node.onSolved },
         { where: 'onUnsolved', target: node.onUnsolved },
+        ...follow,
       ];
     }
     case 'handoff':
@@ -98,10 +101,12 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
     for (const { where, target } of nodeTargets(node)) {
       if (target.startsWith('@')) continue;
       if (target.startsWith('intent:')) {
-        const other = all.get(target.slice(7));
-        if (!other && invalid.has(target.slice(7))) continue; // already reported in its own file
-        if (!other) problems.push(`${file}: nodes.${id}.${where}: unknown intent "${target.slice(7)}"`);
+        const [otherId, otherNode] = target.slice(7).split('#') as [string, string | undefined];
+        const other = all.get(otherId);
+        if (!other && invalid.has(otherId)) continue; // already reported in its own file
+        if (!other) problems.push(`${file}: nodes.${id}.${where}: unknown intent "${otherId}"`);
         else if (!other.start) problems.push(`${file}: nodes.${id}.${where}: intent "${other.id}" has no conversation to go to`);
+        else if (otherNode && !other.nodes[otherNode]) problems.push(`${file}: nodes.${id}.${where}: intent "${other.id}" has no node "${otherNode}"`);
         continue;
       }
       if (!nodes[target]) problems.push(`${file}: nodes.${id}.${where}: unknown node "${target}"`);

@@ -18,7 +18,7 @@ const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters
 /**
  * Where a choice or a finished step leads:
  *  - `<node-id>`: a node of the same intent;
- *  - `intent:<id>`: the start of another intent;
+ *  - `intent:<id>`: the start of another intent; `intent:<id>#<node>`: one node of it;
  *  - `@escalate`: offer a person (asks for confirmation first);
  *  - `@handoff`: hand off to a person right away (the user asked for it);
  *  - `@end`: close warmly;
@@ -26,7 +26,7 @@ const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters
  */
 export const targetSchema = z
   .string()
-  .regex(/^(@(escalate|handoff|end|menu)|intent:[a-z0-9]+(-[a-z0-9]+)*|[a-z0-9]+(-[a-z0-9]+)*)$/, 'a target is a node id, "intent:<id>", "@escalate", "@handoff", "@end" or "@menu"');
+  .regex(/^(@(escalate|handoff|end|menu)|intent:[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?|[a-z0-9]+(-[a-z0-9]+)*)$/, 'a target is a node id, "intent:<id>", "intent:<id>#<node>", "@escalate", "@handoff", "@end" or "@menu"');
 
 export const choiceSchema = z.strictObject({
   /** Button text; Indonesian, short (Teams truncates long suggested actions). */
@@ -34,7 +34,26 @@ export const choiceSchema = z.strictObject({
   /** Other ways users type this choice ("database rusak", "kena virus"). */
   synonyms: z.array(text).default([]),
   goto: targetSchema,
+  /**
+   * One line said when the user's own words already chose this option and the question is skipped
+   * ("Karena database terkena virus, berikut langkahnya:"). Default: `messages.understood`.
+   */
+  understood: z.string().min(1).max(200).optional(),
 });
+
+/**
+ * What a message means right after an answer (at its check, or for a turn or two after it):
+ * an error code or a phrase that, in this context, points to a specific node.
+ */
+export const followUpSchema = z
+  .strictObject({
+    /** Error codes as users type them ("ETAX-40005"); any one of them matches. */
+    codes: z.array(text).optional(),
+    /** Phrases (normalised like user text) that match anywhere in the message. */
+    says: z.array(text).optional(),
+    goto: targetSchema,
+  })
+  .refine((f) => (f.codes?.length ?? 0) + (f.says?.length ?? 0) > 0, { message: 'a follow-up needs "codes" or "says"' });
 
 /** A piece of content the bot says: an explanation, a procedure or both. It is also a canned answer for agents. */
 export const answerNodeSchema = z.strictObject({
@@ -60,6 +79,8 @@ export const answerNodeSchema = z.strictObject({
   onSolved: targetSchema.default('@end'),
   /** Where "belum teratasi" leads: the next remedy, or `@escalate` when this was the last one. */
   onUnsolved: targetSchema.default('@escalate'),
+  /** What a follow-up message means right after this answer (see followUpSchema). */
+  followUps: z.array(followUpSchema).default([]),
 });
 
 /** A question with choices; each choice leads somewhere. */
@@ -114,6 +135,14 @@ export const botContentSchema = z.strictObject({
     noneOfThese: z.string().min(1),
     choiceNotUnderstood: z.string().min(1),
     checkQuestion: z.string().min(1),
+    /** After a follow-up question was answered, the check is asked again with this. */
+    checkAgain: z.string().min(1),
+    /** Said when a question is skipped because the user already named the option; {choice} is its label. */
+    understood: z.string().min(1),
+    /** An unclear reply to a question: a short hint, then the same options again. */
+    reaskHint: z.string().min(1),
+    /** An unclear reply to a yes/no question. */
+    reaskYesNo: z.string().min(1),
     checkSolvedLabel: z.string().min(1),
     checkUnsolvedLabel: z.string().min(1),
     solved: z.string().min(1),
@@ -170,6 +199,7 @@ export const lexiconSchema = z.strictObject({
 export type Lexicon = z.infer<typeof lexiconSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type Choice = z.infer<typeof choiceSchema>;
+export type FollowUpData = z.infer<typeof followUpSchema>;
 export type AnswerNode = z.infer<typeof answerNodeSchema>;
 export type QuestionNode = z.infer<typeof questionNodeSchema>;
 export type HandoffNode = z.infer<typeof handoffNodeSchema>;

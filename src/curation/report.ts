@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadCatalog } from '../catalog/load.js';
-import type { Matcher } from '../nlu/matcher.js';
+import type { IntentClassifier } from '../nlu/classifier.js';
 import type { CurationRecord } from './log.js';
 
 /** Two messages belong to one cluster when their word sets overlap this much (Jaccard). */
@@ -44,7 +44,7 @@ const jaccard = (a: Set<string>, b: Set<string>) => {
   return inter / (a.size + b.size - inter || 1);
 };
 
-export function buildReport(records: CurationRecord[], matcher: Matcher, days = 30): ReviewReport {
+export function buildReport(records: CurationRecord[], matcher: IntentClassifier, days = 30): ReviewReport {
   const unanswered: string[] = [];
   const corrections = new Map<string, number>();
   const refused = new Map<string, number>();

@@ -9,11 +9,12 @@
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import type { AnswerNode, Intent } from '../catalog/schema.js';
-import type { Classification, Matcher } from '../nlu/matcher.js';
+import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { containsSecret, mask } from '../privacy/index.js';
-import { matchOption, type Option } from './choices.js';
+import { decideTurn, type FollowUp, type PromptKind } from './decide.js';
+import { resolveOption, type Option } from './options.js';
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 const MAX_PATH = 40;
 const MAX_CHOICES = 40;
 /** Messages longer than this get a gentle note (we still try to answer). */
@@ -22,7 +23,7 @@ export const MAX_TEXT_CHARS = 4000;
 export type HandoffTrigger = 'user-request' | 'procedure-failed' | 'fallbacks' | 'unhelpful';
 
 export interface Prompt {
-  kind: 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback';
+  kind: PromptKind;
   intent?: string;
   node?: string;
   options: Option[];
@@ -48,6 +49,21 @@ export interface FlowState {
   secretWarned: boolean;
   /** The user's last real question (masked). */
   lastQuestion?: string;
+  /** The user's last few messages, newest first (masked): what a question may already be answered by. */
+  recent: string[];
+  /** The last answer shown and how many messages ago: its follow-ups apply for a turn or two. */
+  lastAnswer?: { intent: string; node: string; age: number };
+  /** The kind of the previous turn's outcome. */
+  lastKind?: TurnOutcome['kind'];
+}
+
+/** What a turn led to, in neutral terms (conversation tests, logs and insights read it). */
+export interface TurnOutcome {
+  kind: 'answer' | 'check' | 'question' | 'menu' | 'handoff' | 'confirm' | 'did-you-mean' | 'fallback' | 'closed';
+  intent?: string;
+  node?: string;
+  /** How the turn decision read the message. */
+  decision?: string;
 }
 
 export type Reply =
@@ -61,7 +77,9 @@ export type FlowEvent =
   | { type: 'fallback'; text: string; candidates: Array<{ intent: string; score: number }> }
   | { type: 'did-you-mean'; text: string; offered: string[]; picked: string | null }
   | { type: 'outcome'; intent: string; node: string; code: string; solved: boolean }
-  | { type: 'handoff'; trigger: HandoffTrigger; intent?: string };
+  | { type: 'handoff'; trigger: HandoffTrigger; intent?: string }
+  | { type: 'decision'; decision: string }
+  | { type: 'prefilled'; intent: string; node: string; choice: string };
 
 export interface TurnInput {
   text?: string;
@@ -71,12 +89,13 @@ export interface TurnResult {
   replies: Reply[];
   state: FlowState;
   events: FlowEvent[];
-  /** The matcher's view of this message, when it was consulted. */
+  /** The classifier's view of this message, when it was consulted. */
   classification?: Classification;
+  outcome: TurnOutcome;
 }
 
 export function newFlowState(): FlowState {
-  return { v: STATE_VERSION, path: [], choices: [], codes: [], fallbacks: 0, unsolved: 0, coretaxShown: false, secretWarned: false };
+  return { v: STATE_VERSION, path: [], choices: [], codes: [], fallbacks: 0, unsolved: 0, coretaxShown: false, secretWarned: false, recent: [] };
 }
 
 /** Accepts whatever the store returned and gives back a usable state (old or foreign shapes start fresh). */
@@ -96,13 +115,26 @@ export function topicOf(state: FlowState): string | undefined {
 }
 
 const META_INTENTS = new Set(['hubungi-petugas', 'sapaan', 'terima-kasih']);
+/** Intent ids with a role in the turn decision. */
+const ROLES = { person: 'hubungi-petugas', aside: 'pertanyaan-lanjutan', menu: 'sapaan', thanks: 'terima-kasih' } as const;
 const CANCEL = new Set(['batal', 'cancel', 'stop', 'berhenti', 'keluar', 'sudahi', 'reset percakapan', 'mulai ulang', 'ulang']);
 const MENU = new Set(['menu', 'bantuan', 'help', 'mulai', 'start', 'kembali', 'kembali ke menu', 'menu utama', 'daftar topik', 'topik']);
+/** How many user messages the pre-fill looks back over, and how long an answer's follow-ups stay in force. */
+const RECENT = 3;
+const FOLLOW_UP_TURNS = 2;
+/** A classification this sure of another topic switches even while one of our questions is open. */
+const SWITCH_AT = 0.7;
+const EXPLAINING = new Set(['fallback', 'did-you-mean', 'menu']);
 
 class Turn {
   replies: Reply[] = [];
   events: FlowEvent[] = [];
   classification?: Classification;
+  /** The last node reached this turn ("intent/node"), for the turn's outcome. */
+  reached?: string;
+  reasked = false;
+  /** What the user said that a question may already answer (this message first). */
+  said: string[] = [];
   constructor(
     readonly engine: FlowEngine,
     public state: FlowState,
@@ -119,13 +151,14 @@ class Turn {
 
   visit(intent: string, node: string): void {
     this.state.path = [...this.state.path, `${intent}/${node}`].slice(-MAX_PATH);
+    this.reached = `${intent}/${node}`;
   }
 }
 
 export class FlowEngine {
   constructor(
     readonly catalog: Catalog,
-    readonly matcher: Matcher,
+    readonly matcher: IntentClassifier,
   ) {}
 
   private get m() {
@@ -137,122 +170,150 @@ export class FlowEngine {
     const t = new Turn(this, { ...state, prompt: undefined, intent: undefined });
     t.say(this.m.welcome);
     this.showMenu(t, this.m.menuPrompt);
-    return { replies: t.replies, state: t.state, events: t.events };
+    return this.done(t);
   }
 
   turn(state: FlowState, input: TurnInput): TurnResult {
     const t = new Turn(this, { ...state });
     const text = (input.text ?? '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
-    if (!text) {
-      t.say(this.m.emptyMessage);
-      this.showMenu(t, this.m.menuPrompt);
-      return this.done(t);
-    }
     if (text.length > MAX_TEXT_CHARS) t.say(this.m.tooLong);
-    if (!t.state.secretWarned && containsSecret(text)) {
+    if (text && !t.state.secretWarned && containsSecret(text)) {
       t.state.secretWarned = true;
       t.say(this.m.secretWarning);
     }
-
     const norm = this.matcher.normaliser.normalise(text);
     if (norm.codes.length) t.state.codes = [...new Set([...t.state.codes, ...norm.codes])].slice(0, 20);
-
-    // Commands that work at any point.
-    if (CANCEL.has(norm.text) || CANCEL.has(text.toLowerCase())) {
-      t.state.prompt = undefined;
-      t.state.intent = undefined;
-      t.state.fallbacks = 0;
-      t.say(this.m.cancelled);
-      this.showMenu(t, this.m.menuPrompt);
-      return this.done(t);
-    }
-    if (MENU.has(norm.text) || MENU.has(text.toLowerCase())) {
-      t.state.fallbacks = 0;
-      this.showMenu(t);
-      return this.done(t);
-    }
-
     const prompt = t.state.prompt;
-    let cls: Classification | undefined;
-    if (prompt) {
-      const match = matchOption(text, prompt.options, this.matcher.normaliser);
-      if (match && match.score < 1 && prompt.kind === 'question') {
-        // A fuzzy match that is really the topic's own question again ("efaktur belum registrasi"
-        // sent twice): ask the question again instead of guessing a branch.
-        cls = this.matcher.classify(text);
-        if (cls.decision === 'route' && cls.intent === prompt.intent && cls.score >= match.score) {
-          t.events.push({ type: 'classified', classification: cls });
-          t.classification = cls;
-          this.ask(t, prompt);
-          return this.done(t);
-        }
-      }
-      if (match) {
-        this.answerPrompt(t, prompt, match.index);
-        return this.done(t);
-      }
-      // The button just clicked, clicked again (double click, channel retry): show where we are
-      // instead of treating the label as a new question.
-      const lastChoice = t.state.choices.at(-1);
-      if (lastChoice && lastChoice.trim().toLowerCase() === text.toLowerCase()) {
-        this.ask(t, prompt);
-        return this.done(t);
-      }
-    }
+    const followUps = this.activeFollowUps(t.state);
+    // Earlier messages count only while the user was still explaining (no topic reached yet).
+    t.said = EXPLAINING.has(t.state.lastKind ?? '') ? [text, ...t.state.recent] : [text];
+    t.state.recent = [mask(text).slice(0, 300), ...t.state.recent].slice(0, RECENT);
+    if (t.state.lastAnswer) t.state.lastAnswer = { ...t.state.lastAnswer, age: t.state.lastAnswer.age + 1 };
 
-    cls ??= this.matcher.classify(text);
-    t.classification = cls;
-    t.events.push({ type: 'classified', classification: cls });
-
-    if (prompt && cls.decision !== 'route') {
-      // Not one of the options and not a clear new question: ask again, without losing the place.
-      t.state.fallbacks += 1;
-      if (prompt.kind === 'did-you-mean') t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7)), picked: null });
-      if (t.state.fallbacks >= 2 && prompt.kind !== 'confirm') {
-        this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
-        return this.done(t);
+    const classify = (): Classification => {
+      if (!t.classification) {
+        t.classification = this.matcher.classify(text);
+        t.events.push({ type: 'classified', classification: t.classification });
       }
-      t.say(this.m.choiceNotUnderstood);
-      this.ask(t, prompt);
-      return this.done(t);
-    }
+      return t.classification;
+    };
+    const decision = decideTurn({
+      text,
+      norm,
+      prompt,
+      classify,
+      normaliser: this.matcher.normaliser,
+      followUps,
+      optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
+      commands: { menu: MENU, cancel: CANCEL },
+      roles: ROLES,
+      switchAt: SWITCH_AT,
+    });
+    t.events.push({ type: 'decision', decision: decision.kind });
+    const cls = t.classification;
+    if (cls && !META_INTENTS.has(cls.intent) && cls.intent !== ROLES.aside && decision.kind !== 'option') t.state.lastQuestion = mask(text).slice(0, 500);
 
-    // The question an agent needs is the user's problem, not "talk to a person" or "thanks".
-    if (!META_INTENTS.has(cls.intent)) t.state.lastQuestion = mask(text).slice(0, 500);
-    if (cls.decision === 'route') {
-      t.state.fallbacks = 0;
-      this.startIntent(t, cls.intent);
-      return this.done(t);
+    switch (decision.kind) {
+      case 'empty':
+        t.say(this.m.emptyMessage);
+        this.showMenu(t, this.m.menuPrompt);
+        break;
+      case 'cancel':
+        t.state.fallbacks = 0;
+        t.say(this.m.cancelled);
+        this.showMenu(t, this.m.menuPrompt);
+        break;
+      case 'menu':
+        t.state.fallbacks = 0;
+        this.showMenu(t);
+        break;
+      case 'option':
+        this.answerPrompt(t, prompt!, decision.index);
+        break;
+      case 'person':
+        t.state.fallbacks = 0;
+        if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
+        this.goto(t, ROLES.person, `intent:${ROLES.person}`);
+        break;
+      case 'follow-up':
+        t.state.fallbacks = 0;
+        if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
+        t.state.prompt = undefined;
+        this.goto(t, prompt?.intent ?? t.state.intent ?? ROLES.menu, decision.goto, 'procedure-failed');
+        break;
+      case 'aside':
+        t.state.fallbacks = 0;
+        t.state.prompt = undefined;
+        this.goto(t, decision.intent, `intent:${decision.intent}`);
+        // The question is answered; the check it interrupted is still the open question.
+        if (prompt && !t.state.prompt && !t.replies.some((r) => r.kind === 'handoff')) t.ask(prompt, this.m.checkAgain);
+        break;
+      case 'switch':
+        t.state.fallbacks = 0;
+        if (decision.unsolved && prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
+        t.state.prompt = undefined;
+        this.goto(t, decision.intent, `intent:${decision.intent}`);
+        break;
+      case 'did-you-mean':
+        t.state.fallbacks = 0;
+        this.didYouMean(t, cls!);
+        break;
+      case 'reask':
+        this.reask(t, prompt!, text);
+        break;
+      case 'fallback':
+        this.fallback(t, text, cls!);
+        break;
     }
-    if (cls.decision === 'did-you-mean') {
-      t.state.fallbacks = 0;
-      const offered = [cls.intent, ...cls.alternatives.map((a) => a.intent)].filter((id) => id !== NONE_INTENT && this.catalog.intents.get(id)?.start);
-      const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
-      options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
-      this.ask(t, { kind: 'did-you-mean', options });
-      t.replies[t.replies.length - 1] = { kind: 'choices', text: this.m.didYouMean, options: options.map((o) => ({ label: o.label })) };
-      return this.done(t);
-    }
-    this.fallback(t, text, cls);
     return this.done(t);
   }
 
-  private done(t: Turn): TurnResult {
-    return { replies: t.replies, state: t.state, events: t.events, classification: t.classification };
+  /** The follow-ups of the answer the user is looking at: at its check, or for a turn or two after it. */
+  private activeFollowUps(state: FlowState): FollowUp[] {
+    const ref = state.prompt?.kind === 'check' ? { intent: state.prompt.intent, node: state.prompt.node } : state.lastAnswer && state.lastAnswer.age < FOLLOW_UP_TURNS ? state.lastAnswer : undefined;
+    if (!ref?.intent || !ref.node) return [];
+    const node = this.catalog.intents.get(ref.intent)?.nodes[ref.node];
+    return node?.type === 'answer' ? node.followUps : [];
   }
 
-  private ask(t: Turn, prompt: Prompt): void {
-    const text =
-      prompt.kind === 'question' && prompt.intent && prompt.node
-        ? (this.catalog.intents.get(prompt.intent)?.nodes[prompt.node] as { text?: string } | undefined)?.text ?? this.m.menuPrompt
-        : prompt.kind === 'check'
-          ? this.m.checkQuestion
-          : prompt.kind === 'confirm'
-            ? this.m.escalateConfirm
-            : prompt.kind === 'did-you-mean'
-              ? this.m.didYouMean
-              : this.m.menuPrompt;
-    t.ask(prompt, text);
+  private didYouMean(t: Turn, cls: Classification): void {
+    const offered = [cls.intent, ...cls.alternatives.map((a) => a.intent)].filter((id) => id !== NONE_INTENT && this.catalog.intents.get(id)?.start);
+    const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
+    options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
+    t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
+  }
+
+  /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */
+  private reask(t: Turn, prompt: Prompt, text: string): void {
+    t.state.fallbacks += 1;
+    t.reasked = true;
+    if (prompt.kind === 'did-you-mean') t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7)), picked: null });
+    if (t.state.fallbacks >= 2 && prompt.kind !== 'confirm') {
+      this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      return;
+    }
+    t.ask(prompt, prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint);
+  }
+
+  private done(t: Turn): TurnResult {
+    const outcome = this.outcomeOf(t);
+    t.state.lastKind = outcome.kind;
+    return { replies: t.replies, state: t.state, events: t.events, classification: t.classification, outcome };
+  }
+
+  private outcomeOf(t: Turn): TurnOutcome {
+    const decision = (t.events.find((e) => e.type === 'decision') as { decision: string } | undefined)?.decision;
+    const [intent, node] = t.reached ? t.reached.split('/') : [];
+    const p = t.state.prompt;
+    if (t.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? ROLES.person, node, decision };
+    if (t.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
+    if (p?.kind === 'menu') return { kind: 'menu', intent: ROLES.menu, node: p.node, decision };
+    if (p?.kind === 'question') return { kind: 'question', intent: p.intent, node: p.node, decision };
+    if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
+    if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent, node, decision };
+    if (p?.kind === 'fallback') return { kind: 'fallback', intent: t.classification?.intent ?? NONE_INTENT, decision };
+    if (intent && this.catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };
+    return { kind: 'closed', intent, node, decision };
   }
 
   private fallback(t: Turn, text: string, cls: Classification): void {
@@ -295,8 +356,8 @@ export class FlowEngine {
   private showMenu(t: Turn, text?: string): void {
     t.state.intent = undefined;
     t.state.prompt = undefined;
-    if (this.catalog.intents.get('sapaan')?.start) {
-      this.goto(t, 'sapaan', 'intent:sapaan');
+    if (this.catalog.intents.get(ROLES.menu)?.start) {
+      this.goto(t, ROLES.menu, `intent:${ROLES.menu}`);
       const last = t.replies[t.replies.length - 1];
       // After the welcome, the menu needs no second greeting: keep the options, use the short prompt.
       if (text && last?.kind === 'choices') last.text = text;
@@ -312,7 +373,7 @@ export class FlowEngine {
     t.state.prompt = undefined;
     t.state.fallbacks = 0;
     t.state.choices = [...t.state.choices, option.label].slice(-MAX_CHOICES);
-    const intentId = prompt.intent ?? t.state.intent ?? 'sapaan';
+    const intentId = prompt.intent ?? t.state.intent ?? ROLES.menu;
     if (prompt.kind === 'did-you-mean') {
       t.events.push({
         type: 'did-you-mean',
@@ -322,11 +383,9 @@ export class FlowEngine {
       });
     }
     if (prompt.kind === 'check' && prompt.intent && prompt.node) {
-      const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
       const solved = option.role === 'yes';
-      t.events.push({ type: 'outcome', intent: prompt.intent, node: prompt.node, code: node?.type === 'answer' ? node.code : prompt.node, solved });
+      this.recordOutcome(t, prompt, solved);
       if (!solved) {
-        t.state.unsolved += 1;
         // Two "belum teratasi" in one conversation: offer a person before the next remedy.
         if (t.state.unsolved >= 2 && option.goto !== '@escalate' && option.goto !== '@handoff' && option.goto !== '@end') {
           this.offerPerson(t, 'unhelpful', undefined, this.qualify(prompt.intent, option.goto));
@@ -341,13 +400,34 @@ export class FlowEngine {
     this.goto(t, intentId, option.goto, prompt.kind === 'check' ? 'procedure-failed' : 'user-request');
   }
 
-  /** Makes a node target absolute ("intent:x#node") so it survives being stored in a prompt. */
-  private qualify(intentId: string, target: string): string {
-    return target.startsWith('@') || target.startsWith('intent:') ? target : `node:${intentId}#${target}`;
+  /** A check answered (or left by a failure signal such as an error code or a request for a person). */
+  private recordOutcome(t: Turn, prompt: Prompt, solved: boolean): void {
+    if (!prompt.intent || !prompt.node) return;
+    const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
+    t.events.push({ type: 'outcome', intent: prompt.intent, node: prompt.node, code: node?.type === 'answer' ? node.code : prompt.node, solved });
+    if (!solved) t.state.unsolved += 1;
   }
 
-  private startIntent(t: Turn, intentId: string): void {
-    this.goto(t, intentId, `intent:${intentId}`);
+  /**
+   * Before a question is asked: the option the user already named, in this message or (while they were
+   * still explaining, before any topic was reached) the one before. Undefined when none is clear.
+   */
+  private prefill(t: Turn, intentId: string, nodeId: string, text: string, options: Option[]): Option | undefined {
+    const questionTokens = new Set(this.matcher.normaliser.normalise(text).tokens);
+    for (const said of t.said) {
+      if (!said) continue;
+      const r = resolveOption(said, options, { normaliser: this.matcher.normaliser, mode: 'prefill', questionTokens });
+      if (r) {
+        t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
+        return options[r.index];
+      }
+    }
+    return undefined;
+  }
+
+  /** Makes a node target absolute ("intent:x#node") so it survives being stored in a prompt. */
+  private qualify(intentId: string, target: string): string {
+    return target.startsWith('@') || target.startsWith('intent:') ? target : `intent:${intentId}#${target}`;
   }
 
   private handoff(t: Turn, trigger: HandoffTrigger, text?: string): void {
@@ -392,8 +472,9 @@ export class FlowEngine {
     let intentId = from;
     let nodeId: string | undefined;
     if (target.startsWith('intent:')) {
-      intentId = target.slice(7);
-      nodeId = this.catalog.intents.get(intentId)?.start;
+      const [i, n] = target.slice(7).split('#');
+      intentId = i!;
+      nodeId = n ?? this.catalog.intents.get(intentId)?.start;
     } else if (target.startsWith('node:')) {
       const [i, n] = target.slice(5).split('#');
       intentId = i!;
@@ -412,7 +493,18 @@ export class FlowEngine {
     t.visit(intentId, nodeId);
     switch (node.type) {
       case 'question': {
-        const options = node.choices.map((c) => ({ label: c.label, synonyms: c.synonyms, goto: this.qualify(intentId, c.goto) }));
+        const options: Option[] = node.choices.map((c) => ({ label: c.label, synonyms: c.synonyms, goto: this.qualify(intentId, c.goto), understood: c.understood }));
+        if (intentId === ROLES.menu) {
+          t.ask({ kind: 'menu', intent: intentId, node: nodeId, options }, node.text);
+          return;
+        }
+        const known = depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined;
+        if (known) {
+          t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
+          t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
+          t.said = []; // one message answers one question
+          return this.goto(t, intentId, known.goto, trigger, depth + 1);
+        }
         t.ask({ kind: 'question', intent: intentId, node: nodeId, options }, node.text);
         return;
       }
@@ -425,6 +517,7 @@ export class FlowEngine {
           t.say(this.catalog.bot.coretaxNote);
         }
         t.replies.push({ kind: 'answer', intent: intentId, nodeId, node });
+        t.state.lastAnswer = { intent: intentId, node: nodeId, age: 0 };
         if (node.next) return this.goto(t, intentId, node.next, trigger, depth + 1);
         if (!node.check) {
           t.state.intent = undefined;

@@ -4,7 +4,10 @@
  * "Predicted" is the classify contract's `intent` (on did-you-mean: the best candidate).
  */
 import { NONE_INTENT } from '../catalog/load.js';
-import type { Matcher } from './matcher.js';
+/** Anything that classifies a line the way the bot does (the shipped model, a baseline). */
+export interface LineClassifier {
+  classify(text: string): { intent: string; score: number; decision: string };
+}
 
 export interface LabelledLine {
   text: string;
@@ -22,7 +25,7 @@ export interface EvalReport {
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 10000) / 10000);
 
-export function evaluate(matcher: Matcher, lines: LabelledLine[]): EvalReport {
+export function evaluate(matcher: LineClassifier, lines: LabelledLine[]): EvalReport {
   const confusion: Record<string, Record<string, number>> = {};
   const errors: EvalReport['errors'] = [];
   let inTotal = 0, inCorrect = 0, inWrong = 0, inRejected = 0, inDym = 0, outTotal = 0, outRejected = 0;

@@ -10,7 +10,7 @@ import type { Request, Response, Server } from 'restify';
 import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
 import type { CurationLog } from '../curation/log.js';
 import { buildReport } from '../curation/report.js';
-import type { Matcher } from '../nlu/matcher.js';
+import type { IntentClassifier } from '../nlu/classifier.js';
 import type { TicketStatus, TicketStore } from '../handoff/tickets.js';
 import { requireAgentKey } from './agent-auth.js';
 
@@ -18,7 +18,7 @@ const STATUSES: TicketStatus[] = ['open', 'waiting', 'assigned', 'closed', 'fail
 
 const summaryOf = (a: CannedAnswer) => ({ id: a.id, code: a.code, title: a.title, tags: a.tags, intent: a.intent });
 
-export function registerAgentApi(server: Server, deps: { apiKey?: string; tickets: TicketStore; answers: AnswerIndex; curation: CurationLog; matcher: Matcher }): void {
+export function registerAgentApi(server: Server, deps: { apiKey?: string; tickets: TicketStore; answers: AnswerIndex; curation: CurationLog; matcher: IntentClassifier }): void {
   const auth = requireAgentKey(deps.apiKey);
   server.get('/api/handoffs', auth, async (req: Request, res: Response) => {
     const q = (req.query ?? {}) as Record<string, string>;

@@ -1,0 +1,162 @@
+/**
+ * The turn decision: what one user message means, given the prompt on screen, the classifier's view,
+ * the commands and the conversation's context. One function, one documented precedence (README,
+ * "How a turn is read"); the flow engine then carries the decision out.
+ *
+ *  1. empty message                                  -> empty
+ *  2. a command as the whole message (menu, batal)   -> menu / cancel
+ *  3. an explicit pick on the open prompt (click, number, ordinal, exact label) -> option
+ *  4. a request for a person anywhere in the message -> person   (at a "hubungkan?" prompt: its yes)
+ *  5. at a check, the answer's own follow-ups (`followUps:` in the content: error codes, phrases) -> follow-up;
+ *     also right after an answer when no prompt is open
+ *  6. at a check, a short factual question (the `pertanyaan-lanjutan` topic) -> aside (answer it, keep the check)
+ *  7. at a check, a question about something else   -> switch (start that topic; the check is left)
+ *  8. at a yes/no prompt, the reply read as a whole  -> option yes / no; an error code with no follow-up
+ *     is a "no" that also opens the code's own topic -> switch (unsolved)
+ *  9. a confident classification of another topic    -> switch (even while a question is open)
+ * 10. at a question, an option the reply describes   -> option  (scored, with a margin)
+ * 11. at a question, the topic's own words again     -> reask   (short hint, then a person is offered)
+ * 12. no prompt (or the topic menu, which never holds free text): route -> switch, unsure -> did-you-mean,
+ *     else fallback; with a prompt open: reask
+ */
+import type { Classification } from '../nlu/classifier.js';
+import type { Normalised, Normaliser } from '../nlu/normalise.js';
+import { explicitPick, resolveOption, type Option } from './options.js';
+import { readYesNo } from './yes-no.js';
+
+export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
+
+export interface OpenPrompt {
+  kind: PromptKind;
+  intent?: string;
+  node?: string;
+  options: Option[];
+}
+
+export interface FollowUp {
+  codes?: string[];
+  says?: string[];
+  goto: string;
+}
+
+export type TurnDecision =
+  | { kind: 'empty' }
+  | { kind: 'menu' }
+  | { kind: 'cancel' }
+  | { kind: 'person' }
+  | { kind: 'option'; index: number; via: 'pick' | 'yes-no' | 'described' }
+  | { kind: 'follow-up'; goto: string }
+  | { kind: 'aside'; intent: string }
+  | { kind: 'switch'; intent: string; unsolved?: boolean }
+  | { kind: 'did-you-mean' }
+  | { kind: 'reask' }
+  | { kind: 'fallback' };
+
+export interface TurnContext {
+  text: string;
+  norm: Normalised;
+  prompt?: OpenPrompt;
+  /** The classifier's view of the message (computed lazily: clicks need none). */
+  classify: () => Classification;
+  normaliser: Normaliser;
+  /** Follow-ups of the answer just shown (at its check, or right after it). */
+  followUps: FollowUp[];
+  /** Intents reached through the open question's options (a reply naming one is an answer, not a switch). */
+  optionIntents: Set<string>;
+  commands: { menu: Set<string>; cancel: Set<string> };
+  /** Intent ids with a special role. */
+  roles: { person: string; aside: string; menu: string; thanks: string };
+  /** Probability above which a message about another topic switches even while a prompt is open. */
+  switchAt: number;
+}
+
+const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'link', 'alamat', 'letak', 'letaknya', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
+const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'aja', 'saja', 'dengan', 'sama', 'ke', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
+
+/** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana". */
+export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string): boolean {
+  const t = norm.tokens;
+  if (t.includes('petugas') && !t.includes('kpp')) return true;
+  if (t.includes('orang') && t.some((x) => PERSON_CONTEXT.has(x)) && !t.includes('lain')) return true;
+  return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6;
+}
+
+export function isQuestion(text: string, norm: Normalised): boolean {
+  return /\?\s*$/.test(text.trim()) || norm.tokens.some((t) => QUESTION_WORDS.has(t));
+}
+
+function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
+  if (!norm.codes.length) return undefined;
+  return followUps.find((f) => f.codes?.some((c) => normaliser.normalise(c).codes.some((x) => norm.codes.includes(x))));
+}
+
+function phraseFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
+  const text = ` ${norm.text} `;
+  return followUps.find((f) => f.says?.some((s) => text.includes(` ${normaliser.normalise(s).text} `)));
+}
+
+export function decideTurn(c: TurnContext): TurnDecision {
+  const { text, norm, prompt } = c;
+  const lower = text.trim().toLowerCase();
+  // 1-2.
+  if (!text.trim()) return { kind: 'empty' };
+  if (c.commands.cancel.has(norm.text) || c.commands.cancel.has(lower)) return { kind: 'cancel' };
+  if (c.commands.menu.has(norm.text) || c.commands.menu.has(lower)) return { kind: 'menu' };
+  // 3.
+  if (prompt) {
+    const pick = explicitPick(text, prompt.options, c.normaliser);
+    if (pick !== undefined) return { kind: 'option', index: pick, via: 'pick' };
+  }
+  const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
+  // 4.
+  if (wantsPerson(norm, undefined, c.roles.person) || wantsPerson(norm, c.classify(), c.roles.person)) {
+    if (prompt?.kind === 'confirm') {
+      const yes = prompt.options.findIndex((o) => o.role === 'yes');
+      if (yes >= 0) return { kind: 'option', index: yes, via: 'yes-no' };
+    }
+    return { kind: 'person' };
+  }
+  const atCheck = prompt?.kind === 'check';
+  // 5.
+  if (atCheck || !prompt) {
+    const f = codeFollowUp(norm, c.followUps, c.normaliser) ?? (atCheck ? phraseFollowUp(norm, c.followUps, c.normaliser) : undefined);
+    if (f) return { kind: 'follow-up', goto: f.goto };
+  }
+  const cls = c.classify();
+  const inScope = cls.decision !== 'fallback' && cls.intent !== c.roles.menu;
+  // 6-7.
+  if (atCheck) {
+    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4) return { kind: 'aside', intent: cls.intent };
+    if (isQuestion(text, norm) && cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
+  }
+  // 8.
+  if (yesNoPrompt) {
+    const yn = readYesNo(norm.tokens);
+    if (atCheck && norm.codes.length && cls.decision !== 'fallback' && cls.intent !== prompt!.intent) return { kind: 'switch', intent: cls.intent, unsolved: true };
+    if (yn) return { kind: 'option', index: prompt!.options.findIndex((o) => o.role === yn), via: 'yes-no' };
+  }
+  // 9.
+  const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
+  if (prompt && prompt.kind !== 'menu' && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {
+    if (prompt.kind !== 'question' || !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'switch', intent: cls.intent };
+  }
+  // 10-11.
+  if (prompt && prompt.kind !== 'menu' && !yesNoPrompt) {
+    const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' });
+    if (described) return { kind: 'option', index: described.index, via: 'described' };
+    // A reply that names a topic reached through an option is that option.
+    if (cls.decision !== 'fallback') {
+      const viaIntent = prompt.options.findIndex((o) => o.goto === `intent:${cls.intent}`);
+      if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
+    }
+    return { kind: 'reask' };
+  }
+  if (prompt && prompt.kind !== 'menu' && prompt.kind !== 'fallback') {
+    if (confident) return { kind: 'switch', intent: cls.intent };
+    return { kind: 'reask' };
+  }
+  // 12.
+  if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
+  if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
+  return { kind: 'fallback' };
+}

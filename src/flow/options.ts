@@ -1,0 +1,141 @@
+/**
+ * Which option of an open prompt a message means.
+ *
+ *  - `explicitPick`: a click (the exact label), a number ("2", "no. 2"), an ordinal ("yang kedua");
+ *    these always win and are the only picks the topic menu accepts;
+ *  - `scoreOptions`: every option scored against its label (each "/"-separated part), its synonyms and
+ *    any error code they name; the best must clear a floor and beat the runner-up by a margin, or
+ *    nothing is picked (a near tie is asked, never guessed).
+ *
+ * Two strictnesses: `answer` (the user is replying to the question on screen) and `prefill` (the
+ * question has not been asked yet and we look for it in what the user already said). Pre-fill ignores
+ * the question's own words ("belum registrasi" says nothing about which cause) and needs every content
+ * word of a phrase.
+ */
+import type { Normaliser } from '../nlu/normalise.js';
+
+export interface Option {
+  label: string;
+  goto: string;
+  synonyms?: string[];
+  /** For yes/no prompts: which answer this option stands for. */
+  role?: 'yes' | 'no';
+  /** One line said when this option is understood without being asked (pre-fill). */
+  understood?: string;
+}
+
+const ORDINALS: Record<string, number> = {
+  satu: 1, pertama: 1, kesatu: 1, first: 1, one: 1,
+  dua: 2, kedua: 2, second: 2, two: 2,
+  tiga: 3, ketiga: 3, third: 3, three: 3,
+  empat: 4, keempat: 4, four: 4,
+  lima: 5, kelima: 5, five: 5,
+  enam: 6, keenam: 6,
+  tujuh: 7, ketujuh: 7,
+  delapan: 8, kedelapan: 8,
+  sembilan: 9, kesembilan: 9,
+  sepuluh: 10, kesepuluh: 10,
+};
+
+const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option', 'ke', 'saya', 'pilih', 'nomer', 'itu', 'deh', 'dong', 'aja', 'saja', 'kak', 'kakak', 'admin', 'min', 'nih', 'ya', 'yah', 'sih', 'gan', 'pak', 'bu', 'mas', 'mbak']);
+
+/** Function words that never decide between options on their own. */
+const STOP = new Set([
+  ...FILLER, 'di', 'dan', 'atau', 'dengan', 'untuk', 'dari', 'pada', 'ada', 'sudah', 'masih', 'tidak', 'bisa', 'mau', 'ingin',
+  'tahu', 'apa', 'mana', 'lagi', 'juga', 'sama', 'jadi', 'kalau', 'kok', 'karena', 'tapi', 'lewat', 'via', 'saat', 'setelah',
+  'baru', 'lain', 'kode', 'efaktur', 'aplikasi', 'muncul', 'error', 'kena', 'terus', 'tetap',
+]);
+
+function ordinalIndex(tokens: string[], raw: string): number | undefined {
+  const digits = raw.match(/^\s*(?:no\.?|nomor|nomer|pilihan|opsi|option|yang|yg|ke-?)?\s*(\d{1,2})\s*[.)]?\s*$/i);
+  if (digits) return Number(digits[1]);
+  const meaningful = tokens.filter((t) => !FILLER.has(t));
+  if (meaningful.length === 1) {
+    const t = meaningful[0]!;
+    if (ORDINALS[t]) return ORDINALS[t];
+    const ke = t.match(/^ke(\d{1,2})$/);
+    if (ke) return Number(ke[1]);
+  }
+  return undefined;
+}
+
+/** A click, a number, an ordinal or the exact label: the index picked, or undefined. */
+export function explicitPick(text: string, options: Option[], normaliser: Normaliser): number | undefined {
+  const raw = text.trim();
+  if (!raw || !options.length) return undefined;
+  const lower = raw.toLowerCase();
+  const exact = options.findIndex((o) => o.label.trim().toLowerCase() === lower);
+  if (exact >= 0) return exact;
+  const n = normaliser.normalise(raw);
+  const exactNorm = options.findIndex((o) => normaliser.normalise(o.label).text === n.text);
+  if (exactNorm >= 0 && n.tokens.length) return exactNorm;
+  const ord = ordinalIndex(n.tokens, raw);
+  return ord !== undefined && ord >= 1 && ord <= options.length ? ord - 1 : undefined;
+}
+
+function containsSeq(hay: string[], needle: string[]): boolean {
+  if (!needle.length || needle.length > hay.length) return false;
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+export interface OptionScore {
+  index: number;
+  score: number;
+}
+
+export interface ScoreContext {
+  normaliser: Normaliser;
+  mode: 'answer' | 'prefill';
+  /** Tokens of the question itself (ignored in pre-fill). */
+  questionTokens?: Set<string>;
+}
+
+const MIN_SCORE = { answer: 0.5, prefill: 0.75 } as const;
+const MARGIN = 0.15;
+
+/** Phrases an option can be recognised by: each part of its label, and its synonyms. */
+function phrasesOf(o: Option): string[] {
+  return [...o.label.split(/\s+\/\s+|\s*\(|\)/).filter((p) => p.trim().length > 1), ...(o.synonyms ?? [])];
+}
+
+/** Scores every option; returns them best first. */
+export function scoreOptions(text: string, options: Option[], ctx: ScoreContext): OptionScore[] {
+  const n = ctx.normaliser.normalise(text);
+  const msg = new Set(n.tokens);
+  const codes = new Set(n.codes);
+  const ignore = ctx.mode === 'prefill' ? ctx.questionTokens ?? new Set<string>() : new Set<string>();
+  const scores = options.map((o, index) => {
+    let best = 0;
+    for (const phrase of phrasesOf(o)) {
+      const p = ctx.normaliser.normalise(phrase);
+      // An error code named by the option and by the message decides on its own.
+      if (p.codes.some((c) => codes.has(c))) {
+        best = Math.max(best, 1.2);
+        continue;
+      }
+      const content = p.tokens.filter((t) => !STOP.has(t) && !ignore.has(t));
+      if (!content.length) continue;
+      const hits = content.filter((t) => msg.has(t)).length;
+      if (!hits) continue;
+      let s = hits / content.length;
+      if (s === 1 && containsSeq(n.tokens, p.tokens)) s += 0.1 + 0.02 * p.tokens.length; // the phrase as written
+      else if (s === 1) s += 0.02 * content.length;
+      if (ctx.mode === 'answer') s *= 0.85 + 0.15 * Math.min(1, hits / Math.max(1, msg.size - 1)); // most of the reply is about it
+      best = Math.max(best, s);
+    }
+    return { index, score: best };
+  });
+  return scores.sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+/** The option clearly meant, or undefined when none clears the floor or two are too close. */
+export function resolveOption(text: string, options: Option[], ctx: ScoreContext): OptionScore | undefined {
+  const [best, second] = scoreOptions(text, options, ctx);
+  if (!best || best.score < MIN_SCORE[ctx.mode]) return undefined;
+  if (second && best.score - second.score < MARGIN) return undefined;
+  return best;
+}

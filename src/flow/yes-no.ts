@@ -1,0 +1,78 @@
+/**
+ * Reading a typed reply to a yes/no prompt ("Apakah masalahnya sudah teratasi?", "Hubungkan dengan
+ * petugas?") as a whole, not from its first words:
+ *  - the clause after a contrast word ("udah dicoba, TAPI masih error") decides;
+ *  - inside a clause a failure word wins over a leading "udah" ("udah, tapi gagal" / "sudah ikuti, gagal");
+ *  - "tidak error lagi" / "sudah tidak muncul" is a yes (a negated failure);
+ *  - everyday words are not answers by themselves: "sama" counts only as "sama aja/saja", "masih" and
+ *    "tetap" only next to a failure word.
+ * Returns undefined when the reply says neither (the caller then asks again or reads it as a question).
+ */
+const CONTRAST = new Set(['tapi', 'tetapi', 'namun', 'but', 'cuma', 'sayangnya', 'malah', 'however', 'hanya']);
+const FAILURE = new Set(['gagal', 'error', 'eror', 'belum', 'ditolak', 'tolak', 'bermasalah', 'masalah', 'salah', 'fail', 'failed', 'not', 'muncul', 'stuck', 'mentok', 'hang', 'kosong']);
+const NEGATION = new Set(['tidak', 'bukan', 'no', 'nope', 'jangan', 'ogah', 'enggak', 'nggak']);
+const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'boleh', 'mau', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'thanks', 'thank', 'terima', 'kasih', 'makasih', 'fixed', 'normal']);
+/** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
+const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', 'jalankan', 'jalanin', 'praktek', 'praktekkan', 'baca', 'lihat', 'cek']);
+
+export type YesNo = 'yes' | 'no';
+
+function readClause(tokens: string[]): YesNo | undefined {
+  let yes = false;
+  let no = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    const prev = tokens[i - 1];
+    if (NEGATION.has(t)) {
+      // "tidak error lagi", "gak muncul lagi": the failure is gone.
+      if (next && FAILURE.has(next) && next !== 'belum') {
+        yes = true;
+        i++;
+        continue;
+      }
+      no = true;
+      continue;
+    }
+    if (FAILURE.has(t)) {
+      if (t === 'masalah' && prev !== 'masih' && prev !== 'ada') continue;
+      if (t === 'muncul' && !tokens.some((x) => /^etax/.test(x) || x === 'error' || x === 'lagi')) continue;
+      no = true;
+      continue;
+    }
+    if (/^etax/.test(t)) {
+      no = true;
+      continue;
+    }
+    if (t === 'sama' && (next === 'aja' || next === 'saja' || next === 'juga')) {
+      no = true;
+      continue;
+    }
+    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama')) {
+      no = true;
+      continue;
+    }
+    if (t === 'sudah' && next && TRIED.has(next)) {
+      i++;
+      continue;
+    }
+    if (YES.has(t)) yes = true;
+  }
+  if (no) return 'no';
+  return yes ? 'yes' : undefined;
+}
+
+/** `tokens`: the normaliser's tokens of the reply. */
+export function readYesNo(tokens: string[]): YesNo | undefined {
+  if (!tokens.length || tokens.length > 24) return undefined;
+  const clauses: string[][] = [[]];
+  for (const t of tokens) {
+    if (CONTRAST.has(t)) clauses.push([]);
+    else clauses.at(-1)!.push(t);
+  }
+  for (let i = clauses.length - 1; i >= 0; i--) {
+    const r = readClause(clauses[i]!);
+    if (r) return r;
+  }
+  return undefined;
+}

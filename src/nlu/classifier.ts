@@ -1,0 +1,157 @@
+/**
+ * The intent classifier: a softmax model trained at start-up from the examples in `intents/`
+ * (`none` is a trained class), over the normaliser's output (see features.ts), and a decision policy
+ * that turns its probabilities into route / did-you-mean / fallback.
+ *
+ * Training data is every example plus one keyboard-slip variant of each (a swapped, dropped or doubled
+ * letter in one word, generated deterministically), so users' slips are seen in training the way the
+ * evaluation's slip variants are seen in testing. The same content always gives the same model.
+ */
+import type { Catalog } from '../catalog/load.js';
+import { NONE_INTENT } from '../catalog/load.js';
+import { ANSWER_WORDS } from './answer-words.js';
+import { featuresOf, type FeatureBag } from './features.js';
+import { Normaliser, type Normalised } from './normalise.js';
+import { withSlips } from './slips.js';
+import { SoftmaxModel, seededRandom, type SparseVector } from './softmax.js';
+
+/**
+ * Decision thresholds on the model's probabilities, chosen by cross-validation over the examples
+ * plus the tuning half of the development set (`npm run eval -- --choose`; README, "The intent model").
+ *  - ROUTE: at or above, the best intent is routed directly;
+ *  - SUGGEST: between SUGGEST and ROUTE the bot asks "did you mean…?"; below it falls back;
+ *  - AMBIGUITY_MARGIN: two in-scope intents closer than this (both above SUGGEST) are both offered.
+ */
+export const THRESHOLDS = {
+  ROUTE: 0.5,
+  SUGGEST: 0.3,
+  AMBIGUITY_MARGIN: 0.1,
+};
+
+export type Decision = 'route' | 'did-you-mean' | 'fallback';
+
+export interface Candidate {
+  intent: string;
+  score: number;
+}
+
+export interface Classification {
+  text: string;
+  /** The best in-scope intent, or `none` on fallback. */
+  intent: string;
+  /** The model's probability of `intent` (on fallback: of being out of scope). */
+  score: number;
+  /** Other candidates, best first (on did-you-mean: the other intent offered). */
+  alternatives: Candidate[];
+  decision: Decision;
+  codes: string[];
+  /** In-scope intents by probability, best first (did-you-mean choices, the review report). */
+  ranked: Candidate[];
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export class IntentClassifier {
+  readonly normaliser: Normaliser;
+  readonly intentIds: string[];
+  private readonly noneIndex: number;
+  private readonly featureIndex = new Map<string, number>();
+  private readonly model: SoftmaxModel;
+  /** Training time in ms (reported at start-up and by the benchmark). */
+  readonly buildMs: number;
+  readonly trainingSize: number;
+
+  constructor(catalog: Catalog, thresholds = THRESHOLDS) {
+    const t0 = performance.now();
+    this.thresholds = thresholds;
+    this.normaliser = new Normaliser(catalog.lexicon);
+    const intents = [...catalog.intents.values()];
+    this.intentIds = intents.map((i) => i.id);
+    this.noneIndex = this.intentIds.indexOf(NONE_INTENT);
+
+    // The vocabulary the normaliser corrects typos towards: examples, keywords, options, answer words.
+    const vocab = new Set<string>(ANSWER_WORDS);
+    for (const intent of intents) {
+      for (const t of [...intent.examples, ...intent.keywords]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
+      for (const node of Object.values(intent.nodes)) {
+        if (node.type !== 'question') continue;
+        for (const c of node.choices) for (const t of [c.label, ...c.synonyms]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
+      }
+    }
+    this.normaliser.setVocabulary(vocab);
+
+    const rand = seededRandom(7);
+    const bags: FeatureBag[] = [];
+    const ys: number[] = [];
+    intents.forEach((intent, y) => {
+      for (const ex of intent.examples) {
+        for (const variant of withSlips(ex, rand)) {
+          const n = this.normaliser.normalise(variant);
+          if (!n.tokens.length) continue;
+          bags.push(this.bag(n));
+          ys.push(y);
+        }
+      }
+    });
+    for (const b of bags) for (const f of b.keys()) if (!this.featureIndex.has(f)) this.featureIndex.set(f, this.featureIndex.size);
+    const xs = bags.map((b) => this.vector(b));
+    this.trainingSize = xs.length;
+    this.model = SoftmaxModel.train(xs, ys, this.featureIndex.size, this.intentIds.length);
+    this.buildMs = performance.now() - t0;
+  }
+
+  private readonly thresholds: typeof THRESHOLDS;
+
+  private bag(n: Normalised): FeatureBag {
+    return featuresOf(n.tokens, n.codes);
+  }
+
+  private vector(bag: FeatureBag): SparseVector {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (const [f, v] of bag) {
+      const i = this.featureIndex.get(f);
+      if (i === undefined) continue; // a feature no example has carries no learned weight
+      idx.push(i);
+      val.push(v);
+    }
+    return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+  }
+
+  /** Probabilities per intent (in `intentIds` order) for a message. */
+  probabilities(text: string): { probs: Float64Array; normalised: Normalised } {
+    const normalised = this.normaliser.normalise(text);
+    if (!normalised.tokens.length) {
+      const probs = new Float64Array(this.intentIds.length);
+      if (this.noneIndex >= 0) probs[this.noneIndex] = 1;
+      return { probs, normalised };
+    }
+    return { probs: this.model.predict(this.vector(this.bag(normalised))), normalised };
+  }
+
+  classify(text: string): Classification {
+    const { probs, normalised } = this.probabilities(text);
+    const all: Candidate[] = this.intentIds.map((intent, i) => ({ intent, score: probs[i]! })).sort((a, b) => b.score - a.score || (a.intent < b.intent ? -1 : 1));
+    const ranked = all.filter((c) => c.intent !== NONE_INTENT);
+    const top = all[0]!;
+    const best = ranked[0];
+    const second = ranked[1];
+    const T = this.thresholds;
+    const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
+      text,
+      intent,
+      score: round(score),
+      alternatives: alternatives.map((c) => ({ intent: c.intent, score: round(c.score) })),
+      decision,
+      codes: normalised.codes,
+      ranked: ranked.slice(0, 5).map((c) => ({ intent: c.intent, score: round(c.score) })),
+    });
+    if (!best || top.intent === NONE_INTENT || best.score < T.SUGGEST) {
+      const noneP = this.noneIndex >= 0 ? probs[this.noneIndex]! : 1 - (best?.score ?? 0);
+      return out(NONE_INTENT, noneP, 'fallback', ranked.slice(0, 2));
+    }
+    if (second && second.score >= T.SUGGEST && best.score - second.score < T.AMBIGUITY_MARGIN) return out(best.intent, best.score, 'did-you-mean', [second]);
+    if (best.score < T.ROUTE) return out(best.intent, best.score, 'did-you-mean', second && second.score >= T.SUGGEST ? [second] : []);
+    return out(best.intent, best.score, 'route', ranked.slice(1, 3));
+  }
+}
