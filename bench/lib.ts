@@ -119,7 +119,7 @@ export function readDevset(file: string): string[] {
 
 export function runMatcherBench(options: MatcherBenchOptions = {}): MatcherBenchResult {
   const intentsDir = options.intentsDir ?? path.join(ROOT, 'intents');
-  const devset = readDevset(options.devset ?? path.join(ROOT, 'tests/data/devset.jsonl'));
+  const devset = readDevset(options.devset ?? path.join(ROOT, 'tests/data/dev-v1.jsonl'));
   const catalog = loadCatalog(intentsDir);
   const builds = Math.max(1, options.builds ?? 5);
   const buildMsAll: number[] = [];

@@ -111,7 +111,7 @@ describe('curation loop', () => {
     expect(printed.stdout).toMatch(/Unanswered questions/);
     expect(printed.stdout).toMatch(/x3 /);
 
-    const devsetBefore = readFileSync('tests/data/devset.jsonl', 'utf8');
+    const devsetBefore = readFileSync('tests/data/dev-v1.jsonl', 'utf8');
     const report = await review();
     const cetak = report.clusters.find((c) => c.phrasings.some((p) => p.includes('cetak ulang')))!;
     const before = readFileSync(path.join(intentsDir, 'kode-error-lain.yaml'), 'utf8');
@@ -127,7 +127,7 @@ describe('curation loop', () => {
     expect(() => loadCatalog(intentsDir)).not.toThrow();
     expect(loadCore(intentsDir).matcher.classify('bagaimana cetak ulang faktur pajak hilang').intent).toBe('kode-error-lain');
     // The development set is never touched.
-    expect(readFileSync('tests/data/devset.jsonl', 'utf8')).toBe(devsetBefore);
+    expect(readFileSync('tests/data/dev-v1.jsonl', 'utf8')).toBe(devsetBefore);
   });
 
   it('--accept refuses unknown clusters and intents with a clear message', async () => {

@@ -12,7 +12,7 @@ import { stem } from '../src/nlu/normalise.js';
 
 const core = loadCore('intents');
 const norm = (t: string) => core.matcher.normaliser.normalise(t);
-const devset: LabelledLine[] = readFileSync('tests/data/devset.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine);
+const devset: LabelledLine[] = readFileSync('tests/data/dev-v1.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine);
 
 function run(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -122,14 +122,14 @@ describe('command-line contract', () => {
   });
 
   it('eval: report, --json, and a non-zero exit below the bar', async () => {
-    const text = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--min-accuracy', '0.95', '--min-rejection', '0.9', '--max-wrong', '0.02']);
+    const text = await run(['src/cli/eval.ts', 'tests/data/dev-v1.jsonl', '--min-accuracy', '0.95', '--min-rejection', '0.9', '--max-wrong', '0.02']);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/in-scope accuracy/);
     expect(text.stdout).toMatch(/Confusion matrix/);
     expect(text.stdout).toMatch(/Misclassified/);
-    const json = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--json']);
+    const json = await run(['src/cli/eval.ts', 'tests/data/dev-v1.jsonl', '--json']);
     expect(JSON.parse(json.stdout).perIntent['lupa-password'].recall).toBeGreaterThan(0.8);
-    const fail = await run(['src/cli/eval.ts', 'tests/data/devset.jsonl', '--min-accuracy', '1.01']);
+    const fail = await run(['src/cli/eval.ts', 'tests/data/dev-v1.jsonl', '--min-accuracy', '1.01']);
     expect(fail.status).toBe(1);
     expect(fail.stdout).toMatch(/FAIL in-scope accuracy/);
   });

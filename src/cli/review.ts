@@ -3,7 +3,7 @@
  * STORAGE / DATA_DIR / REDIS_URL settings as the bot).
  * `npm run review -- --accept <cluster-id> --intent <intent-id>`: append that cluster's (masked)
  * phrasings as examples to intents/<intent-id>.yaml; the file is re-validated (and restored on error).
- * The eval development set (tests/data/devset.jsonl) is never touched.
+ * The eval development set (tests/data/dev-v1.jsonl) is never touched.
  */
 import { loadConfig, loadDotEnv } from '../config.js';
 import { loadCore } from '../core.js';
@@ -53,7 +53,7 @@ async function main() {
       const cluster = report.clusters.find((c) => c.id === accept);
       if (!cluster) throw new Error(`no cluster "${accept}" in the last ${days} days (run npm run review to list them)`);
       const { file, added } = acceptCluster(config.intentsDir, cluster, intent);
-      process.stdout.write(`Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nCheck the change with: npm run eval -- tests/data/devset.jsonl\n`);
+      process.stdout.write(`Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nCheck the change with: npm run eval -- tests/data/dev-v1.jsonl\n`);
       return;
     }
     process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(report, null, 2) : print(report)}\n`);

@@ -10,10 +10,10 @@
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { ANSWER_WORDS } from './answer-words.js';
-import { featuresOf, type FeatureBag } from './features.js';
+import { FEATURE_OPTIONS, featuresOf, type FeatureBag, type FeatureOptions } from './features.js';
 import { Normaliser, type Normalised } from './normalise.js';
 import { withSlips } from './slips.js';
-import { SoftmaxModel, seededRandom, type SparseVector } from './softmax.js';
+import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type TrainOptions } from './softmax.js';
 
 /**
  * Decision thresholds on the model's probabilities, chosen by cross-validation over the examples
@@ -49,6 +49,14 @@ export interface Classification {
   ranked: Candidate[];
 }
 
+export interface ClassifierOptions {
+  thresholds?: typeof THRESHOLDS;
+  features?: FeatureOptions;
+  training?: TrainOptions;
+  /** Train on one keyboard-slip variant of each example too (default true). */
+  slips?: boolean;
+}
+
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export class IntentClassifier {
@@ -61,9 +69,10 @@ export class IntentClassifier {
   readonly buildMs: number;
   readonly trainingSize: number;
 
-  constructor(catalog: Catalog, thresholds = THRESHOLDS) {
+  constructor(catalog: Catalog, options: ClassifierOptions = {}) {
     const t0 = performance.now();
-    this.thresholds = thresholds;
+    this.thresholds = options.thresholds ?? THRESHOLDS;
+    this.featureOptions = options.features ?? FEATURE_OPTIONS;
     this.normaliser = new Normaliser(catalog.lexicon);
     const intents = [...catalog.intents.values()];
     this.intentIds = intents.map((i) => i.id);
@@ -85,10 +94,12 @@ export class IntentClassifier {
     const ys: number[] = [];
     intents.forEach((intent, y) => {
       for (const ex of intent.examples) {
-        for (const variant of withSlips(ex, rand)) {
-          const n = this.normaliser.normalise(variant);
-          if (!n.tokens.length) continue;
-          bags.push(this.bag(n));
+        const n = this.normaliser.normalise(ex);
+        if (!n.tokens.length) continue;
+        // The slip is made after normalisation: it stands for the typos the normaliser could not repair.
+        const variants = options.slips === false ? [n.tokens] : withSlips(n.tokens.join(' '), rand).map((v) => v.split(' '));
+        for (const tokens of variants) {
+          bags.push(featuresOf(tokens, n.codes, this.featureOptions));
           ys.push(y);
         }
       }
@@ -96,14 +107,15 @@ export class IntentClassifier {
     for (const b of bags) for (const f of b.keys()) if (!this.featureIndex.has(f)) this.featureIndex.set(f, this.featureIndex.size);
     const xs = bags.map((b) => this.vector(b));
     this.trainingSize = xs.length;
-    this.model = SoftmaxModel.train(xs, ys, this.featureIndex.size, this.intentIds.length);
+    this.model = SoftmaxModel.train(xs, ys, this.featureIndex.size, this.intentIds.length, options.training ?? TRAIN_OPTIONS);
     this.buildMs = performance.now() - t0;
   }
 
   private readonly thresholds: typeof THRESHOLDS;
+  private readonly featureOptions: FeatureOptions;
 
   private bag(n: Normalised): FeatureBag {
-    return featuresOf(n.tokens, n.codes);
+    return featuresOf(n.tokens, n.codes, this.featureOptions);
   }
 
   private vector(bag: FeatureBag): SparseVector {
