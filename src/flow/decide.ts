@@ -70,6 +70,20 @@ export interface TurnContext {
   switchAt: number;
 }
 
+/** Prompts that offer buttons but never hold free text: it goes to the classifier as if none were open. */
+const FREE = new Set<PromptKind>(['menu', 'fallback']);
+/** Words that are only an answer to a yes/no question, not a topic of their own. */
+const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'berhasil', 'terima', 'kasih', 'ok', 'oke', 'sip', 'mantap', 'masih', 'dicoba', 'coba', 'saya', 'kak', 'min', 'admin', 'aja', 'deh', 'sekarang', 'lagi', 'juga', 'dan', 'yang', 'gagal', 'tetap', 'tetep', 'error', 'semua', 'sama', 'saja', 'muncul']);
+
+/** Whether a message says more than a yes or a no (what may pre-fill the next question). */
+export function saysMore(norm: Normalised): boolean {
+  return hasContent(norm);
+}
+
+function hasContent(norm: Normalised): boolean {
+  return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
+}
+
 const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'link', 'alamat', 'letak', 'letaknya', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
 const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'aja', 'saja', 'dengan', 'sama', 'ke', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
 
@@ -130,18 +144,25 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (isQuestion(text, norm) && cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
   }
   // 8.
+  const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
   if (yesNoPrompt) {
     const yn = readYesNo(norm.tokens);
+    const yes = prompt!.options.findIndex((o) => o.role === 'yes');
+    const no = prompt!.options.findIndex((o) => o.role === 'no');
     if (atCheck && norm.codes.length && cls.decision !== 'fallback' && cls.intent !== prompt!.intent) return { kind: 'switch', intent: cls.intent, unsolved: true };
-    if (yn) return { kind: 'option', index: prompt!.options.findIndex((o) => o.role === yn), via: 'yes-no' };
+    if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
+    // "oh iya sekalian, sertel kami udah expired": a new topic, even with a "udah" in it.
+    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && hasContent(norm);
+    if (other) return { kind: 'switch', intent: cls.intent };
+    if (yn === 'yes' || (cls.intent === c.roles.thanks && cls.decision === 'route')) return { kind: 'option', index: yes, via: 'yes-no' };
+    return confident && cls.intent !== prompt!.intent ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.
-  const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
-  if (prompt && prompt.kind !== 'menu' && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {
-    if (prompt.kind !== 'question' || !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'switch', intent: cls.intent };
+  if (prompt && !FREE.has(prompt.kind) && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {
+    if (!resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'switch', intent: cls.intent };
   }
   // 10-11.
-  if (prompt && prompt.kind !== 'menu' && !yesNoPrompt) {
+  if (prompt && !FREE.has(prompt.kind)) {
     const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' });
     if (described) return { kind: 'option', index: described.index, via: 'described' };
     // A reply that names a topic reached through an option is that option.
@@ -149,10 +170,6 @@ export function decideTurn(c: TurnContext): TurnDecision {
       const viaIntent = prompt.options.findIndex((o) => o.goto === `intent:${cls.intent}`);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
-    return { kind: 'reask' };
-  }
-  if (prompt && prompt.kind !== 'menu' && prompt.kind !== 'fallback') {
-    if (confident) return { kind: 'switch', intent: cls.intent };
     return { kind: 'reask' };
   }
   // 12.

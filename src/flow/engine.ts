@@ -11,7 +11,7 @@ import { NONE_INTENT } from '../catalog/load.js';
 import type { AnswerNode, Intent } from '../catalog/schema.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { containsSecret, mask } from '../privacy/index.js';
-import { decideTurn, type FollowUp, type PromptKind } from './decide.js';
+import { decideTurn, saysMore, type FollowUp, type PromptKind } from './decide.js';
 import { resolveOption, type Option } from './options.js';
 
 export const STATE_VERSION = 2;
@@ -228,6 +228,8 @@ export class FlowEngine {
         this.showMenu(t);
         break;
       case 'option':
+        // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
+        if (decision.via === 'pick' || (decision.via === 'yes-no' && !saysMore(norm))) t.said = [];
         this.answerPrompt(t, prompt!, decision.index);
         break;
       case 'person':
@@ -310,7 +312,7 @@ export class FlowEngine {
     if (p?.kind === 'menu') return { kind: 'menu', intent: ROLES.menu, node: p.node, decision };
     if (p?.kind === 'question') return { kind: 'question', intent: p.intent, node: p.node, decision };
     if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
-    if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent, node, decision };
+    if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent: intent ?? t.classification?.intent, node, decision };
     if (p?.kind === 'fallback') return { kind: 'fallback', intent: t.classification?.intent ?? NONE_INTENT, decision };
     if (intent && this.catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };
     return { kind: 'closed', intent, node, decision };
@@ -388,7 +390,7 @@ export class FlowEngine {
       if (!solved) {
         // Two "belum teratasi" in one conversation: offer a person before the next remedy.
         if (t.state.unsolved >= 2 && option.goto !== '@escalate' && option.goto !== '@handoff' && option.goto !== '@end') {
-          this.offerPerson(t, 'unhelpful', undefined, this.qualify(prompt.intent, option.goto));
+          this.offerPerson(t, 'unhelpful');
           return;
         }
       }
@@ -416,7 +418,9 @@ export class FlowEngine {
     const questionTokens = new Set(this.matcher.normaliser.normalise(text).tokens);
     for (const said of t.said) {
       if (!said) continue;
-      const r = resolveOption(said, options, { normaliser: this.matcher.normaliser, mode: 'prefill', questionTokens });
+      // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
+      const mode = intentId === ROLES.aside ? 'answer' : 'prefill';
+      const r = resolveOption(said, options, { normaliser: this.matcher.normaliser, mode, questionTokens });
       if (r) {
         t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
         return options[r.index];

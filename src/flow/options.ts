@@ -43,7 +43,7 @@ const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option'
 const STOP = new Set([
   ...FILLER, 'di', 'dan', 'atau', 'dengan', 'untuk', 'dari', 'pada', 'ada', 'sudah', 'masih', 'tidak', 'bisa', 'mau', 'ingin',
   'tahu', 'apa', 'mana', 'lagi', 'juga', 'sama', 'jadi', 'kalau', 'kok', 'karena', 'tapi', 'lewat', 'via', 'saat', 'setelah',
-  'baru', 'lain', 'kode', 'efaktur', 'aplikasi', 'muncul', 'error', 'kena', 'terus', 'tetap',
+  'baru', 'lain', 'kode', 'efaktur', 'muncul', 'error', 'kena', 'terus', 'tetap',
 ]);
 
 function ordinalIndex(tokens: string[], raw: string): number | undefined {
@@ -108,10 +108,14 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   const msg = new Set(n.tokens);
   const codes = new Set(n.codes);
   const ignore = ctx.mode === 'prefill' ? ctx.questionTokens ?? new Set<string>() : new Set<string>();
-  const scores = options.map((o, index) => {
+  const phrases = options.map((o) => phrasesOf(o).map((ph) => ctx.normaliser.normalise(ph)));
+  // A word several options share ("login", "password") tells them apart less than one only this option has.
+  const df = new Map<string, number>();
+  for (const list of phrases) for (const t of new Set(list.flatMap((p) => p.tokens))) df.set(t, (df.get(t) ?? 0) + 1);
+  const w = (t: string) => 1 / (df.get(t) ?? 1);
+  const scores = options.map((_o, index) => {
     let best = 0;
-    for (const phrase of phrasesOf(o)) {
-      const p = ctx.normaliser.normalise(phrase);
+    for (const p of phrases[index]!) {
       // An error code named by the option and by the message decides on its own.
       if (p.codes.some((c) => codes.has(c))) {
         best = Math.max(best, 1.2);
@@ -119,12 +123,16 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       }
       const content = p.tokens.filter((t) => !STOP.has(t) && !ignore.has(t));
       if (!content.length) continue;
-      const hits = content.filter((t) => msg.has(t)).length;
-      if (!hits) continue;
-      let s = hits / content.length;
-      if (s === 1 && containsSeq(n.tokens, p.tokens)) s += 0.1 + 0.02 * p.tokens.length; // the phrase as written
-      else if (s === 1) s += 0.02 * content.length;
-      if (ctx.mode === 'answer') s *= 0.85 + 0.15 * Math.min(1, hits / Math.max(1, msg.size - 1)); // most of the reply is about it
+      // Pre-fill trusts a phrase only when its own words, not its filler, carry it ("kode aktivasi baru" is not "aktivasi").
+      if (ctx.mode === 'prefill' && content.length / p.tokens.length < 0.5) continue;
+      const total = content.reduce((a, t) => a + w(t), 0);
+      const hit = content.filter((t) => msg.has(t)).reduce((a, t) => a + w(t), 0);
+      if (!hit) continue;
+      let s = hit / total;
+      const all = content.every((t) => msg.has(t));
+      if (ctx.mode === 'prefill' && !all) continue;
+      if (all && containsSeq(n.tokens, p.tokens)) s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
+      else if (all) s += 0.02 * content.length;
       best = Math.max(best, s);
     }
     return { index, score: best };
@@ -136,6 +144,6 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
 export function resolveOption(text: string, options: Option[], ctx: ScoreContext): OptionScore | undefined {
   const [best, second] = scoreOptions(text, options, ctx);
   if (!best || best.score < MIN_SCORE[ctx.mode]) return undefined;
-  if (second && best.score - second.score < MARGIN) return undefined;
+  if (second && best.score - second.score < MARGIN - 1e-9) return undefined;
   return best;
 }

@@ -17,56 +17,67 @@ const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', '
 
 export type YesNo = 'yes' | 'no';
 
+/** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
+const SHORT_NO = new Set(['masih', 'tetap', 'tetep', 'sama', 'nanti', 'skip', 'usah', 'perlu']);
+const FILLER = new Set(['aja', 'saja', 'deh', 'kok', 'sih', 'kak', 'min', 'ya', 'dulu', 'gan', 'pak', 'bu']);
+
+/** The evidence in a clause, in order; the last piece decides ("salah alamat ternyata, udah bisa" is a yes). */
 function readClause(tokens: string[]): YesNo | undefined {
-  let yes = false;
-  let no = false;
+  let last: YesNo | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
     const prev = tokens[i - 1];
-    if (NEGATION.has(t)) {
+    if (NEGATION.has(t) || t === 'belum') {
       // "tidak error lagi", "gak muncul lagi": the failure is gone.
-      if (next && FAILURE.has(next) && next !== 'belum') {
-        yes = true;
+      if (t !== 'belum' && next && FAILURE.has(next) && next !== 'belum') {
+        last = 'yes';
         i++;
         continue;
       }
-      no = true;
+      // "belum bisa", "tidak berhasil": one "no".
+      if (next && YES.has(next)) i++;
+      last = 'no';
       continue;
     }
     if (FAILURE.has(t)) {
       if (t === 'masalah' && prev !== 'masih' && prev !== 'ada') continue;
       if (t === 'muncul' && !tokens.some((x) => /^etax/.test(x) || x === 'error' || x === 'lagi')) continue;
-      no = true;
+      last = 'no';
       continue;
     }
     if (/^etax/.test(t)) {
-      no = true;
+      last = 'no';
       continue;
     }
     if (t === 'sama' && (next === 'aja' || next === 'saja' || next === 'juga')) {
-      no = true;
+      last = 'no';
       continue;
     }
-    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama')) {
-      no = true;
+    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum')) {
+      // "tetep ga muncul": still failing, whatever follows the negation.
+      last = 'no';
+      i += NEGATION.has(next) ? 2 : 1;
       continue;
     }
-    if (t === 'sudah' && next && TRIED.has(next)) {
+    if (t === 'sudah' && next && (TRIED.has(next) || TRIED.has(next.replace(/^di/, '')))) {
       i++;
       continue;
     }
-    if (YES.has(t)) yes = true;
+    if (YES.has(t)) last = 'yes';
   }
-  if (no) return 'no';
-  return yes ? 'yes' : undefined;
+  return last;
 }
 
 /** `tokens`: the normaliser's tokens of the reply. */
 export function readYesNo(tokens: string[]): YesNo | undefined {
   if (!tokens.length || tokens.length > 24) return undefined;
+  const meaningful = tokens.filter((t) => !FILLER.has(t));
+  if (meaningful.length && meaningful.length <= 2 && meaningful.every((t) => SHORT_NO.has(t) || NEGATION.has(t))) return 'no';
   const clauses: string[][] = [[]];
-  for (const t of tokens) {
+  // "terima kasih" is one word here ("no thanks" is one "no").
+  const merged = tokens.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ');
+  for (const t of merged) {
     if (CONTRAST.has(t)) clauses.push([]);
     else clauses.at(-1)!.push(t);
   }

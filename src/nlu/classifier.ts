@@ -55,6 +55,8 @@ export interface ClassifierOptions {
   training?: TrainOptions;
   /** Train on one keyboard-slip variant of each example too (default true). */
   slips?: boolean;
+  /** Use the intents' `patterns` as overrides when the model is unsure (default true). */
+  patterns?: boolean;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -64,6 +66,8 @@ export class IntentClassifier {
   readonly intentIds: string[];
   private readonly noneIndex: number;
   private readonly featureIndex = new Map<string, number>();
+  /** Per intent, its `patterns` (error codes, exact messages): explicit overrides when the model is unsure. */
+  private readonly patterns: RegExp[][];
   private readonly model: SoftmaxModel;
   /** Training time in ms (reported at start-up and by the benchmark). */
   readonly buildMs: number;
@@ -77,6 +81,7 @@ export class IntentClassifier {
     const intents = [...catalog.intents.values()];
     this.intentIds = intents.map((i) => i.id);
     this.noneIndex = this.intentIds.indexOf(NONE_INTENT);
+    this.patterns = options.patterns === false ? intents.map(() => []) : intents.map((i) => i.patterns.map((p) => new RegExp(p, 'u')));
 
     // The vocabulary the normaliser corrects typos towards: examples, keywords, options, answer words.
     const vocab = new Set<string>(ANSWER_WORDS);
@@ -158,6 +163,14 @@ export class IntentClassifier {
       codes: normalised.codes,
       ranked: ranked.slice(0, 5).map((c) => ({ intent: c.intent, score: round(c.score) })),
     });
+    if (normalised.codes.length && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
+      // An error code the model is unsure about: the intent whose pattern names it decides.
+      const hits = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c))));
+      if (hits.length === 1) {
+        const i = this.intentIds.indexOf(hits[0]!);
+        return out(hits[0]!, Math.max(probs[i]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== hits[0]).slice(0, 2));
+      }
+    }
     if (!best || top.intent === NONE_INTENT || best.score < T.SUGGEST) {
       const noneP = this.noneIndex >= 0 ? probs[this.noneIndex]! : 1 - (best?.score ?? 0);
       return out(NONE_INTENT, noneP, 'fallback', ranked.slice(0, 2));
