@@ -587,14 +587,14 @@ const CODE_FILLERS: ReadonlySet<string> = new Set([
 const EXPLICIT_WORDS: ReadonlySet<string> = new Set(['adalah', 'yaitu', 'yakni', 'ialah', 'nya', 'is']);
 
 /** Pronouns / demonstratives that may sit between the keyword and the value ("pass gw budi1990"). */
-const PRONOUNS: ReadonlySet<string> = new Set(['saya', 'aku', 'gw', 'gue', 'gua', 'ku', 'kami', 'kita', 'itu', 'ini', 'my', 'the']);
+const PRONOUNS: ReadonlySet<string> = new Set(['saya', 'sy', 'sya', 'aku', 'aq', 'gw', 'gue', 'gua', 'ane', 'ku', 'kami', 'kita', 'itu', 'ini', 'my', 'the']);
 
 /** Describe which password is meant; skipped before the value ("password efaktur baru: …"). */
 const QUALIFIERS: ReadonlySet<string> = new Set([
   'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'akun', 'account', 'web', 'baru', 'lama', 'login', 'masuk', 'untuk', 'utk',
   'buat', 'di', 'ke', 'dari', 'yang', 'djp', 'djponline', 'online', 'sertifikat', 'elektronik', 'aplikasi', 'app',
   'desktop', 'email', 'e-mail', 'pajak', 'coretax', 'user', 'pengguna', 'admin', 'default', 'awal', 'sementara', 'tsb',
-  'new', 'old', 'wifi', 'pkp',
+  'new', 'old', 'wifi', 'pkp', 'sertel', 'enofa', 'kantor', 'perusahaan', 'pt',
 ]);
 
 /**
