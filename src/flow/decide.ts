@@ -70,10 +70,13 @@ export interface TurnContext {
   switchAt: number;
 }
 
+/** At a check, a question whose two likeliest topics include the follow-up answers at this probability is one. */
+const ASIDE_AT_CHECK = 0.2;
+
 /** Prompts that offer buttons but never hold free text: it goes to the classifier as if none were open. */
 const FREE = new Set<PromptKind>(['menu', 'fallback']);
 /** Words that are only an answer to a yes/no question, not a topic of their own. */
-const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'berhasil', 'terima', 'kasih', 'ok', 'oke', 'sip', 'mantap', 'masih', 'dicoba', 'coba', 'saya', 'kak', 'min', 'admin', 'aja', 'deh', 'sekarang', 'lagi', 'juga', 'dan', 'yang', 'gagal', 'tetap', 'tetep', 'error', 'semua', 'sama', 'saja', 'muncul']);
+const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'berhasil', 'terima', 'kasih', 'ok', 'oke', 'sip', 'mantap', 'masih', 'dicoba', 'coba', 'saya', 'kak', 'min', 'admin', 'aja', 'deh', 'sekarang', 'lagi', 'juga', 'dan', 'yang', 'gagal', 'tetap', 'tetep', 'error', 'eror', 'semua', 'sama', 'saja', 'muncul']);
 
 /** Whether a message says more than a yes or a no (what may pre-fill the next question). */
 export function saysMore(norm: Normalised): boolean {
@@ -84,7 +87,7 @@ function hasContent(norm: Normalised): boolean {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
 }
 
-const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'link', 'alamat', 'letak', 'letaknya', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
+const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'gimana', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
 const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'aja', 'saja', 'dengan', 'sama', 'ke', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
 
 /** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana". */
@@ -96,7 +99,7 @@ export function wantsPerson(norm: Normalised, cls: Classification | undefined, p
 }
 
 export function isQuestion(text: string, norm: Normalised): boolean {
-  return /\?\s*$/.test(text.trim()) || norm.tokens.some((t) => QUESTION_WORDS.has(t));
+  return text.includes('?') || norm.tokens.some((t) => QUESTION_WORDS.has(t));
 }
 
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
@@ -140,8 +143,14 @@ export function decideTurn(c: TurnContext): TurnDecision {
   const inScope = cls.decision !== 'fallback' && cls.intent !== c.roles.menu;
   // 6-7.
   if (atCheck) {
-    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4) return { kind: 'aside', intent: cls.intent };
-    if (isQuestion(text, norm) && cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
+    const question = isQuestion(text, norm);
+    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !readYesNo(norm.tokens))) return { kind: 'aside', intent: cls.intent };
+    if (question) {
+      // Right after a procedure a factual follow-up is the likeliest question: a weaker vote suffices.
+      if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
+      if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
+      if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
+    }
   }
   // 8.
   const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
@@ -152,10 +161,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (atCheck && norm.codes.length && cls.decision !== 'fallback' && cls.intent !== prompt!.intent) return { kind: 'switch', intent: cls.intent, unsolved: true };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     // "oh iya sekalian, sertel kami udah expired": a new topic, even with a "udah" in it.
-    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && hasContent(norm);
+    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && hasContent(norm);
     if (other) return { kind: 'switch', intent: cls.intent };
     if (yn === 'yes' || (cls.intent === c.roles.thanks && cls.decision === 'route')) return { kind: 'option', index: yes, via: 'yes-no' };
-    return confident && cls.intent !== prompt!.intent ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
+    return confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.
   if (prompt && !FREE.has(prompt.kind) && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {

@@ -309,7 +309,7 @@ export class FlowEngine {
     const p = t.state.prompt;
     if (t.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? ROLES.person, node, decision };
     if (t.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
-    if (p?.kind === 'menu') return { kind: 'menu', intent: ROLES.menu, node: p.node, decision };
+    if (p?.kind === 'menu') return { kind: p.node === this.catalog.intents.get(ROLES.menu)?.start ? 'menu' : 'question', intent: ROLES.menu, node: p.node, decision };
     if (p?.kind === 'question') return { kind: 'question', intent: p.intent, node: p.node, decision };
     if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
     if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent: intent ?? t.classification?.intent, node, decision };

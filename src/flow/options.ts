@@ -43,7 +43,7 @@ const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option'
 const STOP = new Set([
   ...FILLER, 'di', 'dan', 'atau', 'dengan', 'untuk', 'dari', 'pada', 'ada', 'sudah', 'masih', 'tidak', 'bisa', 'mau', 'ingin',
   'tahu', 'apa', 'mana', 'lagi', 'juga', 'sama', 'jadi', 'kalau', 'kok', 'karena', 'tapi', 'lewat', 'via', 'saat', 'setelah',
-  'baru', 'lain', 'kode', 'efaktur', 'muncul', 'error', 'kena', 'terus', 'tetap',
+  'baru', 'lain', 'kode', 'efaktur', 'muncul', 'error', 'eror', 'kena', 'terus', 'tetap',
 ]);
 
 function ordinalIndex(tokens: string[], raw: string): number | undefined {
@@ -122,7 +122,11 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
         continue;
       }
       const content = p.tokens.filter((t) => !STOP.has(t) && !ignore.has(t));
-      if (!content.length) continue;
+      if (!content.length) {
+        // A phrase of function words only counts as written in full ("tidak tahu kenapa").
+        if (p.tokens.length >= 2 && containsSeq(n.tokens, p.tokens)) best = Math.max(best, 1 + 0.1 * p.tokens.length);
+        continue;
+      }
       // Pre-fill trusts a phrase only when its own words, not its filler, carry it ("kode aktivasi baru" is not "aktivasi").
       if (ctx.mode === 'prefill' && content.length / p.tokens.length < 0.5) continue;
       const total = content.reduce((a, t) => a + w(t), 0);
@@ -131,7 +135,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       let s = hit / total;
       const all = content.every((t) => msg.has(t));
       if (ctx.mode === 'prefill' && !all) continue;
-      if (all && containsSeq(n.tokens, p.tokens)) s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
+      if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens)) s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
       else if (all) s += 0.02 * content.length;
       best = Math.max(best, s);
     }

@@ -11,7 +11,7 @@
 const CONTRAST = new Set(['tapi', 'tetapi', 'namun', 'but', 'cuma', 'sayangnya', 'malah', 'however', 'hanya']);
 const FAILURE = new Set(['gagal', 'error', 'eror', 'belum', 'ditolak', 'tolak', 'bermasalah', 'masalah', 'salah', 'fail', 'failed', 'not', 'muncul', 'stuck', 'mentok', 'hang', 'kosong']);
 const NEGATION = new Set(['tidak', 'bukan', 'no', 'nope', 'jangan', 'ogah', 'enggak', 'nggak']);
-const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'boleh', 'mau', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'thanks', 'thank', 'terima', 'kasih', 'makasih', 'fixed', 'normal']);
+const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'boleh', 'mau', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'fixed', 'normal']);
 /** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
 const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', 'jalankan', 'jalanin', 'praktek', 'praktekkan', 'baca', 'lihat', 'cek']);
 
@@ -19,11 +19,16 @@ export type YesNo = 'yes' | 'no';
 
 /** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
 const SHORT_NO = new Set(['masih', 'tetap', 'tetep', 'sama', 'nanti', 'skip', 'usah', 'perlu']);
-const FILLER = new Set(['aja', 'saja', 'deh', 'kok', 'sih', 'kak', 'min', 'ya', 'dulu', 'gan', 'pak', 'bu']);
+const FILLER = new Set(['aja', 'saja', 'deh', 'kok', 'sih', 'kak', 'min', 'ya', 'dulu', 'gan', 'pak', 'bu', 'juga', 'nih', 'dong']);
+/** Thanks: a yes only when nothing else in the reply says yes or no ("ga deh, makasih" is a no). */
+const THANKS = new Set(['makasih', 'thanks', 'thank', 'thx', 'tq', 'tengkyu', 'terimakasih']);
+/** What follows these explains the cause, not the outcome ("udah bisa, ternyata db-nya belum kecopy"). */
+const EXPLANATION = new Set(['ternyata', 'soalnya', 'karena', 'gara', 'rupanya', 'penyebabnya', 'because']);
 
 /** The evidence in a clause, in order; the last piece decides ("salah alamat ternyata, udah bisa" is a yes). */
 function readClause(tokens: string[]): YesNo | undefined {
   let last: YesNo | undefined;
+  let thanked = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
@@ -64,9 +69,10 @@ function readClause(tokens: string[]): YesNo | undefined {
       i++;
       continue;
     }
-    if (YES.has(t)) last = 'yes';
+    if (THANKS.has(t)) thanked = true;
+    else if (YES.has(t) && prev !== 'yang') last = 'yes'; // "yang benar" is "the right one", not a yes
   }
-  return last;
+  return last ?? (thanked ? 'yes' : undefined);
 }
 
 /** `tokens`: the normaliser's tokens of the reply. */
@@ -76,7 +82,9 @@ export function readYesNo(tokens: string[]): YesNo | undefined {
   if (meaningful.length && meaningful.length <= 2 && meaningful.every((t) => SHORT_NO.has(t) || NEGATION.has(t))) return 'no';
   const clauses: string[][] = [[]];
   // "terima kasih" is one word here ("no thanks" is one "no").
-  const merged = tokens.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ');
+  let merged = tokens.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ');
+  const cut = merged.findIndex((t, i) => i > 0 && EXPLANATION.has(t));
+  if (cut > 0 && readClause(merged.slice(0, cut))) merged = merged.slice(0, cut);
   for (const t of merged) {
     if (CONTRAST.has(t)) clauses.push([]);
     else clauses.at(-1)!.push(t);

@@ -30,8 +30,8 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u2
 
 /** ETAX-40005, etax 40005, e-tax40005, etx-40005, ETAXSERVICE-20017, ETAX-API-10056. */
 const CODE_RE = /\b(?:e[\s-]?tax|etx|etaks)[\s_-]*(service|api)?[\s_-]*(\d[\dOo]{3}\d)\b/giu;
-/** A bare e-Faktur-looking code number such as 40005 or 10001 (not any five digits). */
-const BARE_CODE_RE = /(?<![\d.,/-])\b([1-4]00\d\d|200(?:17|19))\b(?![\d.,/-])/gu;
+/** A bare e-Faktur-looking code number such as 40005 or 10001 (not any five digits, not part of 40.005,00). */
+const BARE_CODE_RE = /(?<!\d|\d[.,/-])\b([1-4]00\d\d|200(?:17|19))\b(?!\d|[.,/-]\d)/gu;
 
 const SUFFIXES = ['nya', 'lah', 'kah', 'pun', 'kan', 'an'];
 const VOWEL = /^[aiueo]/;
@@ -176,6 +176,9 @@ export class Normaliser {
     if (w.length > 40) return []; // a "word" this long is noise (a pasted hash, a key mashing)
     const mapped = this.lookupWord(w);
     if (mapped) return mapped.map(stem);
+    // "tiba2", "kadang2": the Indonesian reduplication written with a 2.
+    const redup = w.match(/^(\p{L}{3,})2$/u);
+    if (redup) return [...this.expandToken(redup[1]!, repair), ...this.expandToken(redup[1]!, repair)];
     const st = stem(w);
     if (!repair || this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
     // Doubled letters that are not in the vocabulary: "sudahh", "passwordd".

@@ -594,7 +594,7 @@ const QUALIFIERS: ReadonlySet<string> = new Set([
   'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'akun', 'account', 'web', 'baru', 'lama', 'login', 'masuk', 'untuk', 'utk',
   'buat', 'di', 'ke', 'dari', 'yang', 'djp', 'djponline', 'online', 'sertifikat', 'elektronik', 'aplikasi', 'app',
   'desktop', 'email', 'e-mail', 'pajak', 'coretax', 'user', 'pengguna', 'admin', 'default', 'awal', 'sementara', 'tsb',
-  'new', 'old', 'wifi', 'pkp', 'sertel', 'enofa', 'kantor', 'perusahaan', 'pt',
+  'new', 'old', 'wifi', 'pkp', 'sertel', 'enofa', 'kantor', 'perusahaan', 'pt', 'ketik', 'isi', 'masukin', 'masukkan', 'pakai', 'pake', 'coba',
 ]);
 
 /**
