@@ -98,6 +98,11 @@ export function wantsPerson(norm: Normalised, cls: Classification | undefined, p
   return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6;
 }
 
+/** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
+function clausesOf(text: string, normaliser: Normaliser): string[][] {
+  return text.split(/[,.;!?\n]+/).map((part) => normaliser.normalise(part).tokens).filter((t) => t.length);
+}
+
 export function isQuestion(text: string, norm: Normalised): boolean {
   return text.includes('?') || norm.tokens.some((t) => QUESTION_WORDS.has(t));
 }
@@ -144,7 +149,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 6-7.
   if (atCheck) {
     const question = isQuestion(text, norm);
-    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !readYesNo(norm.tokens))) return { kind: 'aside', intent: cls.intent };
+    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !readYesNo(clausesOf(text, c.normaliser)))) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
@@ -155,7 +160,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 8.
   const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
   if (yesNoPrompt) {
-    const yn = readYesNo(norm.tokens);
+    const yn = readYesNo(clausesOf(text, c.normaliser));
     const yes = prompt!.options.findIndex((o) => o.role === 'yes');
     const no = prompt!.options.findIndex((o) => o.role === 'no');
     if (atCheck && norm.codes.length && cls.decision !== 'fallback' && cls.intent !== prompt!.intent) return { kind: 'switch', intent: cls.intent, unsolved: true };

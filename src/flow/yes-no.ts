@@ -75,23 +75,36 @@ function readClause(tokens: string[]): YesNo | undefined {
   return last ?? (thanked ? 'yes' : undefined);
 }
 
-/** `tokens`: the normaliser's tokens of the reply. */
-export function readYesNo(tokens: string[]): YesNo | undefined {
+/**
+ * `clauses`: the reply cut at its punctuation (",", ".", "!", "?"), each as the normaliser's tokens.
+ * Read from the last clause back; a clause that explains a cause ("ternyata db-nya belum kecopy")
+ * decides only when no other clause says yes or no.
+ */
+export function readYesNo(clauses: string[][]): YesNo | undefined {
+  const tokens = clauses.flat();
   if (!tokens.length || tokens.length > 24) return undefined;
   const meaningful = tokens.filter((t) => !FILLER.has(t));
   if (meaningful.length && meaningful.length <= 2 && meaningful.every((t) => SHORT_NO.has(t) || NEGATION.has(t))) return 'no';
-  const clauses: string[][] = [[]];
-  // "terima kasih" is one word here ("no thanks" is one "no").
-  let merged = tokens.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ');
-  const cut = merged.findIndex((t, i) => i > 0 && EXPLANATION.has(t));
-  if (cut > 0 && readClause(merged.slice(0, cut))) merged = merged.slice(0, cut);
-  for (const t of merged) {
-    if (CONTRAST.has(t)) clauses.push([]);
-    else clauses.at(-1)!.push(t);
+  const parts: Array<{ tokens: string[]; explains: boolean }> = [];
+  for (const clause of clauses) {
+    // "terima kasih" is one word here ("no thanks" is one "no").
+    const merged = clause.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ').filter(Boolean);
+    let cur: string[] = [];
+    const explains = merged.some((t) => EXPLANATION.has(t));
+    for (const t of merged) {
+      if (CONTRAST.has(t)) {
+        parts.push({ tokens: cur, explains });
+        cur = [];
+      } else cur.push(t);
+    }
+    parts.push({ tokens: cur, explains });
   }
-  for (let i = clauses.length - 1; i >= 0; i--) {
-    const r = readClause(clauses[i]!);
-    if (r) return r;
+  let explained: YesNo | undefined;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const r = readClause(parts[i]!.tokens);
+    if (!r) continue;
+    if (!parts[i]!.explains) return r;
+    explained ??= r;
   }
-  return undefined;
+  return explained;
 }

@@ -875,8 +875,10 @@ function detectPasswords(text: string, claims: Claims): void {
     }
     if (!candidate) continue;
     const core = candidate.core;
-    if (core === '' || STOP_WORDS.has(candidate.word) || STOP_WORDS.has(plainWord(candidate.word)) || QUALIFIERS.has(plainWord(candidate.word))) continue;
-    if (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core))) continue;
+    if (core === '' || STOP_WORDS.has(candidate.word) || STOP_WORDS.has(plainWord(candidate.word)) || QUALIFIERS.has(plainWord(candidate.word)) || (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core)))) {
+      claimPasswordShapedNear(text, candidate.start, claims);
+      continue;
+    }
     if (explicit && /^etax/i.test(core)) continue;
     let end = candidate.maskEnd;
     // After an explicit separator the value may be several words: a passphrase continues to the end
@@ -894,6 +896,31 @@ function detectPasswords(text: string, claims: Claims): void {
       }
     }
     claims.absorb(candidate.maskStart, end, 'password');
+  }
+}
+
+const LOOSE_WINDOW = 8;
+
+/** Letters and digits mixed with upper case or a symbol, 6+ long: shaped like a chosen password ("PtMaju2022"). */
+function passwordShaped(core: string): boolean {
+  return core.length >= 6 && /\p{L}/u.test(core) && /\d/.test(core) && (/\p{Lu}/u.test(core.slice(1)) || /[^\p{L}\p{N}]/u.test(core)) && !isObviouslyPublic(core);
+}
+
+/**
+ * The words after a password keyword did not start with the value ("passphrase nya salah terus, sy ketik
+ * PtMaju2022 ditolak"): a password-shaped word a few words further on is still masked.
+ */
+function claimPasswordShapedNear(text: string, from: number, claims: Claims): void {
+  let pos = from;
+  for (let n = 0; n < LOOSE_WINDOW; n++) {
+    pos = skipSpace(text, pos, false);
+    const token = readToken(text, pos);
+    if (!token) return;
+    if (token.core && passwordShaped(token.core) && claims.isFree(token.start, token.end)) {
+      claims.absorb(token.maskStart, token.maskStart + token.core.length, 'password');
+      return;
+    }
+    pos = token.end;
   }
 }
 
