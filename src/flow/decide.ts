@@ -63,6 +63,8 @@ export interface TurnContext {
   followUps: FollowUp[];
   /** Intents reached through the open question's options (a reply naming one is an answer, not a switch). */
   optionIntents: Set<string>;
+  /** The follow-up topic's own options (what a question at a check may be asking for). */
+  asideOptions: Option[];
   commands: { menu: Set<string>; cancel: Set<string> };
   /** Intent ids with a special role. */
   roles: { person: string; aside: string; menu: string; thanks: string };
@@ -82,6 +84,16 @@ const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'be
 export function saysMore(norm: Normalised): boolean {
   return hasContent(norm);
 }
+
+/** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
+const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'btw', 'omong', 'lain', 'selain']);
+
+function contentCount(norm: Normalised): number {
+  return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
+}
+
+/** Words that only restate that it still fails. */
+const RESTATED_FAILURE = new Set(['salah', 'terus', 'ditolak', 'tolak', 'bisa', 'paham', 'ngerti', 'mengerti', 'bingung']);
 
 function hasContent(norm: Normalised): boolean {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
@@ -130,7 +142,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (pick !== undefined) return { kind: 'option', index: pick, via: 'pick' };
   }
   const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
-  // 4.
+  // 4. ("ga usah, besok saya ke KPP langsung" at a "hubungkan?" prompt is its no, not a request.)
+  if (prompt?.kind === 'confirm' && readYesNo(clausesOf(text, c.normaliser)) === 'no' && !norm.tokens.includes('petugas')) {
+    return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
+  }
   if (wantsPerson(norm, undefined, c.roles.person) || wantsPerson(norm, c.classify(), c.roles.person)) {
     if (prompt?.kind === 'confirm') {
       const yes = prompt.options.findIndex((o) => o.role === 'yes');
@@ -146,13 +161,23 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   const cls = c.classify();
   const inScope = cls.decision !== 'fallback' && cls.intent !== c.roles.menu;
+  const yn = yesNoPrompt ? readYesNo(clausesOf(text, c.normaliser)) : undefined;
+  // 5b. An error code that belongs to another topic names that topic (exact error texts are the
+  // answers' `followUps`, where the context says what they mean).
+  if (prompt && prompt.kind !== 'confirm' && !FREE.has(prompt.kind)) {
+    const named = cls.codeIntents.find((i) => i !== prompt.intent);
+    const optionNamesIt = prompt.kind === 'question' && resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' });
+    if (named && !optionNamesIt) return { kind: 'switch', intent: named, unsolved: atCheck };
+  }
   // 6-7.
   if (atCheck) {
     const question = isQuestion(text, norm);
-    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !readYesNo(clausesOf(text, c.normaliser)))) return { kind: 'aside', intent: cls.intent };
+    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
-      // Right after a procedure a factual follow-up is the likeliest question: a weaker vote suffices.
+      // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
+      // the follow-up topic's own options ("link", "db lama"), suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
+      if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'aside', intent: c.roles.aside };
       if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
     }
@@ -160,15 +185,17 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 8.
   const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
   if (yesNoPrompt) {
-    const yn = readYesNo(clausesOf(text, c.normaliser));
     const yes = prompt!.options.findIndex((o) => o.role === 'yes');
     const no = prompt!.options.findIndex((o) => o.role === 'no');
-    if (atCheck && norm.codes.length && cls.decision !== 'fallback' && cls.intent !== prompt!.intent) return { kind: 'switch', intent: cls.intent, unsolved: true };
+    // "oh iya sekalian, sertel kami udah expired", "sebenernya mau nanya, npwp saya ga nongol": a new
+    // topic, whatever yes or no words it carries. Without such a marker a "no" that restates the
+    // failure ("salah terus passphrasenya") stays a "no".
+    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside;
+    const marked = norm.tokens.some((t) => TOPIC_MARKERS.has(t));
+    if (other && contentCount(norm) >= (marked || !yn ? 2 : 3) && (marked || yn !== 'yes')) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
+    if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
-    // "oh iya sekalian, sertel kami udah expired": a new topic, even with a "udah" in it.
-    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && hasContent(norm);
-    if (other) return { kind: 'switch', intent: cls.intent };
-    if (yn === 'yes' || (cls.intent === c.roles.thanks && cls.decision === 'route')) return { kind: 'option', index: yes, via: 'yes-no' };
+    if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
     return confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.

@@ -161,6 +161,13 @@ export class FlowEngine {
     readonly matcher: IntentClassifier,
   ) {}
 
+  /** The options of the follow-up topic's first question (see decide.ts, step 6). */
+  private get asideOptions(): Option[] {
+    const intent = this.catalog.intents.get(ROLES.aside);
+    const node = intent?.start ? intent.nodes[intent.start] : undefined;
+    return node?.type === 'question' ? node.choices.map((ch) => ({ label: ch.label, synonyms: ch.synonyms, goto: ch.goto })) : [];
+  }
+
   private get m() {
     return this.catalog.bot.messages;
   }
@@ -204,6 +211,7 @@ export class FlowEngine {
       classify,
       normaliser: this.matcher.normaliser,
       followUps,
+      asideOptions: this.asideOptions,
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
       commands: { menu: MENU, cancel: CANCEL },
       roles: ROLES,
@@ -229,7 +237,8 @@ export class FlowEngine {
         break;
       case 'option':
         // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
-        if (decision.via === 'pick' || (decision.via === 'yes-no' && !saysMore(norm))) t.said = [];
+        // After a check, what the user says is what they tried, not a choice for the next question.
+        if (decision.via === 'pick' || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
         this.answerPrompt(t, prompt!, decision.index);
         break;
       case 'person':

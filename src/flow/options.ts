@@ -105,7 +105,8 @@ function phrasesOf(o: Option): string[] {
 /** Scores every option; returns them best first. */
 export function scoreOptions(text: string, options: Option[], ctx: ScoreContext): OptionScore[] {
   const n = ctx.normaliser.normalise(text);
-  const msg = new Set(n.tokens);
+  // "bukan yang di browser": what follows "bukan" is what the user does not mean.
+  const msg = new Set(n.tokens.filter((_, i) => !n.tokens.slice(Math.max(0, i - 3), i).some((t) => t === 'bukan' || t === 'not')));
   const codes = new Set(n.codes);
   const ignore = ctx.mode === 'prefill' ? ctx.questionTokens ?? new Set<string>() : new Set<string>();
   const phrases = options.map((o) => phrasesOf(o).map((ph) => ctx.normaliser.normalise(ph)));

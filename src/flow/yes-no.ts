@@ -12,6 +12,8 @@ const CONTRAST = new Set(['tapi', 'tetapi', 'namun', 'but', 'cuma', 'sayangnya',
 const FAILURE = new Set(['gagal', 'error', 'eror', 'belum', 'ditolak', 'tolak', 'bermasalah', 'masalah', 'salah', 'fail', 'failed', 'not', 'muncul', 'stuck', 'mentok', 'hang', 'kosong']);
 const NEGATION = new Set(['tidak', 'bukan', 'no', 'nope', 'jangan', 'ogah', 'enggak', 'nggak']);
 const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'boleh', 'mau', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'fixed', 'normal']);
+/** After "sudah", these say it works now. */
+const APPEARS = new Set(['muncul', 'temu', 'jalan', 'normal', 'login', 'masuk', 'kebaca', 'terbaca', 'aktif', 'dapat']);
 /** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
 const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', 'jalankan', 'jalanin', 'praktek', 'praktekkan', 'baca', 'lihat', 'cek']);
 
@@ -59,16 +61,24 @@ function readClause(tokens: string[]): YesNo | undefined {
       last = 'no';
       continue;
     }
-    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum')) {
+    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum' || next === 'aja' || next === 'saja' || next === 'juga')) {
       // "tetep ga muncul": still failing, whatever follows the negation.
       last = 'no';
       i += NEGATION.has(next) ? 2 : 1;
       continue;
     }
-    if (t === 'sudah' && next && (TRIED.has(next) || TRIED.has(next.replace(/^di/, '')))) {
+    // "sudah" is a yes on its own or before a yes word ("udah bisa", "sudah kok"), not before what
+    // was done ("udah dihapus semua", "sudah saya set").
+    if (t === 'sudah' && next && APPEARS.has(next)) {
+      last = 'yes'; // "udah muncul", "udah ketemu", "sudah bisa login"
       i++;
       continue;
     }
+    if (t === 'sudah' && next && !YES.has(next) && !THANKS.has(next) && !FILLER.has(next)) {
+      if (TRIED.has(next) || TRIED.has(next.replace(/^di/, ''))) i++;
+      continue;
+    }
+    if ((t === 'iya' || t === 'ya') && (prev === 'oh' || prev === 'eh' || prev === 'o')) continue; // "oh iya" is "oh right"
     if (THANKS.has(t)) thanked = true;
     else if (YES.has(t) && prev !== 'yang') last = 'yes'; // "yang benar" is "the right one", not a yes
   }

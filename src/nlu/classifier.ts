@@ -47,6 +47,10 @@ export interface Classification {
   codes: string[];
   /** In-scope intents by probability, best first (did-you-mean choices, the review report). */
   ranked: Candidate[];
+  /** Intents whose `patterns` name one of the message's error codes. */
+  codeIntents: string[];
+  /** Intents whose `patterns` match the message (an exact error text such as "User tidak ditemukan"). */
+  patternIntents: string[];
 }
 
 export interface ClassifierOptions {
@@ -154,6 +158,8 @@ export class IntentClassifier {
     const best = ranked[0];
     const second = ranked[1];
     const T = this.thresholds;
+    const codeIntents = normalised.codes.length ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c)))) : [];
+    const patternIntents = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => re.test(normalised.text)));
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
       text,
       intent,
@@ -162,13 +168,14 @@ export class IntentClassifier {
       decision,
       codes: normalised.codes,
       ranked: ranked.slice(0, 5).map((c) => ({ intent: c.intent, score: round(c.score) })),
+      codeIntents,
+      patternIntents,
     });
     if (normalised.codes.length && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
       // An error code the model is unsure about: the intent whose pattern names it decides.
-      const hits = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c))));
-      if (hits.length === 1) {
-        const i = this.intentIds.indexOf(hits[0]!);
-        return out(hits[0]!, Math.max(probs[i]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== hits[0]).slice(0, 2));
+      if (codeIntents.length === 1) {
+        const id = codeIntents[0]!;
+        return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
       }
     }
     if (!best || top.intent === NONE_INTENT || best.score < T.SUGGEST) {
