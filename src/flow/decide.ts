@@ -86,7 +86,7 @@ export function saysMore(norm: Normalised): boolean {
 }
 
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
-const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'btw', 'omong', 'lain', 'selain']);
+const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'lain', 'selain']);
 
 function contentCount(norm: Normalised): number {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
@@ -146,7 +146,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt?.kind === 'confirm' && readYesNo(clausesOf(text, c.normaliser)) === 'no' && !norm.tokens.includes('petugas')) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
-  if (wantsPerson(norm, undefined, c.roles.person) || wantsPerson(norm, c.classify(), c.roles.person)) {
+  // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
+  if (wantsPerson(norm, undefined, c.roles.person) || (wantsPerson(norm, c.classify(), c.roles.person) && readYesNo(clausesOf(text, c.normaliser)) !== 'no')) {
     if (prompt?.kind === 'confirm') {
       const yes = prompt.options.findIndex((o) => o.role === 'yes');
       if (yes >= 0) return { kind: 'option', index: yes, via: 'yes-no' };
@@ -172,7 +173,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 6-7.
   if (atCheck) {
     const question = isQuestion(text, norm);
-    if (inScope && cls.intent === c.roles.aside && cls.score >= 0.4 && (question || !yn)) return { kind: 'aside', intent: cls.intent };
+    if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.

@@ -237,7 +237,9 @@ export class FlowEngine {
         break;
       case 'option':
         // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
-        // After a check, what the user says is what they tried, not a choice for the next question.
+        // An answer speaks for itself only (older messages pre-fill only a topic they opened). After a
+        // check, what the user says is what they tried, not a choice for the next question.
+        t.said = [text];
         if (decision.via === 'pick' || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
         this.answerPrompt(t, prompt!, decision.index);
         break;

@@ -11,7 +11,9 @@
 const CONTRAST = new Set(['tapi', 'tetapi', 'namun', 'but', 'cuma', 'sayangnya', 'malah', 'however', 'hanya']);
 const FAILURE = new Set(['gagal', 'error', 'eror', 'belum', 'ditolak', 'tolak', 'bermasalah', 'masalah', 'salah', 'fail', 'failed', 'not', 'muncul', 'stuck', 'mentok', 'hang', 'kosong']);
 const NEGATION = new Set(['tidak', 'bukan', 'no', 'nope', 'jangan', 'ogah', 'enggak', 'nggak']);
-const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'boleh', 'mau', 'setuju', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'fixed', 'normal']);
+const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'setuju', 'fixed', 'normal', 'jalan']);
+/** Yes only as a short reply ("boleh", "mau", "ayo"); in a sentence they are just verbs ("mau nanya"). */
+const SHORT_YES = new Set(['boleh', 'mau', 'ingin', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'hayuk']);
 /** After "sudah", these say it works now. */
 const APPEARS = new Set(['muncul', 'temu', 'jalan', 'normal', 'login', 'masuk', 'kebaca', 'terbaca', 'aktif', 'dapat']);
 /** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
@@ -62,9 +64,9 @@ function readClause(tokens: string[]): YesNo | undefined {
       continue;
     }
     if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum' || next === 'aja' || next === 'saja' || next === 'juga')) {
-      // "tetep ga muncul": still failing, whatever follows the negation.
+      // "tetep ga muncul", "masih belum bisa": still failing, whatever follows the negation.
       last = 'no';
-      i += NEGATION.has(next) ? 2 : 1;
+      i += NEGATION.has(next) || next === 'belum' ? 2 : 1;
       continue;
     }
     // "sudah" is a yes on its own or before a yes word ("udah bisa", "sudah kok"), not before what
@@ -95,6 +97,7 @@ export function readYesNo(clauses: string[][]): YesNo | undefined {
   if (!tokens.length || tokens.length > 24) return undefined;
   const meaningful = tokens.filter((t) => !FILLER.has(t));
   if (meaningful.length && meaningful.length <= 2 && meaningful.every((t) => SHORT_NO.has(t) || NEGATION.has(t))) return 'no';
+  if (meaningful.length && meaningful.length <= 3 && meaningful.some((t) => SHORT_YES.has(t)) && !meaningful.some((t) => NEGATION.has(t) || t === 'belum')) return 'yes';
   const parts: Array<{ tokens: string[]; explains: boolean }> = [];
   for (const clause of clauses) {
     // "terima kasih" is one word here ("no thanks" is one "no").
