@@ -86,7 +86,7 @@ export function saysMore(norm: Normalised): boolean {
 }
 
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
-const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'lain', 'selain']);
+const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'lain', 'selain', 'actually', 'wait', 'anyway']);
 
 function contentCount(norm: Normalised): number {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
@@ -191,8 +191,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "oh iya sekalian, sertel kami udah expired", "sebenernya mau nanya, npwp saya ga nongol": a new
     // topic, whatever yes or no words it carries. Without such a marker a "no" that restates the
     // failure ("salah terus passphrasenya") stays a "no".
-    const other = confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside;
     const marked = norm.tokens.some((t) => TOPIC_MARKERS.has(t));
+    // With a marker an ordinary routing suffices; without one the classifier must be sure.
+    const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
     if (other && contentCount(norm) >= (marked || !yn ? 2 : 3) && (marked || yn !== 'yes')) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };

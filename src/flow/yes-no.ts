@@ -37,6 +37,7 @@ function readClause(tokens: string[]): YesNo | undefined {
     const t = tokens[i]!;
     const next = tokens[i + 1];
     const prev = tokens[i - 1];
+    const start = i;
     if (NEGATION.has(t) || t === 'belum') {
       // "tidak error lagi", "gak muncul lagi": the failure is gone.
       if (t !== 'belum' && next && FAILURE.has(next) && next !== 'belum') {
@@ -44,8 +45,8 @@ function readClause(tokens: string[]): YesNo | undefined {
         i++;
         continue;
       }
-      // "belum bisa", "tidak berhasil": one "no".
-      if (next && YES.has(next)) i++;
+      // "belum bisa", "tidak berhasil", "belum nemu jalan keluarnya": the negation covers the next words.
+      while (i + 1 < tokens.length && i + 1 <= start + 2 && !NEGATION.has(tokens[i + 1]!) && !CONTRAST.has(tokens[i + 1]!) && !FAILURE.has(tokens[i + 1]!)) i++;
       last = 'no';
       continue;
     }
