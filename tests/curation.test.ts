@@ -45,7 +45,7 @@ describe('curation loop', () => {
     }
     // Did-you-mean: the user picks the second option offered.
     const c = new Conversation(bot.url, channel);
-    const r = await c.send('gimana caranya');
+    const r = await c.send('efaktur error');
     const offered = lastChoices(r.replies);
     expect(offered.at(-1)).toBe('Bukan keduanya');
     await c.send('2');

@@ -63,6 +63,8 @@ export interface TurnContext {
   followUps: FollowUp[];
   /** Intents reached through the open question's options (a reply naming one is an answer, not a switch). */
   optionIntents: Set<string>;
+  /** Tokens of the open question's own text. */
+  questionTokens?: Set<string>;
   /** The follow-up topic's own options (what a question at a check may be asking for). */
   asideOptions: Option[];
   commands: { menu: Set<string>; cancel: Set<string> };
@@ -167,7 +169,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // answers' `followUps`, where the context says what they mean).
   if (prompt && prompt.kind !== 'confirm' && !FREE.has(prompt.kind)) {
     const named = cls.codeIntents.find((i) => i !== prompt.intent);
-    const optionNamesIt = prompt.kind === 'question' && resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' });
+    const optionNamesIt = prompt.kind === 'question' && resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
     if (named && !optionNamesIt) return { kind: 'switch', intent: named, unsolved: atCheck };
   }
   // 6-7.
@@ -202,11 +204,11 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   // 9.
   if (prompt && !FREE.has(prompt.kind) && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {
-    if (!resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'switch', intent: cls.intent };
+    if (!resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
   }
   // 10-11.
   if (prompt && !FREE.has(prompt.kind)) {
-    const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' });
+    const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
     if (described) return { kind: 'option', index: described.index, via: 'described' };
     // A reply that names a topic reached through an option is that option.
     if (cls.decision !== 'fallback') {

@@ -161,6 +161,12 @@ export class FlowEngine {
     readonly matcher: IntentClassifier,
   ) {}
 
+  private questionTokens(prompt: Prompt | undefined): Set<string> | undefined {
+    if (prompt?.kind !== 'question' || !prompt.intent || !prompt.node) return undefined;
+    const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
+    return node?.type === 'question' ? new Set(this.matcher.normaliser.normalise(node.text).tokens) : undefined;
+  }
+
   /** The options of the follow-up topic's first question (see decide.ts, step 6). */
   private get asideOptions(): Option[] {
     const intent = this.catalog.intents.get(ROLES.aside);
@@ -212,6 +218,7 @@ export class FlowEngine {
       normaliser: this.matcher.normaliser,
       followUps,
       asideOptions: this.asideOptions,
+      questionTokens: this.questionTokens(prompt),
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
       commands: { menu: MENU, cancel: CANCEL },
       roles: ROLES,

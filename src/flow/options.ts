@@ -90,7 +90,7 @@ export interface OptionScore {
 export interface ScoreContext {
   normaliser: Normaliser;
   mode: 'answer' | 'prefill';
-  /** Tokens of the question itself (ignored in pre-fill). */
+  /** Tokens of the question itself (they tell no option apart). */
   questionTokens?: Set<string>;
 }
 
@@ -108,7 +108,8 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   // "bukan yang di browser": what follows "bukan" is what the user does not mean.
   const msg = new Set(n.tokens.filter((_, i) => !n.tokens.slice(Math.max(0, i - 3), i).some((t) => t === 'bukan' || t === 'not')));
   const codes = new Set(n.codes);
-  const ignore = ctx.mode === 'prefill' ? ctx.questionTokens ?? new Set<string>() : new Set<string>();
+  // The question's own words ("belum registrasi" at the Belum Registrasi question) say nothing about which option.
+  const ignore = ctx.questionTokens ?? new Set<string>();
   const phrases = options.map((o) => phrasesOf(o).map((ph) => ctx.normaliser.normalise(ph)));
   // A word several options share ("login", "password") tells them apart less than one only this option has.
   const df = new Map<string, number>();
