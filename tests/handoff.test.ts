@@ -26,8 +26,8 @@ const handoffEvent = (replies: ReceivedActivity[]) => replies.find((a) => a.type
 describe('triggers', () => {
   it('the user asks for a person in the middle of a procedure: ticket, reference, contacts, copy-ready summary', async () => {
     const c = new Conversation(bot.url, channel);
-    // The code names the cause: the reset question is skipped and ETAX-40005's answer is shown.
-    await c.send('efaktur saya statusnya belum registrasi, muncul ETAX-40005');
+    await c.send('efaktur saya statusnya belum registrasi, muncul ETAX-40005'); // the code names the topic
+    await c.send('1');
     const r = await c.send('mau bicara dengan petugas saja');
     const ref = refOf(r.text);
     expect(ref).toBeDefined();
@@ -44,8 +44,8 @@ describe('triggers', () => {
 
     const ticket = await (await api(`/api/handoffs/${ref}`)).json();
     expect(ticket).toMatchObject({ ref, status: 'open', channel: 'webchat', conversationId: c.id, trigger: 'user-request', intent: 'etax-40005', codes: ['ETAX-40005'] });
-    expect(ticket.path).toEqual(expect.arrayContaining(['reset-aplikasi/penyebab', 'etax-40005/kode-terpakai']));
-    expect(ticket.choices).toContain('Muncul ETAX-40005 saat reset');
+    expect(ticket.path).toEqual(expect.arrayContaining(['etax-40005/pesan', 'etax-40005/kode-terpakai']));
+    expect(ticket.choices).toContain('Error di service registrasi / kode sudah dipakai');
     expect(ticket.summary).toMatch(/kode aktivasi sudah pernah dipakai/);
     expect(ticket.lastQuestion).toMatch(/belum registrasi/);
     expect(ticket.transcript.length).toBeGreaterThanOrEqual(6);

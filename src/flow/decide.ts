@@ -5,7 +5,8 @@
  *
  *  1. empty message                                  -> empty
  *  2. a command as the whole message (menu, batal)   -> menu / cancel
- *  3. an explicit pick on the open prompt (click, number, ordinal, exact label) -> option
+ *  3. an explicit pick on the open prompt (click, number, ordinal, exact label) -> option; the previous
+ *     message or click sent again (a double click, a channel retry)  -> repeat (the prompt is shown again)
  *  4. a request for a person anywhere in the message -> person   (at a "hubungkan?" prompt: its yes)
  *  5. at a check, the answer's own follow-ups (`followUps:` in the content: error codes, phrases) -> follow-up;
  *     also right after an answer when no prompt is open
@@ -50,6 +51,7 @@ export type TurnDecision =
   | { kind: 'switch'; intent: string; unsolved?: boolean }
   | { kind: 'did-you-mean' }
   | { kind: 'reask' }
+  | { kind: 'repeat' }
   | { kind: 'fallback' };
 
 export interface TurnContext {
@@ -63,6 +65,9 @@ export interface TurnContext {
   followUps: FollowUp[];
   /** Intents reached through the open question's options (a reply naming one is an answer, not a switch). */
   optionIntents: Set<string>;
+  /** The user's previous message or click (a double submit sends it again). */
+  previous?: string;
+  previousWasClick?: boolean;
   /** Tokens of the open question's own text. */
   questionTokens?: Set<string>;
   /** The follow-up topic's own options (what a question at a check may be asking for). */
@@ -142,6 +147,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt) {
     const pick = explicitPick(text, prompt.options, c.normaliser);
     if (pick !== undefined) return { kind: 'option', index: pick, via: 'pick' };
+    // A short answer may rightly come twice ("belum", "belum"); a click label or a sentence sent twice is a double submit.
+    if (c.previous && c.previous.trim().toLowerCase() === lower && (norm.tokens.length >= 4 || c.previousWasClick)) return { kind: 'repeat' };
   }
   const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
   // 4. ("ga usah, besok saya ke KPP langsung" at a "hubungkan?" prompt is its no, not a request.)

@@ -53,6 +53,8 @@ export interface FlowState {
   recent: string[];
   /** The last answer shown and how many messages ago: its follow-ups apply for a turn or two. */
   lastAnswer?: { intent: string; node: string; age: number };
+  /** The previous message, masked (a double submit is recognised, not re-read). */
+  previous?: string;
   /** The kind of the previous turn's outcome. */
   lastKind?: TurnOutcome['kind'];
 }
@@ -198,6 +200,8 @@ export class FlowEngine {
     if (norm.codes.length) t.state.codes = [...new Set([...t.state.codes, ...norm.codes])].slice(0, 20);
     const prompt = t.state.prompt;
     const followUps = this.activeFollowUps(t.state);
+    const previous = t.state.previous;
+    t.state.previous = text.slice(0, 300);
     // Earlier messages count only while the user was still explaining (no topic reached yet).
     t.said = EXPLAINING.has(t.state.lastKind ?? '') ? [text, ...t.state.recent] : [text];
     t.state.recent = [mask(text).slice(0, 300), ...t.state.recent].slice(0, RECENT);
@@ -217,6 +221,8 @@ export class FlowEngine {
       classify,
       normaliser: this.matcher.normaliser,
       followUps,
+      previous,
+      previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
       questionTokens: this.questionTokens(prompt),
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
@@ -281,6 +287,9 @@ export class FlowEngine {
       case 'reask':
         this.reask(t, prompt!, text);
         break;
+      case 'repeat':
+        t.ask(prompt!, this.promptText(prompt!));
+        break;
       case 'fallback':
         this.fallback(t, text, cls!);
         break;
@@ -301,6 +310,18 @@ export class FlowEngine {
     const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
     options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
     t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
+  }
+
+  /** The words a prompt is asked with. */
+  private promptText(prompt: Prompt): string {
+    if ((prompt.kind === 'question' || prompt.kind === 'menu') && prompt.intent && prompt.node) {
+      const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
+      if (node?.type === 'question') return node.text;
+    }
+    if (prompt.kind === 'check') return this.m.checkQuestion;
+    if (prompt.kind === 'confirm') return this.m.escalateConfirm;
+    if (prompt.kind === 'did-you-mean') return this.m.didYouMean;
+    return prompt.kind === 'fallback' ? this.m.fallback : this.m.menuPrompt;
   }
 
   /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */
