@@ -23,9 +23,9 @@ import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type Trai
  *  - AMBIGUITY_MARGIN: two in-scope intents closer than this (both above SUGGEST) are both offered.
  */
 export const THRESHOLDS = {
-  ROUTE: 0.5,
-  SUGGEST: 0.3,
-  AMBIGUITY_MARGIN: 0.1,
+  ROUTE: 0.55,
+  SUGGEST: 0.4,
+  AMBIGUITY_MARGIN: 0.05,
 };
 
 export type Decision = 'route' | 'did-you-mean' | 'fallback';
@@ -152,12 +152,16 @@ export class IntentClassifier {
 
   classify(text: string): Classification {
     const { probs, normalised } = this.probabilities(text);
+    return this.decide(text, probs, normalised, this.thresholds);
+  }
+
+  /** The decision for given probabilities under given thresholds (the evaluation tries many). */
+  decide(text: string, probs: Float64Array, normalised: Normalised, T: typeof THRESHOLDS): Classification {
     const all: Candidate[] = this.intentIds.map((intent, i) => ({ intent, score: probs[i]! })).sort((a, b) => b.score - a.score || (a.intent < b.intent ? -1 : 1));
     const ranked = all.filter((c) => c.intent !== NONE_INTENT);
     const top = all[0]!;
     const best = ranked[0];
     const second = ranked[1];
-    const T = this.thresholds;
     const codeIntents = normalised.codes.length ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c)))) : [];
     const patternIntents = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => re.test(normalised.text)));
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
