@@ -44,7 +44,7 @@ function details(r: EvalReport, out: string[], showErrors: boolean): void {
   out.push('  Per intent (precision / recall / support):');
   for (const [id, m] of Object.entries(r.perIntent).sort()) out.push(`    ${id.padEnd(24)} ${pct(m.precision).padStart(6)}  ${pct(m.recall).padStart(6)}  ${String(m.support).padStart(4)}`);
   const ids = Object.keys(r.perIntent).sort();
-  out.push('  Confusion (rows expected, columns predicted; non-zero rows):');
+  out.push('  Confusion matrix (rows: expected, columns: predicted; non-zero rows):');
   out.push(`    ${''.padEnd(26)}${ids.map((_, i) => String(i + 1).padStart(3)).join('')}`);
   ids.forEach((id, i) => {
     const row = r.confusion[id];

@@ -22,7 +22,7 @@ const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', '
 export type YesNo = 'yes' | 'no';
 
 /** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
-const SHORT_NO = new Set(['masih', 'tetap', 'tetep', 'sama', 'nanti', 'skip', 'usah', 'perlu']);
+const SHORT_NO = new Set(['masih', 'tetap', 'tetep', 'nanti', 'skip', 'usah', 'perlu']);
 const FILLER = new Set(['aja', 'saja', 'deh', 'kok', 'sih', 'kak', 'min', 'ya', 'dulu', 'gan', 'pak', 'bu', 'juga', 'nih', 'dong']);
 /** Thanks: a yes only when nothing else in the reply says yes or no ("ga deh, makasih" is a no). */
 const THANKS = new Set(['makasih', 'thanks', 'thank', 'thx', 'tq', 'tengkyu', 'terimakasih']);

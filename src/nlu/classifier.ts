@@ -57,11 +57,15 @@ export interface ClassifierOptions {
   thresholds?: typeof THRESHOLDS;
   features?: FeatureOptions;
   training?: TrainOptions;
-  /** Train on one keyboard-slip variant of each example too (default true). */
+  /** Train on keyboard-slip variants of each example too (default true). */
   slips?: boolean;
+  slipCopies?: number;
   /** Use the intents' `patterns` as overrides when the model is unsure (default true). */
   patterns?: boolean;
 }
+
+/** Slipped copies of each example in training. */
+const SLIP_COPIES = 1;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -106,7 +110,11 @@ export class IntentClassifier {
         const n = this.normaliser.normalise(ex);
         if (!n.tokens.length) continue;
         // The slip is made after normalisation: it stands for the typos the normaliser could not repair.
-        const variants = options.slips === false ? [n.tokens] : withSlips(n.tokens.join(' '), rand).map((v) => v.split(' '));
+        const variants = [n.tokens];
+        for (let k = 0; k < (options.slips === false ? 0 : (options.slipCopies ?? SLIP_COPIES)); k++) {
+          const v = withSlips(n.tokens.join(' '), rand)[1];
+          if (v) variants.push(v.split(' '));
+        }
         for (const tokens of variants) {
           bags.push(featuresOf(tokens, n.codes, this.featureOptions));
           ys.push(y);
