@@ -111,7 +111,7 @@ export function reviveFlowState(raw: unknown): FlowState {
 export function topicOf(state: FlowState): string | undefined {
   for (let i = state.path.length - 1; i >= 0; i--) {
     const intent = state.path[i]!.split('/')[0];
-    if (intent && intent !== 'hubungi-petugas' && intent !== 'sapaan' && intent !== 'terima-kasih') return intent;
+    if (intent && intent !== 'hubungi-petugas' && intent !== 'sapaan' && intent !== 'terima-kasih' && intent !== 'pertanyaan-lanjutan') return intent;
   }
   return undefined;
 }
@@ -544,7 +544,8 @@ export class FlowEngine {
         const known = depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined;
         if (known) {
           t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
-          t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
+          // A factual follow-up is answered by its own title; a procedure says what was understood.
+          if (intentId !== ROLES.aside) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
           t.said = []; // one message answers one question
           return this.goto(t, intentId, known.goto, trigger, depth + 1);
         }
