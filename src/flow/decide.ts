@@ -22,7 +22,7 @@
  */
 import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
-import { explicitPick, resolveOption, type Option } from './options.js';
+import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
 import { readYesNo } from './yes-no.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
@@ -128,12 +128,12 @@ export function isQuestion(text: string, norm: Normalised): boolean {
 
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
   if (!norm.codes.length) return undefined;
-  return followUps.find((f) => f.codes?.some((c) => normaliser.normalise(c).codes.some((x) => norm.codes.includes(x))));
+  return followUps.find((f) => f.codes?.some((c) => normalisePhrase(normaliser, c).codes.some((x) => norm.codes.includes(x))));
 }
 
 function phraseFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
   const text = ` ${norm.text} `;
-  return followUps.find((f) => f.says?.some((s) => text.includes(` ${normaliser.normalise(s).text} `)));
+  return followUps.find((f) => f.says?.some((s) => text.includes(` ${normalisePhrase(normaliser, s).text} `)));
 }
 
 export function decideTurn(c: TurnContext): TurnDecision {

@@ -8,113 +8,17 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
-import type { AnswerNode, Intent } from '../catalog/schema.js';
+import type { Intent } from '../catalog/schema.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { containsSecret, mask } from '../privacy/index.js';
-import { decideTurn, saysMore, type FollowUp, type PromptKind } from './decide.js';
-import { resolveOption, type Option } from './options.js';
+import { decideTurn, saysMore, type FollowUp } from './decide.js';
+import { normalisePhrase, resolveOption, type Option } from './options.js';
+import { Turn } from './turn.js';
+import { MAX_TEXT_CHARS, newFlowState, topicOf, type FlowState, type HandoffTrigger, type Prompt, type TurnInput, type TurnResult } from './state.js';
 
-export const STATE_VERSION = 2;
-const MAX_PATH = 40;
+export * from './state.js';
+
 const MAX_CHOICES = 40;
-/** Messages longer than this get a gentle note (we still try to answer). */
-export const MAX_TEXT_CHARS = 4000;
-
-export type HandoffTrigger = 'user-request' | 'procedure-failed' | 'fallbacks' | 'unhelpful';
-
-export interface Prompt {
-  kind: PromptKind;
-  intent?: string;
-  node?: string;
-  options: Option[];
-  /** For confirm prompts: why a person is offered. */
-  trigger?: HandoffTrigger;
-}
-
-export interface FlowState {
-  v: number;
-  intent?: string;
-  prompt?: Prompt;
-  /** "intent/node" visited, oldest first (bounded). */
-  path: string[];
-  /** Labels of the choices the user made (bounded). */
-  choices: string[];
-  /** Error codes mentioned in the conversation. */
-  codes: string[];
-  /** Consecutive messages the bot did not understand. */
-  fallbacks: number;
-  /** "Belum teratasi" answers in this conversation. */
-  unsolved: number;
-  coretaxShown: boolean;
-  secretWarned: boolean;
-  /** The user's last real question (masked). */
-  lastQuestion?: string;
-  /** The user's last few messages, newest first (masked): what a question may already be answered by. */
-  recent: string[];
-  /** The last answer shown and how many messages ago: its follow-ups apply for a turn or two. */
-  lastAnswer?: { intent: string; node: string; age: number };
-  /** The previous message, masked (a double submit is recognised, not re-read). */
-  previous?: string;
-  /** The kind of the previous turn's outcome. */
-  lastKind?: TurnOutcome['kind'];
-}
-
-/** What a turn led to, in neutral terms (conversation tests, logs and insights read it). */
-export interface TurnOutcome {
-  kind: 'answer' | 'check' | 'question' | 'menu' | 'handoff' | 'confirm' | 'did-you-mean' | 'fallback' | 'closed';
-  intent?: string;
-  node?: string;
-  /** How the turn decision read the message. */
-  decision?: string;
-}
-
-export type Reply =
-  | { kind: 'text'; text: string }
-  | { kind: 'answer'; intent: string; nodeId: string; node: AnswerNode }
-  | { kind: 'choices'; text: string; options: Array<{ label: string }> }
-  | { kind: 'handoff'; trigger: HandoffTrigger; text?: string };
-
-export type FlowEvent =
-  | { type: 'classified'; classification: Classification }
-  | { type: 'fallback'; text: string; candidates: Array<{ intent: string; score: number }> }
-  | { type: 'did-you-mean'; text: string; offered: string[]; picked: string | null }
-  | { type: 'outcome'; intent: string; node: string; code: string; solved: boolean }
-  | { type: 'handoff'; trigger: HandoffTrigger; intent?: string }
-  | { type: 'decision'; decision: string }
-  | { type: 'prefilled'; intent: string; node: string; choice: string };
-
-export interface TurnInput {
-  text?: string;
-}
-
-export interface TurnResult {
-  replies: Reply[];
-  state: FlowState;
-  events: FlowEvent[];
-  /** The classifier's view of this message, when it was consulted. */
-  classification?: Classification;
-  outcome: TurnOutcome;
-}
-
-export function newFlowState(): FlowState {
-  return { v: STATE_VERSION, path: [], choices: [], codes: [], fallbacks: 0, unsolved: 0, coretaxShown: false, secretWarned: false, recent: [] };
-}
-
-/** Accepts whatever the store returned and gives back a usable state (old or foreign shapes start fresh). */
-export function reviveFlowState(raw: unknown): FlowState {
-  const s = raw as Partial<FlowState> | undefined;
-  if (!s || typeof s !== 'object' || s.v !== STATE_VERSION || !Array.isArray(s.path)) return newFlowState();
-  return { ...newFlowState(), ...s } as FlowState;
-}
-
-/** The topic the user was working on: the last intent visited other than the menu and "talk to a person". */
-export function topicOf(state: FlowState): string | undefined {
-  for (let i = state.path.length - 1; i >= 0; i--) {
-    const intent = state.path[i]!.split('/')[0];
-    if (intent && intent !== 'hubungi-petugas' && intent !== 'sapaan' && intent !== 'terima-kasih' && intent !== 'pertanyaan-lanjutan') return intent;
-  }
-  return undefined;
-}
 
 const META_INTENTS = new Set(['hubungi-petugas', 'sapaan', 'terima-kasih']);
 /** Intent ids with a role in the turn decision. */
@@ -128,35 +32,6 @@ const FOLLOW_UP_TURNS = 2;
 const SWITCH_AT = 0.7;
 const EXPLAINING = new Set(['fallback', 'did-you-mean', 'menu']);
 
-class Turn {
-  replies: Reply[] = [];
-  events: FlowEvent[] = [];
-  classification?: Classification;
-  /** The last node reached this turn ("intent/node"), for the turn's outcome. */
-  reached?: string;
-  reasked = false;
-  /** What the user said that a question may already answer (this message first). */
-  said: string[] = [];
-  constructor(
-    readonly engine: FlowEngine,
-    public state: FlowState,
-  ) {}
-
-  say(text: string): void {
-    this.replies.push({ kind: 'text', text });
-  }
-
-  ask(prompt: Prompt, text: string): void {
-    this.state.prompt = prompt;
-    this.replies.push({ kind: 'choices', text, options: prompt.options.map((o) => ({ label: o.label })) });
-  }
-
-  visit(intent: string, node: string): void {
-    this.state.path = [...this.state.path, `${intent}/${node}`].slice(-MAX_PATH);
-    this.reached = `${intent}/${node}`;
-  }
-}
-
 export class FlowEngine {
   constructor(
     readonly catalog: Catalog,
@@ -166,7 +41,7 @@ export class FlowEngine {
   private questionTokens(prompt: Prompt | undefined): Set<string> | undefined {
     if (prompt?.kind !== 'question' || !prompt.intent || !prompt.node) return undefined;
     const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
-    return node?.type === 'question' ? new Set(this.matcher.normaliser.normalise(node.text).tokens) : undefined;
+    return node?.type === 'question' ? new Set(normalisePhrase(this.matcher.normaliser, node.text).tokens) : undefined;
   }
 
   /** The options of the follow-up topic's first question (see decide.ts, step 6). */
@@ -182,14 +57,14 @@ export class FlowEngine {
 
   /** The greeting for a new conversation: welcome text and the topic menu. */
   welcome(state: FlowState = newFlowState()): TurnResult {
-    const t = new Turn(this, { ...state, prompt: undefined, intent: undefined });
+    const t = new Turn({ ...state, prompt: undefined, intent: undefined });
     t.say(this.m.welcome);
     this.showMenu(t, this.m.menuPrompt);
     return this.done(t);
   }
 
   turn(state: FlowState, input: TurnInput): TurnResult {
-    const t = new Turn(this, { ...state });
+    const t = new Turn({ ...state });
     const text = (input.text ?? '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
     if (text.length > MAX_TEXT_CHARS) t.say(this.m.tooLong);
     if (text && !t.state.secretWarned && containsSecret(text)) {
@@ -337,24 +212,9 @@ export class FlowEngine {
   }
 
   private done(t: Turn): TurnResult {
-    const outcome = this.outcomeOf(t);
+    const outcome = t.outcome(this.catalog, ROLES);
     t.state.lastKind = outcome.kind;
     return { replies: t.replies, state: t.state, events: t.events, classification: t.classification, outcome };
-  }
-
-  private outcomeOf(t: Turn): TurnOutcome {
-    const decision = (t.events.find((e) => e.type === 'decision') as { decision: string } | undefined)?.decision;
-    const [intent, node] = t.reached ? t.reached.split('/') : [];
-    const p = t.state.prompt;
-    if (t.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? ROLES.person, node, decision };
-    if (t.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
-    if (p?.kind === 'menu') return { kind: p.node === this.catalog.intents.get(ROLES.menu)?.start ? 'menu' : 'question', intent: ROLES.menu, node: p.node, decision };
-    if (p?.kind === 'question') return { kind: 'question', intent: p.intent, node: p.node, decision };
-    if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
-    if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent: intent ?? t.classification?.intent, node, decision };
-    if (p?.kind === 'fallback') return { kind: 'fallback', intent: t.classification?.intent ?? NONE_INTENT, decision };
-    if (intent && this.catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };
-    return { kind: 'closed', intent, node, decision };
   }
 
   private fallback(t: Turn, text: string, cls: Classification): void {
@@ -454,7 +314,7 @@ export class FlowEngine {
    * still explaining, before any topic was reached) the one before. Undefined when none is clear.
    */
   private prefill(t: Turn, intentId: string, nodeId: string, text: string, options: Option[]): Option | undefined {
-    const questionTokens = new Set(this.matcher.normaliser.normalise(text).tokens);
+    const questionTokens = new Set(normalisePhrase(this.matcher.normaliser, text).tokens);
     for (const said of t.said) {
       if (!said) continue;
       // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.

@@ -12,7 +12,17 @@
  * the question's own words ("belum registrasi" says nothing about which cause) and needs every content
  * word of a phrase.
  */
-import type { Normaliser } from '../nlu/normalise.js';
+import type { Normalised, Normaliser } from '../nlu/normalise.js';
+
+/** Option labels and synonyms are the catalog's own, few and fixed: each is normalised once. */
+const phraseCache = new WeakMap<Normaliser, Map<string, Normalised>>();
+export function normalisePhrase(normaliser: Normaliser, phrase: string): Normalised {
+  let cache = phraseCache.get(normaliser);
+  if (!cache) phraseCache.set(normaliser, (cache = new Map()));
+  let n = cache.get(phrase);
+  if (!n) cache.set(phrase, (n = normaliser.normalise(phrase)));
+  return n;
+}
 
 export interface Option {
   label: string;
@@ -67,7 +77,7 @@ export function explicitPick(text: string, options: Option[], normaliser: Normal
   const exact = options.findIndex((o) => o.label.trim().toLowerCase() === lower);
   if (exact >= 0) return exact;
   const n = normaliser.normalise(raw);
-  const exactNorm = options.findIndex((o) => normaliser.normalise(o.label).text === n.text);
+  const exactNorm = options.findIndex((o) => normalisePhrase(normaliser, o.label).text === n.text);
   if (exactNorm >= 0 && n.tokens.length) return exactNorm;
   const ord = ordinalIndex(n.tokens, raw);
   return ord !== undefined && ord >= 1 && ord <= options.length ? ord - 1 : undefined;
@@ -110,7 +120,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   const codes = new Set(n.codes);
   // The question's own words ("belum registrasi" at the Belum Registrasi question) say nothing about which option.
   const ignore = ctx.questionTokens ?? new Set<string>();
-  const phrases = options.map((o) => phrasesOf(o).map((ph) => ctx.normaliser.normalise(ph)));
+  const phrases = options.map((o) => phrasesOf(o).map((ph) => normalisePhrase(ctx.normaliser, ph)));
   // A word several options share ("login", "password") tells them apart less than one only this option has.
   const df = new Map<string, number>();
   for (const list of phrases) for (const t of new Set(list.flatMap((p) => p.tokens))) df.set(t, (df.get(t) ?? 0) + 1);

@@ -103,7 +103,9 @@ export class IntentClassifier {
     this.normaliser.setVocabulary(vocab);
 
     const rand = seededRandom(7);
-    const bags: FeatureBag[] = [];
+    // Each training line becomes a sparse vector at once (features get ids as first seen), so the
+    // feature maps are short-lived garbage instead of a second copy of the training set.
+    const xs: SparseVector[] = [];
     const ys: number[] = [];
     intents.forEach((intent, y) => {
       for (const ex of intent.examples) {
@@ -116,13 +118,13 @@ export class IntentClassifier {
           if (v) variants.push(v.split(' '));
         }
         for (const tokens of variants) {
-          bags.push(featuresOf(tokens, n.codes, this.featureOptions));
+          const bag = featuresOf(tokens, n.codes, this.featureOptions);
+          for (const f of bag.keys()) if (!this.featureIndex.has(f)) this.featureIndex.set(f, this.featureIndex.size);
+          xs.push(this.vector(bag));
           ys.push(y);
         }
       }
     });
-    for (const b of bags) for (const f of b.keys()) if (!this.featureIndex.has(f)) this.featureIndex.set(f, this.featureIndex.size);
-    const xs = bags.map((b) => this.vector(b));
     this.trainingSize = xs.length;
     this.model = SoftmaxModel.train(xs, ys, this.featureIndex.size, this.intentIds.length, options.training ?? TRAIN_OPTIONS);
     this.buildMs = performance.now() - t0;

@@ -1,0 +1,52 @@
+/**
+ * One turn in progress: the replies and events it has produced, the nodes it reached, and what it led
+ * to (its outcome). The flow engine fills it; nothing here decides anything.
+ */
+import type { Catalog } from '../catalog/load.js';
+import { NONE_INTENT } from '../catalog/load.js';
+import type { Classification } from '../nlu/classifier.js';
+import type { FlowEvent, FlowState, Prompt, Reply, TurnOutcome } from './state.js';
+
+const MAX_PATH = 40;
+
+export class Turn {
+  replies: Reply[] = [];
+  events: FlowEvent[] = [];
+  classification?: Classification;
+  /** The last node reached this turn ("intent/node"), for the turn's outcome. */
+  reached?: string;
+  reasked = false;
+  /** What the user said that a question may already answer (this message first). */
+  said: string[] = [];
+  constructor(public state: FlowState) {}
+
+  say(text: string): void {
+    this.replies.push({ kind: 'text', text });
+  }
+
+  ask(prompt: Prompt, text: string): void {
+    this.state.prompt = prompt;
+    this.replies.push({ kind: 'choices', text, options: prompt.options.map((o) => ({ label: o.label })) });
+  }
+
+  visit(intent: string, node: string): void {
+    this.state.path = [...this.state.path, `${intent}/${node}`].slice(-MAX_PATH);
+    this.reached = `${intent}/${node}`;
+  }
+
+  /** What the turn led to, from the state it leaves and the nodes it reached. */
+  outcome(catalog: Catalog, roles: { person: string; menu: string }): TurnOutcome {
+    const decision = (this.events.find((e) => e.type === 'decision') as { decision: string } | undefined)?.decision;
+    const [intent, node] = this.reached ? this.reached.split('/') : [];
+    const p = this.state.prompt;
+    if (this.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? roles.person, node, decision };
+    if (this.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
+    if (p?.kind === 'menu') return { kind: p.node === catalog.intents.get(roles.menu)?.start ? 'menu' : 'question', intent: roles.menu, node: p.node, decision };
+    if (p?.kind === 'question') return { kind: 'question', intent: p.intent, node: p.node, decision };
+    if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
+    if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent: intent ?? this.classification?.intent, node, decision };
+    if (p?.kind === 'fallback') return { kind: 'fallback', intent: this.classification?.intent ?? NONE_INTENT, decision };
+    if (intent && catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };
+    return { kind: 'closed', intent, node, decision };
+  }
+}
