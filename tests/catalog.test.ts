@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { answerBubbles, BUBBLE_MAX_CHARS } from '../src/answers/index.js';
 import { CatalogError, REQUIRED_INTENTS, loadCatalog } from '../src/catalog/load.js';
 import { intentsDir } from './helpers/fixtures.js';
 
@@ -36,6 +37,24 @@ ${extra}`;
 
 describe('the real catalog in intents/', () => {
   const catalog = loadCatalog('intents');
+
+  it('fits a chat: every answer goes out in bubbles of at most 1,500 characters', () => {
+    const over: string[] = [];
+    for (const intent of catalog.intents.values())
+      for (const [id, node] of Object.entries(intent.nodes)) {
+        if (node.type !== 'answer') continue;
+        for (const b of answerBubbles(node)) if (b.length > BUBBLE_MAX_CHARS) over.push(`${intent.id}/${id}: ${b.length}`);
+      }
+    expect(over).toEqual([]);
+  });
+
+  it('follow-ups point at real nodes, and a bad one stops start-up with its path', () => {
+    const bad = tiny().replace('    text: Isi jawaban.', '    text: Isi jawaban.\n    followUps:\n      - codes: [ETAX-40005]\n        goto: intent:etax-40005#tidak-ada');
+    const p = problemsOf(intentsDir({ 'tiny.yaml': bad }));
+    expect(p).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]\.goto: (unknown intent "etax-40005"|intent "etax-40005" has no node "tidak-ada")/));
+    const empty = tiny().replace('    text: Isi jawaban.', '    text: Isi jawaban.\n    followUps:\n      - goto: "@end"');
+    expect(problemsOf(intentsDir({ 'tiny.yaml': empty }))).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]: a follow-up needs "codes" or "says"/));
+  });
 
   it('loads, validates and has every fixed intent', () => {
     for (const id of REQUIRED_INTENTS) expect(catalog.intents.has(id), id).toBe(true);

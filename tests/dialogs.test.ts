@@ -218,14 +218,17 @@ describe('menu, thanks, fallback', () => {
 });
 
 describe('Teams rendering', () => {
-  it('more than three choices become an Adaptive Card whose buttons post the label (imBack); three or fewer stay suggested actions', async () => {
+  it('more than three choices become an Adaptive Card with rows of at most three buttons carrying plain data; three or fewer stay suggested actions', async () => {
     const c = new Conversation(bot.url, channel, 'msteams', `a:${Date.now()}`);
     let r = await c.send('halo');
     const card = r.replies.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
-    const actions = (card?.content as { actions: Array<{ type: string; title: string; data: { msteams: { type: string; value: string } } }> }).actions;
-    expect(actions.length).toBeGreaterThan(3);
-    expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { msteams: { type: 'imBack', value: actions[0]!.title } } });
-    r = await c.send(actions[0]!.title); // Teams posts the label as the user's message
+    const body = (card?.content as { body: Array<{ type: string; actions?: Array<{ type: string; title: string; data: { choice: string } }> }> }).body;
+    const rows = body.filter((b) => b.type === 'ActionSet');
+    const actions = rows.flatMap((b) => b.actions ?? []);
+    expect(actions.length).toBeGreaterThan(6); // every topic visible, none folded behind "…"
+    for (const row of rows) expect(row.actions!.length).toBeLessThanOrEqual(3);
+    expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { choice: actions[0]!.title } });
+    r = await c.sendValue({ choice: actions[0]!.data.choice }); // a card button posts its data as `value`
     r = await c.send('1');
     expect(r.text).toMatch(CHECK);
     expect(lastChoices(r.replies)).toEqual(['Sudah teratasi', 'Belum teratasi']);

@@ -39,6 +39,45 @@ export function answerMarkdown(node: Pick<AnswerNode, 'title' | 'text' | 'steps'
   return parts.join('\n\n');
 }
 
+/** A chat bubble's budget: longer messages make a phone user scroll up past step 1. */
+export const BUBBLE_MAX_CHARS = 1500;
+
+/**
+ * An answer as chat bubbles of at most BUBBLE_MAX_CHARS: the whole answer when it fits, else the
+ * introduction ("Sebelum mulai", …) and the steps and note in their own bubbles; a part that is still
+ * too long is cut at paragraph (or step) boundaries.
+ */
+export function answerBubbles(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): string[] {
+  const whole = answerMarkdown(node);
+  if (whole.length <= BUBBLE_MAX_CHARS) return [whole];
+  const parts: string[] = [[`**${node.title}**`, node.text?.trim()].filter(Boolean).join('\n\n')];
+  if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
+  if (node.note) parts.push(node.note.trim());
+  const out: string[] = [];
+  for (const part of parts) {
+    const last = out.at(-1);
+    if (last !== undefined && last.length + part.length + 2 <= BUBBLE_MAX_CHARS) out[out.length - 1] = `${last}\n\n${part}`;
+    else out.push(...splitAt(part, BUBBLE_MAX_CHARS));
+  }
+  return out;
+}
+
+/** Cuts a text at blank lines, then at line breaks, so no piece is longer than `max`. */
+function splitAt(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const pieces: string[] = [];
+  let cur = '';
+  for (const block of text.split(/(?<=\n)/)) {
+    if (cur && cur.length + block.length > max) {
+      pieces.push(cur.trimEnd());
+      cur = '';
+    }
+    cur += block;
+  }
+  if (cur.trim()) pieces.push(cur.trimEnd());
+  return pieces;
+}
+
 export function answerCardJson(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): Record<string, unknown> {
   const body: unknown[] = [{ type: 'TextBlock', text: node.title, weight: 'Bolder', size: 'Medium', wrap: true }];
   if (node.text) body.push({ type: 'TextBlock', text: node.text.trim(), wrap: true });

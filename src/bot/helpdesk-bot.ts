@@ -24,7 +24,8 @@ import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.j
 import { TicketStore, type Ticket, type TranscriptEntry } from '../handoff/tickets.js';
 import { mask } from '../privacy/index.js';
 import { isStoreConflict, type BotStore } from '../storage/index.js';
-import { answerMarkdown, choicesActivity, contactsCard, contactsMarkdown, supportsCards, textActivity, type OutActivity } from './render.js';
+import { answerBubbles, BUBBLE_MAX_CHARS } from '../answers/index.js';
+import { choicesActivity, contactsCard, contactsMarkdown, supportsCards, textActivity, type OutActivity } from './render.js';
 
 /** What the bot keeps per conversation (JSON; stored by the configured store). */
 export interface ConversationData {
@@ -252,8 +253,11 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** Sends the engine's replies, rendered for this channel. */
   /**
-   * Sends the engine's replies, rendered for this channel. Consecutive texts (a note, a procedure, the
-   * "did it work?" question) go out as one message: one bubble to read, one request to the channel.
+   * Sends the engine's replies, rendered for this channel. Short consecutive texts go out as one
+   * message; a procedure goes out in bubbles of at most 1,500 characters; a question with buttons is
+   * always a short message of its own, so the chat lands on step 1 of a procedure, not below it, and
+   * clients that show Markdown raw on messages with suggested actions (the Agents Playground) render
+   * the procedure.
    */
   private async render(context: TurnContext, data: ConversationData, replies: Reply[]): Promise<void> {
     const channel = context.activity.channelId;
@@ -270,7 +274,14 @@ export class HelpdeskBot extends TeamsActivityHandler {
           this.record(data, 'bot', r.text);
           break;
         case 'answer': {
-          pending.push(answerMarkdown(r.node));
+          const bubbles = answerBubbles(r.node);
+          // What came before (the Coretax note, "understood") rides with the first bubble when it fits.
+          if (pending.length && pending.join('\n\n').length + bubbles[0]!.length + 2 > BUBBLE_MAX_CHARS) flushText();
+          pending.push(bubbles[0]!);
+          for (const b of bubbles.slice(1)) {
+            flushText();
+            pending.push(b);
+          }
           // Agents read the transcript: the procedure's title and short code say what was given.
           this.record(data, 'bot', `[Panduan: ${r.node.title} (/${r.node.code})]`);
           break;
@@ -278,11 +289,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
         case 'choices': {
           const labels = r.options.map((o) => o.label);
           const prompt = choicesActivity(channel, r.text, labels);
-          if (prompt.attachments?.length) flushText(); // a card stands on its own
-          else {
-            prompt.text = [...pending, prompt.text].join('\n\n');
+          // Short lines before a question ("Mohon maaf, saya belum menangkap…") stay with it; a
+          // procedure or any Markdown stands in its own message (see above).
+          const before = pending.join('\n\n');
+          if (!prompt.attachments?.length && before && before.length <= 300 && !/[*_`]/.test(before)) {
+            prompt.text = `${before}\n\n${prompt.text}`;
             pending = [];
-          }
+          } else flushText();
           out.push(prompt);
           this.record(data, 'bot', `${r.text} [${labels.join(' | ')}]`);
           break;

@@ -40,13 +40,18 @@ export function supportsCards(channelId: string | undefined): boolean {
 export function choicesActivity(channelId: string | undefined, text: string, labels: string[]): OutActivity {
   const numbered = labels.length > 2 ? `${text}\n\n${labels.map((l, i) => `${i + 1}. ${l}`).join('\n')}` : text;
   if (channelId === 'msteams' && labels.length > TEAMS_MAX_SUGGESTED) {
+    // Buttons carry plain data ({choice}) that the bot resolves itself: the `msteams: imBack` form
+    // throws in the Agents Playground. Rows of at most three buttons in the body, because Teams shows
+    // only six card-level actions and folds the rest behind "…".
+    const rows: unknown[] = [];
+    for (let i = 0; i < labels.length; i += 3) {
+      rows.push({ type: 'ActionSet', actions: labels.slice(i, i + 3).map((l) => ({ type: 'Action.Submit', title: l, data: { choice: l } })) });
+    }
     const card = CardFactory.adaptiveCard({
       type: 'AdaptiveCard',
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
       version: '1.4',
-      body: [{ type: 'TextBlock', text, wrap: true }],
-      // imBack through Action.Submit: Teams posts the label as the user's message, like a suggested action.
-      actions: labels.map((l) => ({ type: 'Action.Submit', title: l, data: { msteams: { type: 'imBack', value: l } } })),
+      body: [{ type: 'TextBlock', text, wrap: true }, ...rows],
     });
     return { type: 'message', text: '', attachments: [card], textFormat: 'markdown' };
   }

@@ -172,6 +172,11 @@ export class Conversation {
     return this.post(this.activity({ text, ...extra }));
   }
 
+  /** A card button (Action.Submit): a message with no text and the button's data as `value`. */
+  sendValue(value: Record<string, unknown>): Promise<SendResult> {
+    return this.post(this.activity({ value } as Partial<ReceivedActivity>));
+  }
+
   /** The user joins: conversationUpdate with the user in membersAdded. */
   join(): Promise<SendResult> {
     return this.post(
