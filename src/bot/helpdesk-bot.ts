@@ -282,6 +282,11 @@ export class HelpdeskBot extends TeamsActivityHandler {
             flushText();
             pending.push(b);
           }
+          if (r.node.contacts) {
+            flushText();
+            out.push(this.contactsActivity(channel));
+            this.record(data, 'bot', '[Kontak resmi Kring Pajak]');
+          }
           // Agents read the transcript: the procedure's title and short code say what was given.
           this.record(data, 'bot', `[Panduan: ${r.node.title} (/${r.node.code})]`);
           break;
@@ -309,6 +314,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     flushText();
     if (out.length) await context.sendActivities(out);
+  }
+
+  /** The contacts once: a card where cards render (its text says the same), Markdown elsewhere. */
+  private contactsActivity(channelId: string | undefined, ref?: string): OutActivity {
+    const bot = this.core.catalog.bot;
+    return supportsCards(channelId) ? { type: 'message', attachments: [contactsCard(bot, ref)] } : textActivity(contactsMarkdown(bot));
   }
 
   /** Records a ticket, tells the user the reference and the contacts, and notifies hand-off hubs. */
@@ -351,12 +362,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     const out: OutActivity[] = [textActivity(lines.join('\n\n'))];
     if (!inQueue) {
-      const contactsText = contactsMarkdown(bot);
-      out.push(
-        supportsCards(activity.channelId)
-          ? { type: 'message', text: contactsText, textFormat: 'markdown', attachments: [contactsCard(bot, ticket?.ref)] }
-          : textActivity(contactsText),
-      );
+      out.push(this.contactsActivity(activity.channelId, ticket?.ref));
       out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic).replace(/`/g, "'")}\n\`\`\``));
     }
     await context.sendActivities(out);

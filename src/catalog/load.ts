@@ -66,13 +66,16 @@ function parseYaml(file: string, text: string, problems: string[]): unknown {
   return doc.toJS();
 }
 
-/** Targets a node can lead to, with the path of the field that holds each. */
-export function nodeTargets(node: FlowNode): Array<{ where: string; target: Target }> {
+/**
+ * Targets a node can lead to, with the path of the field that holds each. `followUps` are optional
+ * side paths (what a later message may mean): checked as targets, never an answer's way out.
+ */
+export function nodeTargets(node: FlowNode, withFollowUps = true): Array<{ where: string; target: Target }> {
   switch (node.type) {
     case 'question':
       return node.choices.map((c, i) => ({ where: `choices[${i}].goto`, target: c.goto }));
     case 'answer': {
-      const follow = node.followUps.map((f, i) => ({ where: `followUps[${i}].goto`, target: f.goto }));
+      const follow = withFollowUps ? node.followUps.map((f, i) => ({ where: `followUps[${i}].goto`, target: f.goto })) : [];
       if (node.next) return [{ where: 'next', target: node.next }, ...follow];
       if (!node.check) return follow;
       return [
@@ -134,7 +137,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
     changed = false;
     for (const [id, node] of Object.entries(nodes)) {
       if (canExit.has(id)) continue;
-      const targets = nodeTargets(node);
+      const targets = nodeTargets(node, false);
       const exits = targets.length === 0 || targets.some(({ target }) => target.startsWith('@') || target.startsWith('intent:') || canExit.has(target));
       if (exits) {
         canExit.add(id);

@@ -69,6 +69,8 @@ export const answerNodeSchema = z.strictObject({
   steps: z.array(z.string().min(1)).optional(),
   /** Paragraph after the steps. */
   note: z.string().min(1).optional(),
+  /** Show the Kring Pajak contacts and hours (from `_bot.yaml`) after this answer. */
+  contacts: z.boolean().default(false),
   /** Show the Coretax caveat (from `_bot.yaml`) once per conversation before this node. */
   coretax: z.boolean().default(false),
   /** Continue at once with another node (no "did it work?" question). */

@@ -109,13 +109,19 @@ function hasContent(norm: Normalised): boolean {
 const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'gimana', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
 const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'aja', 'saja', 'dengan', 'sama', 'ke', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
 
-/** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana". */
+/** Words of a question for contacts or hours, which is answered, not handed off. */
+const CONTACT_WORDS = new Set(['kontak', 'nomor', 'telepon', 'telpon', 'telp', 'email', 'jam', 'buka', 'twitter', 'instagram', 'hotline', 'alamat', 'akun', '1500200', 'kringpajak', 'call', 'center', 'menghubungi']);
+
+/** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana" — not "nomor kring pajak berapa". */
 export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string): boolean {
   const t = norm.tokens;
-  if (t.includes('petugas') && !t.includes('kpp')) return true;
+  if (t.includes('petugas') && !t.includes('kpp')) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));
   if (t.includes('orang') && t.some((x) => PERSON_CONTEXT.has(x)) && !t.includes('lain')) return true;
-  return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6;
+  return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6 && !t.some((x) => CONTACT_WORDS.has(x));
 }
+
+/** Verbs of being put through to someone ("sambungkan", "bicara dengan"). */
+const PERSON_VERBS = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'eskalasi', 'minta', 'mau', 'ingin', 'tolong']);
 
 /** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
 function clausesOf(text: string, normaliser: Normaliser): string[][] {
@@ -166,7 +172,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   const atCheck = prompt?.kind === 'check';
   // 5.
   if (atCheck || !prompt) {
-    const f = codeFollowUp(norm, c.followUps, c.normaliser) ?? (atCheck ? phraseFollowUp(norm, c.followUps, c.normaliser) : undefined);
+    const f = codeFollowUp(norm, c.followUps, c.normaliser) ?? phraseFollowUp(norm, c.followUps, c.normaliser);
     if (f) return { kind: 'follow-up', goto: f.goto };
   }
   const cls = c.classify();

@@ -134,7 +134,7 @@ export class FlowEngine {
       case 'person':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
-        this.goto(t, ROLES.person, `intent:${ROLES.person}`);
+        this.goto(t, ROLES.person, this.personTarget());
         break;
       case 'follow-up':
         t.state.fallbacks = 0;
@@ -177,7 +177,8 @@ export class FlowEngine {
     const ref = state.prompt?.kind === 'check' ? { intent: state.prompt.intent, node: state.prompt.node } : state.lastAnswer && state.lastAnswer.age < FOLLOW_UP_TURNS ? state.lastAnswer : undefined;
     if (!ref?.intent || !ref.node) return [];
     const node = this.catalog.intents.get(ref.intent)?.nodes[ref.node];
-    return node?.type === 'answer' ? node.followUps : [];
+    // Targets made absolute: the answer's intent is no longer the open one a turn later.
+    return node?.type === 'answer' ? node.followUps.map((f) => ({ ...f, goto: this.qualify(ref.intent!, f.goto) })) : [];
   }
 
   private didYouMean(t: Turn, cls: Classification): void {
@@ -185,6 +186,13 @@ export class FlowEngine {
     const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
     options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
     t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
+  }
+
+  /** Where an explicit request for a person goes: the person topic's hand-off node (its first one). */
+  private personTarget(): string {
+    const intent = this.catalog.intents.get(ROLES.person);
+    const node = intent && Object.entries(intent.nodes).find(([, n]) => n.type === 'handoff')?.[0];
+    return node ? `intent:${ROLES.person}#${node}` : '@handoff';
   }
 
   /** The words a prompt is asked with. */
@@ -404,8 +412,8 @@ export class FlowEngine {
         const known = depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined;
         if (known) {
           t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
-          // A factual follow-up is answered by its own title; a procedure says what was understood.
-          if (intentId !== ROLES.aside) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
+          // A factual follow-up or the contacts are answered by their own title; a procedure says what was understood.
+          if (intentId !== ROLES.aside && intentId !== ROLES.person) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
           t.said = []; // one message answers one question
           return this.goto(t, intentId, known.goto, trigger, depth + 1);
         }
