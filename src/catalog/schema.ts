@@ -156,6 +156,10 @@ export const botContentSchema = z.strictObject({
     handoff: z.string().min(1),
     handoffSummaryIntro: z.string().min(1),
     secretWarning: z.string().min(1),
+    /** Said once when an NPWP or NIK (not a credential) is pasted. */
+    identityWarning: z.string().min(1),
+    /** The prompt under an out-of-scope pointer. */
+    afterPointer: z.string().min(1),
     attachment: z.string().min(1),
     emptyMessage: z.string().min(1),
     tooLong: z.string().min(1),
@@ -184,6 +188,23 @@ export const botContentSchema = z.strictObject({
     hubCompleted: z.string().min(1),
   }),
   coretaxNote: z.string().min(1),
+  /**
+   * What this bot does not cover, and where to go instead. A message classified out of scope that
+   * contains one of a pointer's phrases (normalised like user text) gets that pointer's text; others
+   * get `general`. Facts only from the knowledge file; never a procedure it does not hold.
+   */
+  outOfScope: z.strictObject({
+    general: z.string().min(1),
+    pointers: z
+      .array(
+        z.strictObject({
+          topic: slug,
+          says: z.array(text).min(1),
+          text: z.string().min(1),
+        }),
+      )
+      .default([]),
+  }),
   contacts: z.strictObject({
     title: z.string().min(1),
     channels: z.array(contactSchema).min(1),

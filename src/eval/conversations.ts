@@ -70,7 +70,7 @@ export function runConversations(core: Core, conversations: ConversationTest[]):
   let passed = 0;
   let turns = 0;
   let turnsPassed = 0;
-  const warning = core.catalog.bot.messages.secretWarning;
+  const warnings = new Set([core.catalog.bot.messages.secretWarning, core.catalog.bot.messages.identityWarning]);
   for (const c of conversations) {
     let state = core.engine.welcome().state;
     let ok = true;
@@ -78,7 +78,7 @@ export function runConversations(core: Core, conversations: ConversationTest[]):
       const r = core.engine.turn(state, { text: turn.user });
       state = r.state;
       const got: TurnOutcome = r.outcome;
-      const warned = r.replies.some((x) => x.kind === 'text' && x.text === warning);
+      const warned = r.replies.some((x) => x.kind === 'text' && warnings.has(x.text));
       const turnOk =
         got.kind === turn.kind &&
         (turn.intent === undefined || got.intent === turn.intent) &&

@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import type { Intent } from '../catalog/schema.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
-import { containsSecret, mask } from '../privacy/index.js';
+import { mask, maskSecrets } from '../privacy/index.js';
 import { decideTurn, saysMore, type FollowUp } from './decide.js';
 import { normalisePhrase, resolveOption, type Option } from './options.js';
 import { Turn } from './turn.js';
@@ -67,9 +67,14 @@ export class FlowEngine {
     const t = new Turn({ ...state });
     const text = (input.text ?? '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
     if (text.length > MAX_TEXT_CHARS) t.say(this.m.tooLong);
-    if (text && !t.state.secretWarned && containsSecret(text)) {
+    // The warning names what was pasted: a password or a code must be changed, an NPWP only need not be shared.
+    const found = text ? maskSecrets(text).found : [];
+    if (!t.state.secretWarned && found.some((k) => k === 'password' || k === 'activation-code')) {
       t.state.secretWarned = true;
       t.say(this.m.secretWarning);
+    } else if (!t.state.identityWarned && !t.state.secretWarned && found.some((k) => k === 'npwp' || k === 'nik')) {
+      t.state.identityWarned = true;
+      t.say(this.m.identityWarning);
     }
     const norm = this.matcher.normaliser.normalise(text);
     if (norm.codes.length) t.state.codes = [...new Set([...t.state.codes, ...norm.codes])].slice(0, 20);
@@ -188,6 +193,15 @@ export class FlowEngine {
     t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
   }
 
+  /** The out-of-scope pointer a message names, else the general one when it looks like a tax question. */
+  private pointerFor(text: string): string | undefined {
+    const said = ` ${this.matcher.normaliser.normalise(text).text} `;
+    const o = this.catalog.bot.outOfScope;
+    const p = o.pointers.find((x) => x.says.some((s) => said.includes(` ${normalisePhrase(this.matcher.normaliser, s).text} `)));
+    if (p) return p.text;
+    return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? o.general : undefined;
+  }
+
   /** Where an explicit request for a person goes: the person topic's hand-off node (its first one). */
   private personTarget(): string {
     const intent = this.catalog.intents.get(ROLES.person);
@@ -230,8 +244,15 @@ export class FlowEngine {
     t.state.prompt = undefined;
     t.state.intent = undefined;
     t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
+    // Out of scope but recognisable (SPT Tahunan, Coretax, EFIN…): say where to go instead.
+    const pointer = this.pointerFor(text);
+    if (pointer) t.say(pointer);
     if (t.state.fallbacks >= 2) {
       this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      return;
+    }
+    if (pointer) {
+      t.ask({ kind: 'fallback', options: [{ label: this.m.menuLabel, goto: '@menu' }, { label: this.m.agentLabel, goto: '@handoff' }] }, this.m.afterPointer);
       return;
     }
     t.ask(

@@ -38,6 +38,8 @@ export interface FlowState {
   unsolved: number;
   coretaxShown: boolean;
   secretWarned: boolean;
+  /** The user was told an NPWP/NIK need not be shared (it is masked). */
+  identityWarned?: boolean;
   /** The user's last real question (masked). */
   lastQuestion?: string;
   /** The user's last few messages, newest first (masked): what a question may already be answered by. */
