@@ -46,7 +46,8 @@ describe('curation loop', () => {
     // Did-you-mean: the user picks the second option offered.
     // The message is one the model itself is unsure between two topics about (the model moves; the loop is what is tested).
     const model = loadCore(intentsDir).matcher;
-    const unsure = ['kode aktivasi itu yg dikirim lewat pos ya?', 'akun efaktur', 'efaktur error'].find((t) => {
+    const candidates = readFileSync('tests/data/dev-v1.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const unsure = candidates.find((t) => {
       const cls = model.classify(t);
       return cls.decision === 'did-you-mean' && cls.alternatives.length > 0;
     });

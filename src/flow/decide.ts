@@ -113,8 +113,10 @@ const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat'
 const CONTACT_WORDS = new Set(['kontak', 'nomor', 'telepon', 'telpon', 'telp', 'email', 'jam', 'buka', 'twitter', 'instagram', 'hotline', 'alamat', 'akun', '1500200', 'kringpajak', 'call', 'center', 'menghubungi']);
 
 /** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana" — not "nomor kring pajak berapa". */
-export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string): boolean {
+export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string, raw = ''): boolean {
   const t = norm.tokens;
+  // "hubungkan ke kring pajak", "sambungin ke CS": being put through, not asking for a number.
+  if (/\b(hubungkan|sambungkan|sambungin|hubungin|connect me)\b/i.test(raw)) return true;
   if (t.includes('petugas') && !t.includes('kpp')) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));
   if (t.includes('orang') && t.some((x) => PERSON_CONTEXT.has(x)) && !t.includes('lain')) return true;
   return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6 && !t.some((x) => CONTACT_WORDS.has(x));
@@ -162,7 +164,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
-  if (wantsPerson(norm, undefined, c.roles.person) || (wantsPerson(norm, c.classify(), c.roles.person) && readYesNo(clausesOf(text, c.normaliser)) !== 'no')) {
+  if (wantsPerson(norm, undefined, c.roles.person, text) || (wantsPerson(norm, c.classify(), c.roles.person) && readYesNo(clausesOf(text, c.normaliser)) !== 'no')) {
     if (prompt?.kind === 'confirm') {
       const yes = prompt.options.findIndex((o) => o.role === 'yes');
       if (yes >= 0) return { kind: 'option', index: yes, via: 'yes-no' };
