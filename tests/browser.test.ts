@@ -254,6 +254,25 @@ describe('web chat in a browser', () => {
     await page.close();
   }, T);
 
+  it('at phone width (390×844) a procedure starts on screen at its title, and a hand-off shows the contacts once', async () => {
+    const page = await openChat({ width: 390, height: 844 });
+    await send(page, 'efaktur sy blm registrasi, pc kena virus');
+    await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
+    // The procedure's first bubble (its title) and its steps are separate bubbles, each shorter than a phone screen.
+    await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
+    const heights = await page.locator('.webchat__bubble--from-bot .webchat__bubble__content').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(Math.max(...heights)).toBeLessThan(844 * 2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-procedure.png') });
+    await send(page, 'udah capek, tolong sambungkan ke petugas');
+    await bubble(page, /KP-[2-9A-HJKMNP-Z]{6}/).waitFor({ state: 'visible', timeout: WAIT });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-handoff.png') });
+    // The contacts appear once (the card), not as text and card.
+    expect(await page.locator('.webchat__bubble--from-bot').filter({ hasText: '@kring_pajak' }).count()).toBeLessThanOrEqual(1);
+    await page.close();
+  }, T);
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -363,7 +363,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const out: OutActivity[] = [textActivity(lines.join('\n\n'))];
     if (!inQueue) {
       out.push(this.contactsActivity(activity.channelId, ticket?.ref));
-      out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n\`\`\`\n${copyReadySummary(this.core.catalog, data.flow, ref, topic).replace(/`/g, "'")}\n\`\`\``));
+      // A list, not a code block: a code block does not wrap and is clipped at phone width.
+      const summaryLines = copyReadySummary(this.core.catalog, data.flow, ref, topic).split('\n').map((l) => `- ${l.replace(/([*_`[\]<>])/g, '\\$1')}`); // emphasis and links from user text stay literal
+      out.push(textActivity(`${bot.messages.handoffSummaryIntro}\n\n${summaryLines.join('\n')}`));
     }
     await context.sendActivities(out);
     this.record(data, 'bot', lines.join('\n'));

@@ -51,5 +51,7 @@ export function copyReadySummary(catalog: Catalog, state: FlowState, ref: string
   const steps = stepsTried(catalog, state.path);
   if (steps.length) lines.push(`Sudah dicoba: ${steps.join('; ')}`);
   if (state.lastQuestion) lines.push(`Pertanyaan: ${mask(state.lastQuestion).slice(0, 300)}`);
+  // A direct "petugas" request still says something: what the user wrote.
+  else if (state.recent?.[0]) lines.push(`Permintaan: ${mask(state.recent[0]).slice(0, 300)}`);
   return lines.join('\n');
 }
