@@ -134,9 +134,10 @@ describe('odd text', () => {
     expect(r1.text).not.toContain('`kode`');
     await c.send('efaktur saya error ```\n# judul palsu\n``` tolong');
     const r2 = await c.send('hubungi petugas');
-    // The copy-ready summary is a code block: the user's backticks cannot close it.
+    // The copy-ready summary is a list of one-line items: the user's backticks and heading stay literal.
     const summary = r2.replies.map((a) => a.text ?? '').find((t) => t.includes('Nomor referensi:'))!;
-    expect(summary.match(/```/g)).toHaveLength(2);
+    expect(summary).not.toMatch(/```/);
+    expect(summary).not.toMatch(/^\s*(- )?#/m);
   });
 });
 

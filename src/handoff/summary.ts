@@ -50,8 +50,10 @@ export function copyReadySummary(catalog: Catalog, state: FlowState, ref: string
   if (state.codes.length) lines.push(`Kode error: ${state.codes.map(formatCode).join(', ')}`);
   const steps = stepsTried(catalog, state.path);
   if (steps.length) lines.push(`Sudah dicoba: ${steps.join('; ')}`);
-  if (state.lastQuestion) lines.push(`Pertanyaan: ${mask(state.lastQuestion).slice(0, 300)}`);
+  // One line each: what users wrote may hold line breaks (a pasted heading or code fence).
+  const oneLine = (s: string) => mask(s).replace(/\s+/g, ' ').trim().slice(0, 300);
+  if (state.lastQuestion) lines.push(`Pertanyaan: ${oneLine(state.lastQuestion)}`);
   // A direct "petugas" request still says something: what the user wrote.
-  else if (state.recent?.[0]) lines.push(`Permintaan: ${mask(state.recent[0]).slice(0, 300)}`);
+  else if (state.recent?.[0]) lines.push(`Permintaan: ${oneLine(state.recent[0])}`);
   return lines.join('\n');
 }
