@@ -122,6 +122,7 @@ describe('live agents (console)', () => {
     mark = count(channel, user.id);
     expect((await budi.post(`/agent/api/tickets/${ref}/messages`, { text: `Baik Bapak/Ibu, silakan ikuti langkah ini:\n\n${canned.markdown}` })).status).toBe(200);
     expect(texts(since(channel, user.id, mark))).toMatch(/Reset Aplikasi Client/);
+    expect(texts(since(channel, user.id, mark))).toMatch(/petugas helpdesk:/); // visibly a person's message
     // Another agent cannot write into Budi's conversation.
     expect((await siti.post(`/agent/api/tickets/${ref}/messages`, { text: 'halo' })).status).toBe(409);
 

@@ -192,7 +192,9 @@ export class LiveAgents {
     if (!this.ownedBy(t, agent)) return { ok: false, reason: 'not assigned to you' };
     const at = new Date().toISOString();
     // Agents paste procedures; the user sees them as written. The transcript keeps a masked copy.
-    await this.toUser(t, [{ type: 'message', text: clean, textFormat: 'markdown', from: { id: 'agent', name: agent.name, role: 'bot' } as Activity['from'] }]);
+    // A label with the agent's name: in Web Chat every message from this bot has the same avatar.
+    const label = fill(this.live.agentSays, { agent: escapeMarkdown(agent.name) });
+    await this.toUser(t, [{ type: 'message', text: `${label}\n\n${clean}`, textFormat: 'markdown', from: { id: 'agent', name: agent.name, role: 'bot' } as Activity['from'] }]);
     await this.o.tickets.update(ref, (cur) => this.appendTranscript(cur, { from: 'agent', name: agent.name, text: mask(clean), at }));
     return { ok: true };
   }

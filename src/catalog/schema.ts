@@ -175,6 +175,8 @@ export const botContentSchema = z.strictObject({
     queued: z.string().min(1),
     stillWaiting: z.string().min(1),
     agentJoined: z.string().min(1),
+    /** Above each message an agent writes, so it reads as a person's, not the bot's; {agent} is the name. */
+    agentSays: z.string().min(1),
     agentLeft: z.string().min(1),
     released: z.string().min(1),
     timeout: z.string().min(1),
