@@ -133,7 +133,7 @@ describe('development sets', () => {
 
   it('the shipped model is ahead of the standard linear baseline on the test half', () => {
     const baseline = new BaselineClassifier(core.catalog);
-    baseline.threshold = 0.35; // chosen on the tuning half (npm run eval prints it)
+    baseline.threshold = 0.45; // chosen on the tuning half (npm run eval prints it)
     for (const lines of [test, slipVariants(test)]) {
       const m = evaluate(core.matcher, lines);
       const b = evaluate(baseline, lines);

@@ -184,7 +184,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   /** Files that exist but failed validation: no extra "missing" line for them. */
   const invalidIds = new Set<string>();
   let bot: BotContent | undefined;
-  let lexicon: Lexicon = { phrases: {}, words: {} };
+  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [] };
 
   for (const f of files) {
     const file = rel(f);

@@ -219,6 +219,8 @@ export const botContentSchema = z.strictObject({
 export const lexiconSchema = z.strictObject({
   phrases: z.record(z.string().min(1), z.string()).default({}),
   words: z.record(z.string().regex(/^[\p{L}\p{N}]+$/u, 'a word key is one token: letters and digits only'), z.string()).default({}),
+  /** Real words that are never "corrected" into a look-alike ("hormat" is not "format", "hanya" not "tanya"). */
+  keep: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

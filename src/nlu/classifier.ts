@@ -11,7 +11,7 @@ import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { ANSWER_WORDS } from './answer-words.js';
 import { FEATURE_OPTIONS, featuresOf, type FeatureBag, type FeatureOptions } from './features.js';
-import { Normaliser, type Normalised } from './normalise.js';
+import { Normaliser, stem, type Normalised } from './normalise.js';
 import { withSlips } from './slips.js';
 import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type TrainOptions } from './softmax.js';
 
@@ -92,7 +92,7 @@ export class IntentClassifier {
     this.patterns = options.patterns === false ? intents.map(() => []) : intents.map((i) => i.patterns.map((p) => new RegExp(p, 'u')));
 
     // The vocabulary the normaliser corrects typos towards: examples, keywords, options, answer words.
-    const vocab = new Set<string>(ANSWER_WORDS);
+    const vocab = new Set<string>([...ANSWER_WORDS, ...catalog.lexicon.keep.flatMap((w) => [w, stem(w)])]);
     for (const intent of intents) {
       for (const t of [...intent.examples, ...intent.keywords]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
       for (const node of Object.values(intent.nodes)) {

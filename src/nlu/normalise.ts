@@ -157,10 +157,17 @@ export class Normaliser {
     s = s.replace(/[^\p{L}\p{N}]+/gu, ' ');
     // A second pass catches phrases that only appear once punctuation is gone ("e - faktur").
     if (this.phraseRe) s = s.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
-    const tokens: string[] = [];
+    let tokens: string[] = [];
     for (const raw of s.split(' ')) {
       if (!raw) continue;
       for (const t of this.expandToken(raw, !options.authored)) tokens.push(t);
+    }
+    // A phrase whose words only became right after typo repair ("kring ppajak" -> "kring pajak"):
+    // one more phrase pass over the repaired words.
+    if (this.phraseRe && !options.authored) {
+      const joined = ` ${tokens.join(' ')} `;
+      const again = joined.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
+      if (again !== joined) tokens = again.split(' ').filter(Boolean);
     }
     return { tokens, text: tokens.join(' '), codes: [...new Set(codes)] };
   }
