@@ -49,8 +49,6 @@ export interface Classification {
   ranked: Candidate[];
   /** Intents whose `patterns` name one of the message's error codes. */
   codeIntents: string[];
-  /** Intents whose `patterns` match the message (an exact error text such as "User tidak ditemukan"). */
-  patternIntents: string[];
 }
 
 export interface ClassifierOptions {
@@ -173,7 +171,6 @@ export class IntentClassifier {
     const best = ranked[0];
     const second = ranked[1];
     const codeIntents = normalised.codes.length ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c)))) : [];
-    const patternIntents = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => re.test(normalised.text)));
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
       text,
       intent,
@@ -183,7 +180,6 @@ export class IntentClassifier {
       codes: normalised.codes,
       ranked: ranked.slice(0, 5).map((c) => ({ intent: c.intent, score: round(c.score) })),
       codeIntents,
-      patternIntents,
     });
     if (normalised.codes.length && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
       // An error code the model is unsure about: the intent whose pattern names it decides.
