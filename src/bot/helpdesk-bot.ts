@@ -253,11 +253,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** Sends the engine's replies, rendered for this channel. */
   /**
-   * Sends the engine's replies, rendered for this channel. Short consecutive texts go out as one
-   * message; a procedure goes out in bubbles of at most 1,500 characters; a question with buttons is
-   * always a short message of its own, so the chat lands on step 1 of a procedure, not below it, and
-   * clients that show Markdown raw on messages with suggested actions (the Agents Playground) render
-   * the procedure.
+   * Sends the engine's replies for this channel: short texts together, a procedure in bubbles of at most
+   * 1,500 characters, a question with buttons as a short message of its own (a phone lands on step 1;
+   * the Agents Playground shows Markdown raw on messages that carry suggested actions).
    */
   private async render(context: TurnContext, data: ConversationData, replies: Reply[]): Promise<void> {
     const channel = context.activity.channelId;

@@ -13,6 +13,7 @@ import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
 import { decideTurn, saysMore, type FollowUp } from './decide.js';
 import { normalisePhrase, resolveOption, type Option } from './options.js';
+import { asideOptions, personTarget, pointerFor, promptText, questionTokens } from './prompts.js';
 import { Turn } from './turn.js';
 import { MAX_TEXT_CHARS, newFlowState, topicOf, type FlowState, type HandoffTrigger, type Prompt, type TurnInput, type TurnResult } from './state.js';
 
@@ -37,19 +38,6 @@ export class FlowEngine {
     readonly catalog: Catalog,
     readonly matcher: IntentClassifier,
   ) {}
-
-  private questionTokens(prompt: Prompt | undefined): Set<string> | undefined {
-    if (prompt?.kind !== 'question' || !prompt.intent || !prompt.node) return undefined;
-    const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
-    return node?.type === 'question' ? new Set(normalisePhrase(this.matcher.normaliser, node.text).tokens) : undefined;
-  }
-
-  /** The options of the follow-up topic's first question (see decide.ts, step 6). */
-  private get asideOptions(): Option[] {
-    const intent = this.catalog.intents.get(ROLES.aside);
-    const node = intent?.start ? intent.nodes[intent.start] : undefined;
-    return node?.type === 'question' ? node.choices.map((ch) => ({ label: ch.label, synonyms: ch.synonyms, goto: ch.goto })) : [];
-  }
 
   private get m() {
     return this.catalog.bot.messages;
@@ -103,8 +91,8 @@ export class FlowEngine {
       followUps,
       previous,
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
-      asideOptions: this.asideOptions,
-      questionTokens: this.questionTokens(prompt),
+      asideOptions: asideOptions(this.catalog, ROLES.aside),
+      questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
       commands: { menu: MENU, cancel: CANCEL },
       roles: ROLES,
@@ -139,7 +127,7 @@ export class FlowEngine {
       case 'person':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
-        this.goto(t, ROLES.person, this.personTarget());
+        this.goto(t, ROLES.person, personTarget(this.catalog, ROLES.person));
         break;
       case 'follow-up':
         t.state.fallbacks = 0;
@@ -168,7 +156,7 @@ export class FlowEngine {
         this.reask(t, prompt!, text);
         break;
       case 'repeat':
-        t.ask(prompt!, this.promptText(prompt!));
+        t.ask(prompt!, promptText(this.catalog, prompt!));
         break;
       case 'fallback':
         this.fallback(t, text, cls!);
@@ -191,34 +179,6 @@ export class FlowEngine {
     const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
     options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
     t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
-  }
-
-  /** The out-of-scope pointer a message names, else the general one when it looks like a tax question. */
-  private pointerFor(text: string): string | undefined {
-    const said = ` ${this.matcher.normaliser.normalise(text).text} `;
-    const o = this.catalog.bot.outOfScope;
-    const p = o.pointers.find((x) => x.says.some((s) => said.includes(` ${normalisePhrase(this.matcher.normaliser, s).text} `)));
-    if (p) return p.text;
-    return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? o.general : undefined;
-  }
-
-  /** Where an explicit request for a person goes: the person topic's hand-off node (its first one). */
-  private personTarget(): string {
-    const intent = this.catalog.intents.get(ROLES.person);
-    const node = intent && Object.entries(intent.nodes).find(([, n]) => n.type === 'handoff')?.[0];
-    return node ? `intent:${ROLES.person}#${node}` : '@handoff';
-  }
-
-  /** The words a prompt is asked with. */
-  private promptText(prompt: Prompt): string {
-    if ((prompt.kind === 'question' || prompt.kind === 'menu') && prompt.intent && prompt.node) {
-      const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
-      if (node?.type === 'question') return node.text;
-    }
-    if (prompt.kind === 'check') return this.m.checkQuestion;
-    if (prompt.kind === 'confirm') return this.m.escalateConfirm;
-    if (prompt.kind === 'did-you-mean') return this.m.didYouMean;
-    return prompt.kind === 'fallback' ? this.m.fallback : this.m.menuPrompt;
   }
 
   /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */
@@ -245,7 +205,7 @@ export class FlowEngine {
     t.state.intent = undefined;
     t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     // Out of scope but recognisable (SPT Tahunan, Coretax, EFIN…): say where to go instead.
-    const pointer = this.pointerFor(text);
+    const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
     if (pointer) t.say(pointer);
     if (t.state.fallbacks >= 2) {
       this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
