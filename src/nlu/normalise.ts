@@ -83,6 +83,12 @@ export function stem(word: string): string {
   return w;
 }
 
+function deletionsOf(w: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
 /** Damerau-free Levenshtein bounded by `max` (returns max+1 when above). */
 function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -130,6 +136,28 @@ export class Normaliser {
     this.corrections.clear();
     // fuse.js finds the closest vocabulary words for a typo; edit distance then confirms the candidate.
     this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
+    // One-letter deletions of every word (SymSpell's idea): a slip inside a word run together is found
+    // with a few map lookups instead of a fuzzy search per piece.
+    this.deletions = new Map();
+    for (const w of [...this.vocab].sort()) {
+      if (w.length < 5) continue;
+      for (const d of deletionsOf(w)) if (!this.deletions.has(d)) this.deletions.set(d, w);
+    }
+  }
+
+  private deletions = new Map<string, string>();
+
+  /** A vocabulary word one slip away (a letter dropped, added, swapped or mistyped), or undefined. */
+  private nearWord(piece: string): string | undefined {
+    if (this.vocab.has(piece)) return piece;
+    const direct = this.deletions.get(piece); // a letter dropped from the word
+    if (direct) return direct;
+    for (const d of deletionsOf(piece)) {
+      if (this.vocab.has(d) && d.length >= 5) return d; // a letter added
+      const w = this.deletions.get(d); // a letter mistyped or two swapped
+      if (w && editDistance(piece, w, 2) <= 2) return w;
+    }
+    return undefined;
   }
 
   /**
@@ -197,21 +225,24 @@ export class Normaliser {
     }
     const cached = this.corrections.get(w);
     if (cached) return cached;
-    const fixed = this.splitRunTogether(w) ?? this.correctTypo(w) ?? [st];
+    const fixed = this.splitRunTogether(w) ?? this.correctTypo(w) ?? (w.length <= 24 ? this.splitRunTogether(w, true) : undefined) ?? [st];
     if (this.corrections.size > 5000) this.corrections.clear();
     this.corrections.set(w, fixed);
     return fixed;
   }
 
   /** "lupapassword" -> ["lupa", "password"]; only when every piece is a known word of 3+ letters. */
-  private splitRunTogether(w: string): string[] | undefined {
+  private splitRunTogether(w: string, fuzzy = false): string[] | undefined {
     if (w.length < 7 || w.length > 48) return undefined;
     const known = (piece: string): string[] | undefined => {
       const m = this.lookupWord(piece);
       if (m) return m.map(stem);
       if (this.vocab.has(piece)) return [piece];
       const st = stem(piece);
-      return this.vocab.has(st) && piece.length >= 3 ? [st] : undefined;
+      if (this.vocab.has(st) && piece.length >= 3) return [st];
+      // Second try only: a piece with a slip of its own ("lupapasswrod" -> lupa + password).
+      const near = fuzzy && piece.length >= 5 ? this.nearWord(piece) : undefined;
+      return near ? [near] : undefined;
     };
     // best[i]: fewest pieces covering w[0..i)
     const best: Array<string[] | undefined> = [[]];
