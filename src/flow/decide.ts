@@ -93,7 +93,11 @@ export function saysMore(norm: Normalised): boolean {
 }
 
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
-const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'lain', 'selain', 'actually', 'wait', 'anyway']);
+const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'selain', 'actually', 'wait', 'anyway', 'urgent']);
+
+function announcesTopic(norm: Normalised): boolean {
+  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || / satu lagi | oh iya | oh ya | tidak jadi | ga jadi /.test(` ${norm.text} `);
+}
 
 function contentCount(norm: Normalised): number {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
@@ -117,10 +121,15 @@ export function wantsPerson(norm: Normalised, cls: Classification | undefined, p
   const t = norm.tokens;
   // "hubungkan ke kring pajak", "sambungin ke CS": being put through, not asking for a number.
   if (/\b(hubungkan|sambungkan|sambungin|hubungin|connect me)\b/i.test(raw)) return true;
-  if (t.includes('petugas') && !t.includes('kpp')) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));
-  if (t.includes('orang') && t.some((x) => PERSON_CONTEXT.has(x)) && !t.includes('lain')) return true;
+  // In a long story "petugas"/"orang" is often someone mentioned ("om saya orang pajak"), not a request.
+  const story = t.length > 15 && !t.some((x) => PERSON_VERBS.has(x));
+  if (t.includes('petugas') && !t.includes('kpp') && !story) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));
+  if (t.includes('orang') && t.some((x) => PERSON_REQUEST.has(x)) && !t.includes('lain') && t.length <= 15) return true;
   return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6 && !t.some((x) => CONTACT_WORDS.has(x));
 }
+
+/** With "orang": asking to talk to one ("mau ngobrol sama orang aja"), not mentioning one. */
+const PERSON_REQUEST = new Set(['sambung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
 
 /** Verbs of being put through to someone ("sambungkan", "bicara dengan"). */
 const PERSON_VERBS = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'eskalasi', 'minta', 'mau', 'ingin', 'tolong']);
@@ -208,18 +217,21 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "oh iya sekalian, sertel kami udah expired", "sebenernya mau nanya, npwp saya ga nongol": a new
     // topic, whatever yes or no words it carries. Without such a marker a "no" that restates the
     // failure ("salah terus passphrasenya") stays a "no".
-    const marked = norm.tokens.some((t) => TOPIC_MARKERS.has(t));
+    const marked = announcesTopic(norm);
     // With a marker an ordinary routing suffices; without one the classifier must be sure.
     const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
-    if (other && contentCount(norm) >= (marked || !yn ? 2 : 3) && (marked || yn !== 'yes')) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
+    // A "no" that tells what was tried ("ga bisa juga, udah saya set di administrasi sertifikat") stays a no.
+    if (other && contentCount(norm) >= 2 && (marked || !yn)) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
     return confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.
-  if (prompt && !FREE.has(prompt.kind) && confident && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent)) {
-    if (!resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
+  if (prompt && !FREE.has(prompt.kind) && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent) && cls.decision === 'route' && cls.intent !== c.roles.menu) {
+    // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
+    if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
+    if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
   }
   // 10-11.
   if (prompt && !FREE.has(prompt.kind)) {

@@ -92,6 +92,19 @@ function containsSeq(hay: string[], needle: string[]): boolean {
   return false;
 }
 
+/** The words appear in this order, close together (a word or two between them). */
+function inOrder(hay: string[], words: string[]): boolean {
+  let from = 0;
+  let first = -1;
+  for (const w of words) {
+    const at = hay.indexOf(w, from);
+    if (at < 0) return false;
+    if (first < 0) first = at;
+    from = at + 1;
+  }
+  return from - first <= 2 * words.length + 3;
+}
+
 export interface OptionScore {
   index: number;
   score: number;
@@ -148,6 +161,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       const all = content.every((t) => msg.has(t));
       if (ctx.mode === 'prefill' && !all) continue;
       if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens)) s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
+      else if (all && p.tokens.length > 1 && inOrder(n.tokens, p.tokens)) s += 0.15 + 0.02 * content.length; // "sudah melakukan update"
       else if (all) s += 0.02 * content.length;
       best = Math.max(best, s);
     }

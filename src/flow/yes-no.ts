@@ -113,12 +113,15 @@ export function readYesNo(clauses: string[][]): YesNo | undefined {
     }
     parts.push({ tokens: cur, explains });
   }
+  // Weakest last: a clause that explains a cause, then one that only thanks ("ga usah, makasih" is a no).
   let explained: YesNo | undefined;
+  let thanks: YesNo | undefined;
   for (let i = parts.length - 1; i >= 0; i--) {
     const r = readClause(parts[i]!.tokens);
     if (!r) continue;
-    if (!parts[i]!.explains) return r;
-    explained ??= r;
+    if (parts[i]!.tokens.every((t) => THANKS.has(t) || FILLER.has(t) || t === 'ya' || t === 'banyak')) thanks ??= r;
+    else if (!parts[i]!.explains) return r;
+    else explained ??= r;
   }
-  return explained;
+  return explained ?? thanks;
 }
