@@ -87,10 +87,7 @@ const FREE = new Set<PromptKind>(['menu', 'fallback']);
 /** Words that are only an answer to a yes/no question, not a topic of their own. */
 const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'berhasil', 'terima', 'kasih', 'ok', 'oke', 'sip', 'mantap', 'masih', 'dicoba', 'coba', 'saya', 'kak', 'min', 'admin', 'aja', 'deh', 'sekarang', 'lagi', 'juga', 'dan', 'yang', 'gagal', 'tetap', 'tetep', 'error', 'eror', 'semua', 'sama', 'saja', 'muncul']);
 
-/** Whether a message says more than a yes or a no (what may pre-fill the next question). */
-export function saysMore(norm: Normalised): boolean {
-  return hasContent(norm);
-}
+
 
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
 const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'selain', 'actually', 'wait', 'anyway', 'urgent']);
@@ -106,13 +103,12 @@ function contentCount(norm: Normalised): number {
 /** Words that only restate that it still fails. */
 const RESTATED_FAILURE = new Set(['salah', 'terus', 'ditolak', 'tolak', 'bisa', 'paham', 'ngerti', 'mengerti', 'bingung']);
 
-function hasContent(norm: Normalised): boolean {
+/** Whether a message says more than a yes or a no (what may pre-fill the next question). */
+export function saysMore(norm: Normalised): boolean {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
 }
 
 const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'gimana', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
-const PERSON_CONTEXT = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'aja', 'saja', 'dengan', 'sama', 'ke', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
-
 /** Words of a question for contacts or hours, which is answered, not handed off. */
 const CONTACT_WORDS = new Set(['kontak', 'nomor', 'telepon', 'telpon', 'telp', 'email', 'jam', 'buka', 'twitter', 'instagram', 'hotline', 'alamat', 'akun', '1500200', 'kringpajak', 'call', 'center', 'menghubungi']);
 
@@ -156,6 +152,9 @@ function phraseFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Nor
 export function decideTurn(c: TurnContext): TurnDecision {
   const { text, norm, prompt } = c;
   const lower = text.trim().toLowerCase();
+  // The reply read as a yes or a no, computed once (several steps ask).
+  let read: { v: ReturnType<typeof readYesNo> } | undefined;
+  const yesNo = () => (read ??= { v: readYesNo(clausesOf(text, c.normaliser)) }).v;
   // 1-2.
   if (!text.trim()) return { kind: 'empty' };
   if (c.commands.cancel.has(norm.text) || c.commands.cancel.has(lower)) return { kind: 'cancel' };
@@ -169,11 +168,11 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
   // 4. ("ga usah, besok saya ke KPP langsung" at a "hubungkan?" prompt is its no, not a request.)
-  if (prompt?.kind === 'confirm' && readYesNo(clausesOf(text, c.normaliser)) === 'no' && !norm.tokens.includes('petugas')) {
+  if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas')) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
-  if (wantsPerson(norm, undefined, c.roles.person, text) || (wantsPerson(norm, c.classify(), c.roles.person) && readYesNo(clausesOf(text, c.normaliser)) !== 'no')) {
+  if (wantsPerson(norm, undefined, c.roles.person, text) || (wantsPerson(norm, c.classify(), c.roles.person) && yesNo() !== 'no')) {
     if (prompt?.kind === 'confirm') {
       const yes = prompt.options.findIndex((o) => o.role === 'yes');
       if (yes >= 0) return { kind: 'option', index: yes, via: 'yes-no' };
@@ -188,7 +187,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   const cls = c.classify();
   const inScope = cls.decision !== 'fallback' && cls.intent !== c.roles.menu;
-  const yn = yesNoPrompt ? readYesNo(clausesOf(text, c.normaliser)) : undefined;
+  const yn = yesNoPrompt ? yesNo() : undefined;
   // 5b. An error code that belongs to another topic names that topic (exact error texts are the
   // answers' `followUps`, where the context says what they mean).
   if (prompt && prompt.kind !== 'confirm' && !FREE.has(prompt.kind)) {

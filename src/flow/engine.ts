@@ -34,10 +34,15 @@ const SWITCH_AT = 0.7;
 const EXPLAINING = new Set(['fallback', 'did-you-mean', 'menu']);
 
 export class FlowEngine {
+  /** The follow-up topic's options, read once (the catalog does not change while the engine lives). */
+  private readonly asideOptions: Option[];
+
   constructor(
     readonly catalog: Catalog,
     readonly matcher: IntentClassifier,
-  ) {}
+  ) {
+    this.asideOptions = asideOptions(catalog, ROLES.aside);
+  }
 
   private get m() {
     return this.catalog.bot.messages;
@@ -91,7 +96,7 @@ export class FlowEngine {
       followUps,
       previous,
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
-      asideOptions: asideOptions(this.catalog, ROLES.aside),
+      asideOptions: this.asideOptions,
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
       commands: { menu: MENU, cancel: CANCEL },
