@@ -132,6 +132,17 @@ describe('catalog validation', () => {
     expect(p).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.a\.choices\[1\]\.goto: unknown intent "nowhere"/));
   });
 
+  it('rejects an out-of-scope pointer into a topic that does not exist, and one with both text and goto', () => {
+    const bot = YAML.parse(readFileSync('intents/_bot.yaml', 'utf8'));
+    bot.outOfScope.pointers = [{ topic: 'hilang', says: ['hilang'], goto: 'intent:nowhere' }];
+    let p = problemsOf(intentsDir({ 'tiny.yaml': tiny(), '_bot.yaml': YAML.stringify(bot) }));
+    expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[0\]\.goto: unknown intent "nowhere"/));
+    bot.outOfScope.pointers = [{ topic: 'hilang', says: ['hilang'] }, { topic: 'dua', says: ['dua'], goto: 'intent:tiny', text: 'x' }];
+    p = problemsOf(intentsDir({ 'tiny.yaml': tiny(), '_bot.yaml': YAML.stringify(bot) }));
+    expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[0\]: a pointer needs exactly one of "text" or "goto"/));
+    expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[1\]: a pointer needs exactly one of "text" or "goto"/));
+  });
+
   it('rejects unreachable nodes', () => {
     const p = problemsOf(intentsDir({ 'tiny.yaml': tiny(`  orphan:\n    type: answer\n    code: orphan\n    title: Yatim piatu\n    text: x\n`) }));
     expect(p).toContainEqual(expect.stringMatching(/nodes\.orphan: unreachable from start node "a"/));

@@ -18,6 +18,7 @@ const read = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) =
 const devset = read('tests/data/dev-v1.jsonl');
 const tune = read('tests/data/dev-v2-tune.jsonl');
 const test = read('tests/data/dev-v2-test.jsonl');
+const v3 = read('tests/data/dev-v3.jsonl');
 
 function run(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -96,7 +97,7 @@ describe('development sets', () => {
   const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const examples = new Set<string>();
   for (const f of readdirSync('intents').filter((f) => !f.startsWith('_'))) for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
-  const sets = { 'dev-v1': devset, 'dev-v2-tune': tune, 'dev-v2-test': test };
+  const sets = { 'dev-v1': devset, 'dev-v2-tune': tune, 'dev-v2-test': test, 'dev-v3': v3 };
 
   it.each(Object.keys(sets))('%s was written independently: no line is also an example in intents/', (name) => {
     const lines = sets[name as keyof typeof sets];
@@ -108,7 +109,8 @@ describe('development sets', () => {
     expect(all.length).toBeGreaterThanOrEqual(700);
     expect(all.filter((l) => l.intent === 'none').length).toBeGreaterThanOrEqual(200);
     expect(all.filter((l) => l.kind === 'near-miss').length).toBeGreaterThanOrEqual(100);
-    const ids = [...core.catalog.intents.keys()];
+    // Topics added after the set was written (the Coretax question) have their own set (dev-v3).
+    const ids = [...core.catalog.intents.keys()].filter((id) => id !== 'era-coretax');
     for (const half of [tune, test]) expect(new Set(half.map((l) => l.intent))).toEqual(new Set(ids));
     expect(tune.filter((l) => test.some((t) => key(t.text) === key(l.text)))).toEqual([]);
   });
@@ -123,27 +125,38 @@ describe('development sets', () => {
 
   it('dev-v2 test half bars, as written and with keyboard slips', () => {
     const r = evaluate(core.matcher, test);
-    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.93);
+    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.96);
     expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.015);
     const s = evaluate(core.matcher, slipVariants(test));
-    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.91);
-    expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.02);
+    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.015);
   });
 
-  it('the shipped model is ahead of the standard linear baseline on the test half', () => {
+  it('dev-v3 bars (written blind after the Coretax topic; never used for choosing)', () => {
+    const r = evaluate(core.matcher, v3);
+    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.96);
+    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.97);
+    expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.03);
+    const s = evaluate(core.matcher, slipVariants(v3));
+    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.025);
+  });
+
+  it('the shipped model is ahead of the standard linear baseline on blind data', () => {
     const baseline = new BaselineClassifier(core.catalog);
     baseline.threshold = 0.45; // chosen on the tuning half (npm run eval prints it)
-    // The figures the README reports: as written, all three; with slips, in scope right and wrong.
-    const m = evaluate(core.matcher, test);
-    const b = evaluate(baseline, test);
-    expect(m.inScope.accuracy).toBeGreaterThan(b.inScope.accuracy);
-    expect(m.inScope.wrongIntentRate).toBeLessThan(b.inScope.wrongIntentRate);
-    expect(m.outOfScope.rejection).toBeGreaterThanOrEqual(b.outOfScope.rejection);
-    const ms = evaluate(core.matcher, slipVariants(test));
-    const bs = evaluate(baseline, slipVariants(test));
-    expect(ms.inScope.accuracy).toBeGreaterThan(bs.inScope.accuracy);
-    expect(ms.inScope.wrongIntentRate).toBeLessThan(bs.inScope.wrongIntentRate);
+    for (const lines of [test, v3]) {
+      const m = evaluate(core.matcher, lines);
+      const b = evaluate(baseline, lines);
+      expect(m.inScope.accuracy).toBeGreaterThan(b.inScope.accuracy);
+      expect(m.outOfScope.rejection).toBeGreaterThanOrEqual(b.outOfScope.rejection);
+      const ms = evaluate(core.matcher, slipVariants(lines));
+      const bs = evaluate(baseline, slipVariants(lines));
+      expect(ms.inScope.accuracy).toBeGreaterThan(bs.inScope.accuracy);
+    }
+    // Not claimed: on dev-v3 the model sends more lines to a wrong procedure than the baseline
+    // (README, "The intent model": 2.2% against 0.9%, overlapping intervals).
   });
 
   it('is deterministic: the same content trains the same model', () => {

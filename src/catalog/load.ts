@@ -251,6 +251,18 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
     });
   }
 
+  // A pointer that names a topic of this bot must name one that exists.
+  bot?.outOfScope.pointers.forEach((p, i) => {
+    if (!p.goto) return;
+    const where = `${rel('_bot.yaml')}: outOfScope.pointers[${i}].goto`;
+    const m = /^intent:([^#]+)(?:#(.+))?$/.exec(p.goto);
+    const other = m ? intents.get(m[1]!) : undefined;
+    if (!m) problems.push(`${where}: must name a topic ("intent:<id>" or "intent:<id>#<node>"), not "${p.goto}"`);
+    else if (!other) problems.push(`${where}: unknown intent "${m[1]}"`);
+    else if (!other.start) problems.push(`${where}: intent "${other.id}" has no conversation to go to`);
+    else if (m[2] && !other.nodes[m[2]]) problems.push(`${where}: intent "${other.id}" has no node "${m[2]}"`);
+  });
+
   if (problems.length) throw new CatalogError(problems);
   const menu = [...intents.values()].filter((i) => i.menu && i.start).sort((a, b) => a.menuOrder - b.menuOrder);
   return { intents, bot: bot!, lexicon, menu, files: fileOf };

@@ -71,8 +71,11 @@ export const answerNodeSchema = z.strictObject({
   note: z.string().min(1).optional(),
   /** Show the Kring Pajak contacts and hours (from `_bot.yaml`) after this answer. */
   contacts: z.boolean().default(false),
-  /** Show the Coretax caveat (from `_bot.yaml`) once per conversation before this node. */
-  coretax: z.boolean().default(false),
+  /**
+   * `true`: show the Coretax caveat (from `_bot.yaml`) once per conversation before this node. A text instead:
+   * this node's own Coretax note, always shown first (e.g. activation, which PKP registered since 2025 skip).
+   */
+  coretax: z.union([z.boolean(), z.string().min(1)]).default(false),
   /** Continue at once with another node (no "did it work?" question). */
   next: targetSchema.optional(),
   /** After the answer, ask "Apakah masalahnya sudah teratasi?" (ignored when `next` is set). */
@@ -109,6 +112,11 @@ export const intentSchema = z.strictObject({
   /** Shown in the topic menu (order = `menuOrder`). */
   menu: z.boolean().default(false),
   menuOrder: z.number().int().default(100),
+  /**
+   * The topic only states what this bot covers and where to go instead (the Coretax question). A message
+   * the evaluation sets label out of scope that lands here counts as rejected: the user is pointed away.
+   */
+  scope: z.boolean().default(false),
   /** Example utterances, as users really type them. */
   examples: z.array(text).min(1),
   /** Phrases that, when present in a normalised message, strongly suggest this intent. */
@@ -199,11 +207,16 @@ export const botContentSchema = z.strictObject({
     general: z.string().min(1),
     pointers: z
       .array(
-        z.strictObject({
-          topic: slug,
-          says: z.array(text).min(1),
-          text: z.string().min(1),
-        }),
+        z
+          .strictObject({
+            topic: slug,
+            says: z.array(text).min(1),
+            /** What the bot says (a pointer elsewhere)… */
+            text: z.string().min(1).optional(),
+            /** …or a topic of this bot that answers it (e.g. the Coretax question). */
+            goto: targetSchema.optional(),
+          })
+          .refine((p) => (p.text === undefined) !== (p.goto === undefined), { message: 'a pointer needs exactly one of "text" or "goto"' }),
       )
       .default([]),
   }),

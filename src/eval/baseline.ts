@@ -17,6 +17,7 @@ const tokens = (text: string) => text.normalize('NFKC').toLowerCase().split(/[^\
 
 export class BaselineClassifier {
   private readonly ids: string[];
+  readonly scopeIntents: ReadonlySet<string>;
   private readonly index = new Map<string, number>();
   private readonly model: SoftmaxModel;
   threshold = 0.3;
@@ -24,6 +25,7 @@ export class BaselineClassifier {
   constructor(catalog: Catalog) {
     const intents = [...catalog.intents.values()];
     this.ids = intents.map((i) => i.id);
+    this.scopeIntents = new Set(intents.filter((i) => i.scope).map((i) => i.id));
     const bags = intents.flatMap((intent, y) => intent.examples.map((e) => ({ bag: featuresOf(tokens(e), []), y })));
     for (const { bag } of bags) for (const f of bag.keys()) if (!this.index.has(f)) this.index.set(f, this.index.size);
     this.model = SoftmaxModel.train(

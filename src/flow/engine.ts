@@ -152,6 +152,10 @@ export class FlowEngine {
         if (decision.unsolved && prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
         t.state.prompt = undefined;
         this.goto(t, decision.intent, `intent:${decision.intent}`);
+        // A statement of scope (the Coretax question) answers a side question: the open question stays open.
+        if ((prompt?.kind === 'check' || prompt?.kind === 'question') && !decision.unsolved && !t.state.prompt && this.catalog.intents.get(decision.intent)?.scope) {
+          t.ask(prompt, prompt.kind === 'check' ? this.m.checkAgain : promptText(this.catalog, prompt));
+        }
         break;
       case 'did-you-mean':
         t.state.fallbacks = 0;
@@ -205,13 +209,15 @@ export class FlowEngine {
   }
 
   private fallback(t: Turn, text: string, cls: Classification): void {
-    t.state.fallbacks += 1;
     t.state.prompt = undefined;
     t.state.intent = undefined;
-    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     // Out of scope but recognisable (SPT Tahunan, Coretax, EFIN…): say where to go instead.
     const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
-    if (pointer) t.say(pointer);
+    // Words of a topic this bot answers, which the model was unsure of: that topic, not a fallback.
+    if (pointer?.goto) return this.goto(t, ROLES.menu, pointer.goto);
+    t.state.fallbacks += 1;
+    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
+    if (pointer?.text) t.say(pointer.text);
     if (t.state.fallbacks >= 2) {
       this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
@@ -410,7 +416,10 @@ export class FlowEngine {
         if (node.text) t.say(node.text);
         return this.handoff(t, trigger === 'procedure-failed' ? 'procedure-failed' : 'user-request');
       case 'answer': {
-        if (node.coretax && !t.state.coretaxShown) {
+        if (typeof node.coretax === 'string') {
+          t.state.coretaxShown = true;
+          t.say(node.coretax);
+        } else if (node.coretax && !t.state.coretaxShown) {
           t.state.coretaxShown = true;
           t.say(this.catalog.bot.coretaxNote);
         }

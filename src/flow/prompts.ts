@@ -23,12 +23,13 @@ export function asideOptions(catalog: Catalog, asideIntent: string): Option[] {
 }
 
 /** The out-of-scope pointer a message names, else the general one when it looks like a tax question. */
-export function pointerFor(catalog: Catalog, normaliser: Normaliser, text: string): string | undefined {
+export function pointerFor(catalog: Catalog, normaliser: Normaliser, text: string): { text: string; goto?: undefined } | { goto: string; text?: undefined } | undefined {
   const said = ` ${normaliser.normalise(text).text} `;
   const o = catalog.bot.outOfScope;
   const p = o.pointers.find((x) => x.says.some((s) => said.includes(` ${normalisePhrase(normaliser, s).text} `)));
-  if (p) return p.text;
-  return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? o.general : undefined;
+  if (p?.goto) return { goto: p.goto };
+  if (p?.text) return { text: p.text };
+  return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? { text: o.general } : undefined;
 }
 
 /** Where an explicit request for a person goes: the person topic's hand-off node (its first one). */

@@ -76,6 +76,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 export class IntentClassifier {
   readonly normaliser: Normaliser;
   readonly intentIds: string[];
+  readonly scopeIntents: ReadonlySet<string>;
   private readonly noneIndex: number;
   private readonly featureIndex = new Map<string, number>();
   /** Per intent, its `patterns` (error codes, exact messages): explicit overrides when the model is unsure. */
@@ -92,6 +93,7 @@ export class IntentClassifier {
     this.normaliser = new Normaliser(catalog.lexicon);
     const intents = [...catalog.intents.values()];
     this.intentIds = intents.map((i) => i.id);
+    this.scopeIntents = new Set(intents.filter((i) => i.scope).map((i) => i.id));
     this.noneIndex = this.intentIds.indexOf(NONE_INTENT);
     this.patterns = options.patterns === false ? intents.map(() => []) : intents.map((i) => i.patterns.map((p) => new RegExp(p, 'u')));
 

@@ -7,6 +7,8 @@ import { NONE_INTENT } from '../catalog/load.js';
 /** Anything that classifies a line the way the bot does (the shipped model, a baseline). */
 export interface LineClassifier {
   classify(text: string): { intent: string; score: number; decision: string };
+  /** Topics that answer with a statement of scope (intent `scope: true`): out of scope lines sent there are rejected. */
+  readonly scopeIntents?: ReadonlySet<string>;
 }
 
 export interface LabelledLine {
@@ -32,7 +34,7 @@ export function evaluate(matcher: LineClassifier, lines: LabelledLine[]): EvalRe
   const tp: Record<string, number> = {}, fp: Record<string, number> = {}, support: Record<string, number> = {};
   for (const line of lines) {
     const c = matcher.classify(line.text);
-    const predicted = c.intent;
+    const predicted = line.intent === NONE_INTENT && matcher.scopeIntents?.has(c.intent) ? NONE_INTENT : c.intent;
     (confusion[line.intent] ??= {})[predicted] = (confusion[line.intent]![predicted] ?? 0) + 1;
     support[line.intent] = (support[line.intent] ?? 0) + 1;
     if (predicted === line.intent) tp[predicted] = (tp[predicted] ?? 0) + 1;
