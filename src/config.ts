@@ -16,7 +16,8 @@ const int = (min: number, max: number, dflt: number) =>
 
 const envSchema = z.object({
   PORT: int(0, 65535, 3978),
-  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  /** Default: all interfaces with credentials; loopback in anonymous mode (which is for local tools). */
+  HOST: optionalString,
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'must be one of MultiTenant, SingleTenant, UserAssignedMSI' }).default('MultiTenant')),
@@ -31,6 +32,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
   AGENT_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   AGENTS: optionalString,
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
+  AGENTS_TEAMS_TENANT: optionalString,
+  AGENTS_TEAMS_CHANNEL: optionalString,
   DIRECT_LINE_SECRET: optionalString,
   DIRECT_LINE_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL' }).default('https://directline.botframework.com/v3/directline')),
   DIRECT_LINE_TOKEN_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
@@ -73,6 +77,10 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   agentApiKey?: string;
   agents: AgentAccount[];
+  /** Signs the agent console's session cookies; unset = a random secret kept in the store (never derived from other settings). */
+  sessionSecret?: string;
+  /** The one Teams channel where agents take escalations (needs credentials): tenant id and channel ids. */
+  agentsTeams?: { tenantId: string; channelIds: string[] };
   directLineSecret?: string;
   directLineTokenSecret?: string;
   /** Azure Direct Line base URL (token exchange; the page talks to it in Azure mode). */
@@ -123,10 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant');
   }
   const agents = parseAgents(e.AGENTS, problems);
+  // The agents' Teams channel receives every escalation and may write to users: only a configured
+  // channel of a configured tenant, and only when Teams' tokens are checked (credentials).
+  if ((e.AGENTS_TEAMS_TENANT || e.AGENTS_TEAMS_CHANNEL) && !(e.AGENTS_TEAMS_TENANT && e.AGENTS_TEAMS_CHANNEL)) problems.push('AGENTS_TEAMS_TENANT, AGENTS_TEAMS_CHANNEL: set both (the tenant id and the channel id, e.g. 19:…@thread.tacv2) or neither');
+  if (e.AGENTS_TEAMS_CHANNEL && !e.MicrosoftAppId) problems.push('AGENTS_TEAMS_CHANNEL: requires MicrosoftAppId (in anonymous mode anyone could pose as the agents\' channel)');
   if (problems.length) throw new ConfigError(problems);
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
     auth: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, openIdMetadataUrl: e.BOT_OPENID_METADATA },
     storage: {
       kind: e.STORAGE,
@@ -139,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     agentApiKey: e.AGENT_API_KEY,
     agents,
+    sessionSecret: e.SESSION_SECRET,
+    agentsTeams: e.AGENTS_TEAMS_TENANT && e.AGENTS_TEAMS_CHANNEL ? { tenantId: e.AGENTS_TEAMS_TENANT, channelIds: e.AGENTS_TEAMS_CHANNEL.split(',').map((c) => c.trim()).filter(Boolean) } : undefined,
     directLineSecret: e.DIRECT_LINE_SECRET,
     directLineTokenSecret: e.DIRECT_LINE_TOKEN_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),

@@ -3,7 +3,7 @@
  * everything without listening, so tests start a real server on a free port.
  */
 import type { Activity, TurnContext } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
+import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import restify, { type Request, type Response } from 'restify';
 import { HelpdeskAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdesk-bot.js';
@@ -18,7 +18,8 @@ import { registerAgentApi } from './web/agent-api.js';
 import { registerAgentConsole } from './web/agent-console.js';
 import { validateActivityBody } from './web/activity-validation.js';
 import { securityHeaders } from './web/security.js';
-import { registerWebChat } from './web/routes.js';
+import { registerWebChat, type WebChat } from './web/routes.js';
+import { checkAnonymousCaller } from './web/anonymous.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -31,6 +32,8 @@ export interface App {
   bot: HelpdeskBot;
   live: LiveAgents;
   server: restify.Server;
+  /** The built-in web chat (page, Direct Line), once registered. */
+  webChat(): WebChat | undefined;
   /** Listens on config.port (0 = a free port); resolves with the base URL. */
   start(): Promise<string>;
   /** Stops accepting, lets in-flight turns finish (bounded), closes the store. */
@@ -43,6 +46,8 @@ export interface AppOptions {
   logger?: Logger;
   core?: Core;
   store?: BotStore;
+  /** Outbound token source for the connector (see HelpdeskAdapter); default from the credentials. */
+  credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -58,7 +63,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ttlSeconds: config.storage.ttlSeconds,
     });
 
-  const adapter = new HelpdeskAdapter(config);
+  const adapter = new HelpdeskAdapter(config, options.credentialsFactory);
   const curation = new CurationLog(store);
   const bot = new HelpdeskBot({
     core,
@@ -84,6 +89,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   server.pre(securityHeaders());
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
+  let webChat: WebChat | undefined;
   let inFlight = 0;
   let stopping = false;
   let baseUrl = '';
@@ -106,6 +112,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         res.send(problem.status, { error: problem.reason });
         return;
       }
+      if (!config.auth.appId) {
+        const refused = checkAnonymousCaller(req, String((req.body as Activity).serviceUrl), String((req.body as Activity).conversation.id), webChat?.directLine);
+        if (refused) {
+          logger.warn({ status: refused.status, channel: (req.body as Activity).channelId }, 'request refused in anonymous mode');
+          res.send(refused.status, { error: refused.reason });
+          return;
+        }
+      }
       inFlight += 1;
       try {
         const activity = req.body as Activity;
@@ -113,7 +127,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         if (invoke) res.send(invoke.status, invoke.body);
         else res.send(200);
       } catch (err) {
-        if (err instanceof AuthenticationError || (err as { statusCode?: number })?.statusCode === 401) {
+        // jsonwebtoken's own errors (bad signature, malformed, not yet valid) escape the SDK unwrapped.
+        const jwtError = ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes((err as Error)?.name);
+        if (err instanceof AuthenticationError || jwtError || (err as { statusCode?: number })?.statusCode === 401) {
           logger.warn({ reason: (err as Error).message?.slice(0, 200), channel: (req.body as Activity)?.channelId }, 'request rejected: authentication failed');
           res.send(401, { error: 'unauthorized: a valid channel token is required' });
         } else {
@@ -152,17 +168,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     waitSeconds: config.handoff.waitSeconds,
     consoleAgents: config.agents.length > 0,
     appId: config.auth.appId,
+    agentsTeams: config.agentsTeams,
   });
   bot.live = live;
   // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
   const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: errInfo(err) }, 'queue sweep failed')), 15_000);
   sweepTimer.unref();
-  registerAgentConsole(server, { agents: config.agents, secretSeed: config.agentApiKey, tickets: bot.tickets, live, answers: core.answers });
+  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets: bot.tickets, live, answers: core.answers });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
-  registerWebChat(server, { config, logger, baseUrl: () => baseUrl });
+  webChat = registerWebChat(server, { config, logger, baseUrl: () => baseUrl });
   // --- end web chat ---
 
   const app: App = {
@@ -174,6 +191,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     bot,
     live,
     server,
+    webChat: () => webChat,
     url: () => baseUrl,
     start: () =>
       new Promise((resolve, reject) => {

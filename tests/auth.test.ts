@@ -86,6 +86,25 @@ describe('authentication', () => {
       expect(r.replies).toHaveLength(0);
     });
 
+    it('accepts a token signed with the published key (so the 401s above are about the token)', async () => {
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
+      const conv = new Conversation(bot.url, channel);
+      const r = await conv.post(conv.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'someone' }] }), { authorization: `Bearer ${token}` });
+      expect(r.status).not.toBe(401);
+      expect(r.status).toBeLessThan(500);
+    });
+
+    it('rejects a forged emulator-style token (Azure AD issuer, v1.0 claims) with 401, not 500', async () => {
+      const conv = new Conversation(bot.url, channel, 'emulator');
+      for (const iss of ['https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0']) {
+        const token = sign(forger.privateKey, 'published-key', { iss, aud: APP_ID, appid: APP_ID, azp: APP_ID, ver: iss.endsWith('v2.0') ? '2.0' : '1.0', iat: now(), nbf: now() - 10, exp: now() + 3600 });
+        const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
+        expect(r.status, iss).toBe(401);
+      }
+      const garbage = await conv.post(conv.activity({ text: 'halo' }), { authorization: 'Bearer not.a.jwt' });
+      expect(garbage.status).toBe(401);
+    });
+
     it('rejects an expired token with 401', async () => {
       const then = now() - 7200;
       const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: then, nbf: then, exp: then + 60, serviceurl: channel.url });

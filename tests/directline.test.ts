@@ -256,7 +256,7 @@ describe('built-in Direct Line', () => {
     // 1) The SDK's proactive path, as the hand-off code uses it.
     const reference = {
       channelId: 'webchat',
-      serviceUrl: `${bot.url}${CHANNEL_PREFIX}/`,
+      serviceUrl: bot.app.webChat()!.directLine!.serviceUrl(),
       conversation: { id: s.conversationId },
       bot: { id: 'efaktur-helpdesk-bot', name: 'Asisten e-Faktur' },
       user: { id: s.userId },
@@ -264,8 +264,9 @@ describe('built-in Direct Line', () => {
     await bot.app.adapter.continueConversationAsync('', reference as never, async (ctx) => {
       await ctx.sendActivity('Halo, saya petugas helpdesk. Ada yang bisa saya bantu?');
     });
-    // 2) A raw POST from this machine without a replyToId.
-    const raw = await fetch(`${bot.url}${CHANNEL_PREFIX}/v3/conversations/${encodeURIComponent(s.conversationId)}/activities`, {
+    // 2) A raw POST from this machine without a replyToId, with the channel's hop key (as the bot posts).
+    const own = bot.app.webChat()!.directLine!.serviceUrl();
+    const raw = await fetch(`${own}v3/conversations/${encodeURIComponent(s.conversationId)}/activities`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text: 'Pesan susulan dari petugas', from: { id: 'agent-1', name: 'Petugas' } }),
@@ -277,12 +278,35 @@ describe('built-in Direct Line', () => {
     expect(got.activities.map((a) => a.replyToId)).toEqual([undefined, undefined]);
     expect(got.activities[1]!.from).toEqual({ id: 'agent-1', name: 'Petugas', role: 'bot' });
     // Unknown conversations are refused.
-    const unknown = await fetch(`${bot.url}${CHANNEL_PREFIX}/v3/conversations/no-such-conversation-000/activities`, {
+    const unknown = await fetch(`${own}v3/conversations/no-such-conversation-000/activities`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text: 'x' }),
     });
     expect(unknown.status).toBe(404);
+  }, T);
+
+  it('a caller on this machine cannot write into a web-chat user\'s conversation or share its state (issue 18, finding 4)', async () => {
+    const s = await dl.start();
+    const first = await dl.pollUntil(s, '', (all) => botMessages(all).length > 0, 'welcome');
+    const phishing = { type: 'message', text: 'Petugas Resmi DJP: kirim password Anda ke http://phish.example', from: { id: 'petugas', name: 'Petugas Resmi DJP' } };
+    // The channel side without the hop key, or with a guessed one: 403, nothing reaches the user.
+    for (const prefix of [`${bot.url}${CHANNEL_PREFIX}/`, `${bot.url}${CHANNEL_PREFIX}/guessed-key/`]) {
+      const r = await fetch(`${prefix}v3/conversations/${encodeURIComponent(s.conversationId)}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(phishing) });
+      expect([403, 404], prefix).toContain(r.status);
+    }
+    // /api/messages naming the web chat's channel (without its key) with the user's conversation id: 403.
+    const listener = bot.url.replace('127.0.0.1', 'localhost'); // any other URL on this machine
+    for (const serviceUrl of [`${bot.url}${CHANNEL_PREFIX}/`, `${bot.url}${CHANNEL_PREFIX}/guessed-key/`, `${listener}${CHANNEL_PREFIX}/`, 'http://127.0.0.1:9/']) {
+      const r = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', id: 'x1', channelId: 'webchat', serviceUrl, from: { id: s.userId }, recipient: { id: 'bot' }, conversation: { id: s.conversationId }, text: 'lupa password' }),
+      });
+      expect(r.status, serviceUrl).toBe(403);
+    }
+    const after = await dl.activities(s, first.watermark);
+    expect(after.activities.map((a) => a.text ?? '').join('\n')).not.toMatch(/Petugas Resmi DJP|lupa password/);
   }, T);
 
   it('accepts bot replies only from this machine', () => {

@@ -522,8 +522,10 @@ describe('retention', () => {
 
       // "belum" would have led to the e-Nofa reset; now it is a message in a new conversation.
       const r = await c.send('belum');
-      expectCauseQuestion(r); // the start of the procedure ("belum registrasi"), not its next step
+      // A new conversation reads "belum" on its own (a topic guess or a did-you-mean), never as the next step.
+      expectNormal(r);
       expect(r.text).not.toMatch(ENOFA_RESET);
+      expect(r.text).not.toMatch(RESET_STEPS);
       const data = await readConversationData(app, c);
       expect(data?.flow.path ?? []).not.toContain('reset-aplikasi/reset-prosedur');
       expect((data?.transcript ?? []).map((e) => e.text)).not.toContain(FIRST_QUESTION);

@@ -9,7 +9,7 @@
  * registered with `/daftar-agen`, where each escalation becomes a card with an "Ambil" button and the
  * conversation is relayed through that card's thread.
  */
-import { CardFactory, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { CardFactory, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import { errInfo } from '../log.js';
 import type { Storage } from 'botbuilder';
@@ -38,6 +38,8 @@ export interface LiveAgentsOptions {
   /** Whether console agents are configured. */
   consoleAgents: boolean;
   appId?: string;
+  /** The configured agents' Teams channel (needs credentials, see config.ts); none = no Teams agents. */
+  agentsTeams?: { tenantId: string; channelIds: string[] };
 }
 
 const TEAMS_CHANNEL_KEY = 'agents/teams-channel';
@@ -243,14 +245,28 @@ export class LiveAgents {
     return (items[TEAMS_CHANNEL_KEY] as { reference?: Partial<ConversationReference> } | undefined)?.reference;
   }
 
-  /** `/daftar-agen` typed in a Teams channel: that channel receives escalations from now on. */
+  /**
+   * The agent's name as Teams knows the member (the activity's `from.name` is whatever the sender put
+   * there); the generic label when the roster cannot be read.
+   */
+  private async memberName(context: TurnContext): Promise<string> {
+    try {
+      const member = await TeamsInfo.getMember(context, context.activity.from.id);
+      if (member?.name) return member.name;
+    } catch (err) {
+      this.o.logger.warn({ err: errInfo(err) }, 'could not read the agent from the Teams roster');
+    }
+    return this.live.agentFallbackName;
+  }
+
+  /** `/daftar-agen` typed in the configured agents' channel: it receives escalations from now on. */
   async registerTeamsChannel(context: TurnContext): Promise<void> {
     const a = context.activity;
     const channelConversation = a.conversation.id.split(';')[0]!;
     const reference = { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: channelConversation } };
     delete (reference as { activityId?: string }).activityId;
     await this.o.storage.write({ [TEAMS_CHANNEL_KEY]: { reference, registeredBy: a.from?.name ?? a.from?.id, at: new Date().toISOString(), eTag: '*' } });
-    await context.sendActivity(textActivity('Kanal ini sekarang terdaftar sebagai kanal petugas. Setiap eskalasi akan muncul di sini sebagai kartu dengan tombol **Ambil**; balas di utas kartu untuk menjawab pengguna, dan ketik `/selesai` di utas untuk menutupnya.'));
+    await context.sendActivity(textActivity(this.live.channelRegistered));
   }
 
   private ticketCard(t: Ticket): ReturnType<typeof CardFactory.adaptiveCard> {
@@ -315,14 +331,33 @@ export class LiveAgents {
     if (a.channelId !== 'msteams') return false;
     const isChannel = a.conversation?.conversationType === 'channel' || /;messageid=/.test(a.conversation?.id ?? '');
     if (!isChannel) return false;
-    const agent: AgentIdentity = { id: `teams:${a.from?.aadObjectId ?? a.from?.id}`, name: a.from?.name ?? 'Petugas', via: 'teams' };
     const text = (a.recipient?.id ? TurnContext.removeMentionText(a, a.recipient.id) : a.text ?? '')?.trim() ?? '';
+    const value = a.value as { action?: string; ref?: string } | undefined;
+    const agentCommand = /^\/(daftar-agen|selesai)\b/i.test(text) || value?.action === 'ambil';
+    // Only the configured channel of the configured tenant, and only with credentials (the activity's
+    // token then proves Teams sent it, so its tenant and channel ids can be believed).
+    const cfg = this.o.agentsTeams;
+    const channelData = (a.channelData ?? {}) as { tenant?: { id?: string }; channel?: { id?: string } };
+    const tenant = channelData.tenant?.id ?? a.conversation?.tenantId;
+    const channelId = channelData.channel?.id ?? a.conversation?.id.split(';')[0];
+    const allowed = !!cfg && !!this.o.appId && tenant === cfg.tenantId && !!channelId && cfg.channelIds.includes(channelId);
+    if (!allowed) {
+      if (agentCommand) {
+        this.o.logger.warn({ command: text.slice(0, 20) || value?.action }, 'agent command refused: not the configured agents\' Teams channel');
+        await context.sendActivity(textActivity(this.live.notAgentsChannel));
+        return true;
+      }
+      return false;
+    }
+    const agent: AgentIdentity = { id: `teams:${a.from?.aadObjectId ?? a.from?.id}`, name: await this.memberName(context), via: 'teams' };
     if (/^\/daftar-agen\b/i.test(text)) {
       await this.registerTeamsChannel(context);
       return true;
     }
-    const value = a.value as { action?: string; ref?: string } | undefined;
     if (value?.action === 'ambil' && value.ref) {
+      // Claims only from the conversation registered with /daftar-agen (a thread of it).
+      const registered = await this.teamsChannel().catch(() => undefined);
+      if (!registered || registered.conversation?.id !== a.conversation?.id.split(';')[0]) return true;
       const r = await this.claim(value.ref, agent);
       if (!r.ok) await context.sendActivity(textActivity(`Tiket ${value.ref} tidak dapat diambil: ${r.reason === 'no such ticket' ? 'tiket tidak ditemukan' : 'sudah diambil petugas lain atau sudah selesai'}.`));
       return true;

@@ -196,6 +196,12 @@ export const botContentSchema = z.strictObject({
     hubAccepted: z.string().min(1),
     hubFailed: z.string().min(1),
     hubCompleted: z.string().min(1),
+    /** Said in Teams when `/daftar-agen` registered the configured agents' channel. */
+    channelRegistered: z.string().min(1),
+    /** Said when an agent command comes from anywhere but the configured agents' channel. */
+    notAgentsChannel: z.string().min(1),
+    /** The agent's name when Teams' roster cannot be read. */
+    agentFallbackName: z.string().min(1),
   }),
   coretaxNote: z.string().min(1),
   /**

@@ -214,7 +214,10 @@ export class IntentClassifier {
       ranked: ranked.slice(0, 5).map((c) => ({ intent: c.intent, score: round(c.score) })),
       codeIntents,
     });
-    if (normalised.codes.length && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
+    // A procedure's own error code outranks the words around it ("belum registrasi, muncul ETAX-40005"):
+    // the code's topic wins when the model ranks it among its first three.
+    const codeRank = codeIntents.length === 1 ? ranked.findIndex((c) => c.intent === codeIntents[0]) : -1;
+    if (normalised.codes.length && (!(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE) || (codeRank > 0 && codeRank < 3))) {
       // An error code the model is unsure about: the intent whose pattern names it decides.
       if (codeIntents.length === 1) {
         const id = codeIntents[0]!;

@@ -13,6 +13,9 @@
  */
 import Fuse from 'fuse.js';
 import type { Lexicon } from '../catalog/schema.js';
+import { ANSWER_WORDS } from './answer-words.js';
+
+const ANSWER_WORD_SET = new Set(ANSWER_WORDS);
 
 /** Messages are cut here before matching: the question sits in the first lines of a long story or its end. */
 export const MAX_MATCH_CHARS = 1200;
@@ -240,9 +243,10 @@ export class Normaliser {
       if (this.vocab.has(piece)) return [piece];
       const st = stem(piece);
       if (this.vocab.has(st) && piece.length >= 3) return [st];
-      // Second try only: a piece with a slip of its own ("lupapasswrod" -> lupa + password).
+      // Second try only: a piece with a slip of its own ("lupapasswrod" -> lupa + password). Never
+      // into a yes/no word: "diajukan" is not "dia bukan", and a slip must not flip an answer.
       const near = fuzzy && piece.length >= 5 ? this.nearWord(piece) : undefined;
-      return near ? [near] : undefined;
+      return near && !ANSWER_WORD_SET.has(near) ? [near] : undefined;
     };
     // best[i]: fewest pieces covering w[0..i)
     const best: Array<string[] | undefined> = [[]];

@@ -6,6 +6,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Next, Request, Response } from 'restify';
 
+/**
+ * The shortest agent console key accepted (issue 18, item 5). `AGENTS` holds only each key's sha256, so the
+ * length cannot be checked when the configuration is read: a shorter key is refused at sign-in (it never
+ * matches), and the helper that makes `AGENTS` entries (src/web/console/agent-key.ts) refuses to hash one.
+ */
+export const MIN_AGENT_KEY_LENGTH = 16;
+
+/** Length in characters (code points), as a person counts them. */
+export const keyLength = (key: string): number => [...key].length;
+
 export function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }

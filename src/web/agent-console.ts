@@ -1,69 +1,46 @@
 /**
  * The agent console: `/agent` (page) and `/agent/api/*` (JSON). Agents sign in with their own key
- * (configured as `AGENTS=id:Name:sha256(key)`, compared in constant time) and get an HttpOnly,
- * SameSite=Strict session cookie signed with a key derived from the configuration, so every instance
- * accepts it. State-changing calls also need the `X-Requested-With: agent-console` header (CSRF).
+ * (configured as `AGENTS=id:Name:sha256(key)`, compared in constant time; keys shorter than
+ * MIN_AGENT_KEY_LENGTH never match) and get an HttpOnly, SameSite=Strict session cookie. Sessions,
+ * their signing secret and the sign-in limits live in the bot's store, so every instance accepts the
+ * same sessions, a restart keeps them, and signing out ends them everywhere (src/web/console/).
+ * State-changing calls also need the `X-Requested-With: agent-console` header (CSRF).
  * Every action on a ticket is recorded with the agent's id (see src/bot/live-agents.ts).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { AnswerIndex } from '../answers/index.js';
 import type { LiveAgents, AgentIdentity } from '../bot/live-agents.js';
 import type { AgentAccount } from '../config.js';
 import type { Ticket, TicketStore } from '../handoff/tickets.js';
-import { secretMatches } from './agent-auth.js';
+import type { BotStore } from '../storage/index.js';
+import { MIN_AGENT_KEY_LENGTH, keyLength, secretMatches } from './agent-auth.js';
 import { registerAgentPage } from './agent-page.js';
+import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/login-limits.js';
+import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
 
 export const SESSION_COOKIE = 'agent_session';
-const SESSION_TTL_MS = 10 * 60 * 60 * 1000; // one working day
+export { SESSION_TTL_MS };
 
 export interface AgentConsoleDeps {
   agents: AgentAccount[];
-  /** Extra material for the session signing key (e.g. AGENT_API_KEY); the AGENTS list is always part of it. */
-  secretSeed?: string;
+  /** The bot's store (sessions, the session secret, sign-in counters). */
+  store: BotStore;
+  /** SESSION_SECRET (config.sessionSecret); undefined = a random secret kept in the store. */
+  sessionSecret?: string;
   tickets: TicketStore;
   live: LiveAgents;
   answers: AnswerIndex;
 }
 
-const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
-
-export class AgentSessions {
-  private readonly key: Buffer;
-  constructor(agents: AgentAccount[], seed = '') {
-    this.key = createHash('sha256').update(`agent-session|${seed}|${agents.map((a) => `${a.id}:${a.keyHash}`).join(',')}`).digest();
-  }
-
-  issue(agent: AgentAccount, now = Date.now()): string {
-    const body = b64url(JSON.stringify({ sub: agent.id, exp: now + SESSION_TTL_MS }));
-    return `${body}.${b64url(createHmac('sha256', this.key).update(body).digest())}`;
-  }
-
-  verify(token: string | undefined, now = Date.now()): string | undefined {
-    if (!token) return undefined;
-    const [body, sig] = token.split('.');
-    if (!body || !sig) return undefined;
-    const expected = createHmac('sha256', this.key).update(body).digest();
-    const given = Buffer.from(sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    try {
-      const { sub, exp } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { sub: string; exp: number };
-      return exp > now ? sub : undefined;
-    } catch {
-      return undefined;
-    }
-  }
+function sessionCookie(req: Request): string | undefined {
+  const raw = req.headers.cookie;
+  if (typeof raw !== 'string' || !raw) return undefined;
+  return parseCookies(raw)[SESSION_COOKIE];
 }
 
-function cookie(req: Request, name: string): string | undefined {
-  const raw = String(req.headers.cookie ?? '');
-  for (const part of raw.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
+const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
 /** What the console shows of a ticket (no conversation reference). */
 function view(t: Ticket, now = Date.now()) {
@@ -73,21 +50,37 @@ function view(t: Ticket, now = Date.now()) {
 
 export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): void {
   registerAgentPage(server);
-  const sessions = new AgentSessions(deps.agents, deps.secretSeed);
+  const enabled = deps.agents.length > 0;
+  const store = enabled ? deps.store : undefined;
+  const sessions = store ? new ConsoleSessions(store, deps.sessionSecret) : undefined;
+  const limits = store ? new LoginLimits(store) : undefined;
+  if (limits) server.server.once('close', () => limits.close());
   const byId = new Map(deps.agents.map((a) => [a.id, a]));
   const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
+  const disabled = (res: Response) => res.send(404, { error: 'agent console is disabled (set AGENTS)' });
+  const storeDown = (res: Response) => res.send(503, { error: 'the session store is unavailable; try again shortly' });
+  const cookieOptions = (req: Request, maxAgeSeconds: number) => ({
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    path: '/agent',
+    maxAge: maxAgeSeconds,
+    secure: String(req.headers['x-forwarded-proto'] ?? '') === 'https',
+  });
 
-  const agentOf = (req: Request): AgentIdentity | undefined => {
-    const id = sessions.verify(cookie(req, SESSION_COOKIE));
-    const a = id ? byId.get(id) : undefined;
+  /** The signed-in agent, undefined without a live session; rejects when the store cannot be read. */
+  const agentOf = async (req: Request): Promise<AgentIdentity | undefined> => {
+    const session = await sessions!.verify(sessionCookie(req));
+    const a = session ? byId.get(session.agentId) : undefined;
     return a ? { id: a.id, name: a.name, via: 'console' } : undefined;
   };
   const guard = (handler: (req: Request, res: Response, agent: AgentIdentity) => Promise<void>, mutating = false) => async (req: Request, res: Response) => {
-    if (!deps.agents.length) {
-      res.send(404, { error: 'agent console is disabled (set AGENTS)' });
-      return;
+    if (!enabled) return void disabled(res);
+    let agent: AgentIdentity | undefined;
+    try {
+      agent = await agentOf(req);
+    } catch {
+      return void storeDown(res);
     }
-    const agent = agentOf(req);
     if (!agent) {
       res.send(401, { error: 'sign in first' });
       return;
@@ -100,26 +93,59 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
   };
 
   server.post('/agent/api/login', json, async (req: Request, res: Response) => {
-    if (!deps.agents.length) {
-      res.send(404, { error: 'agent console is disabled (set AGENTS)' });
+    if (!enabled) return void disabled(res);
+    const body = (req.body ?? {}) as { agentId?: unknown; key?: unknown };
+    const agentId = typeof body.agentId === 'string' ? body.agentId : undefined;
+    const key = typeof body.key === 'string' ? body.key : '';
+    // The TCP peer, never X-Forwarded-For (anyone can write that header).
+    const source = sourceKey(req.socket?.remoteAddress);
+    let check;
+    try {
+      check = await limits!.attempt(source, agentId);
+    } catch (err) {
+      if (err instanceof LoginLimitUnavailableError) return void storeDown(res);
+      throw err;
+    }
+    if (!check.allowed) {
+      const wait = minutes(check.retryAfterSeconds);
+      res.header('Retry-After', String(check.retryAfterSeconds));
+      res.send(429, {
+        error: `too many failed sign-ins ${check.limit === 'agent' ? 'for this agent id' : 'from this address'}: try again in ${wait} minute${wait === 1 ? '' : 's'}`,
+        limit: check.limit,
+        retryAfterSeconds: check.retryAfterSeconds,
+      });
       return;
     }
-    const body = (req.body ?? {}) as { agentId?: unknown; key?: unknown };
-    const account = typeof body.agentId === 'string' ? byId.get(body.agentId) : undefined;
-    const key = typeof body.key === 'string' ? body.key : '';
-    // Compare even for unknown ids, so timing does not reveal which ids exist.
-    const ok = secretMatches(key, { sha256Hex: account?.keyHash ?? '0'.repeat(64) }) && !!account;
-    if (!ok) {
+    const account = agentId !== undefined ? byId.get(agentId) : undefined;
+    // Compare even for unknown ids and short keys, so timing does not reveal which ids exist.
+    const matches = secretMatches(key, { sha256Hex: account?.keyHash ?? '0'.repeat(64) });
+    if (!matches || !account || keyLength(key) < MIN_AGENT_KEY_LENGTH) {
       res.send(401, { error: 'unknown agent or wrong key' });
       return;
     }
-    const secure = String(req.headers['x-forwarded-proto'] ?? '') === 'https' ? '; Secure' : '';
-    res.header('Set-Cookie', `${SESSION_COOKIE}=${sessions.issue(account!)}; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=${SESSION_TTL_MS / 1000}${secure}`);
-    res.send(200, { id: account!.id, name: account!.name });
+    let issued;
+    try {
+      await limits!.succeeded(source, account.id);
+      issued = await sessions!.issue(account.id);
+    } catch {
+      return void storeDown(res);
+    }
+    res.header('Set-Cookie', serializeCookie(SESSION_COOKIE, issued.token, cookieOptions(req, Math.floor(SESSION_TTL_MS / 1000))));
+    res.send(200, { id: account.id, name: account.name, expiresAt: new Date(issued.expiresAt).toISOString() });
   });
 
-  server.post('/agent/api/logout', async (_req: Request, res: Response) => {
-    res.header('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=0`);
+  // Ends the session in the store (a copy of the cookie stops working on every instance) and clears the cookie.
+  server.post('/agent/api/logout', async (req: Request, res: Response) => {
+    res.header('Set-Cookie', serializeCookie(SESSION_COOKIE, '', cookieOptions(req, 0)));
+    const token = sessionCookie(req);
+    if (sessions && token) {
+      try {
+        await sessions.revoke(token);
+      } catch {
+        res.send(503, { error: 'could not end the session: the session store is unavailable; try again' });
+        return;
+      }
+    }
     res.send(200, { ok: true });
   });
 

@@ -13,12 +13,14 @@
  *
  * and, towards the bot, it is a Bot Framework channel like the real service: user activities are
  * POSTed over HTTP to the bot's `/api/messages` on this same server (the real `CloudAdapter` path)
- * with `channelId: 'webchat'` and `serviceUrl: <base>/v3/directline-channel/`; the bot's replies
+ * with `channelId: 'webchat'` and `serviceUrl: <base>/v3/directline-channel/<hop key>/`; the bot's replies
  * (and proactive messages, e.g. a live agent writing later) arrive at
  *
- *   POST /v3/directline-channel/v3/conversations/:id/activities[/:replyToId]   → {id}
+ *   POST /v3/directline-channel/<hop key>/v3/conversations/:id/activities[/:replyToId]   → {id}
  *
- * which only accepts requests from this machine and only for known conversations.
+ * which only accepts requests from this machine, carrying this process's random hop key in the path
+ * (`/v3/directline-channel/<key>/…`, handed to the bot in each activity's serviceUrl), and only for
+ * known conversations. `/api/messages` refuses activities that name this channel without the key.
  *
  * Anonymous mode only: replies are accepted without a Bot Framework token and the bot's outbound
  * calls carry none. When `MicrosoftAppId` is set the bot would send Azure AD tokens to the channel and
@@ -105,6 +107,14 @@ export interface DirectLineService {
   /** Stops the sweep timer. */
   close(): void;
   limits: DirectLineLimits;
+  /**
+   * Whether an activity's serviceUrl is this channel's: `own` (with this process's hop key), `forged`
+   * (this channel's path without the key, or one of its conversations under another serviceUrl:
+   * someone posing as a web-chat user), `other`.
+   */
+  serviceUrlKind(url: string, conversationId?: string): 'own' | 'forged' | 'other';
+  /** The serviceUrl this channel hands the bot (with the hop key): for the bot's own proactive messages. */
+  serviceUrl(): string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +282,12 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const secret: Buffer | string = options.config.directLineTokenSecret ?? randomBytes(32);
   const bot = options.bot ?? { id: 'efaktur-helpdesk-bot', name: 'Asisten e-Faktur' };
   const botEndpoint = options.botEndpoint ?? (() => `${options.baseUrl()}/api/messages`);
-  const serviceUrl = () => `${options.baseUrl()}${CHANNEL_PREFIX}/`;
+  // The hop between this channel and the bot carries a random key in the serviceUrl's path: only the
+  // bot, which got it with the user's activity, can post replies, and only this channel can hand the bot
+  // activities that claim to come from the web chat (a loopback caller could be anyone behind a proxy).
+  const hopKey = randomBytes(24).toString('base64url');
+  const serviceUrl = () => `${options.baseUrl()}${CHANNEL_PREFIX}/${hopKey}/`;
+  const sameKey = (k: string) => k.length === hopKey.length && timingSafeEqual(Buffer.from(k), Buffer.from(hopKey));
   const tokenLimiter = createRateLimiter(limits.tokenRate.max, limits.tokenRate.windowMs, now);
 
   /** Insertion order = least recently active first (touch re-inserts). */
@@ -522,7 +537,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   // --- the channel side: the bot's replies and proactive messages ----------------------------
 
   const receive = async (req: Request, res: Response) => {
-    if (!isLocalRequest(req)) {
+    if (!isLocalRequest(req) || !sameKey(String(req.params.hop ?? ''))) {
       send(res, 403, { error: { code: 'Forbidden', message: 'only the bot on this machine may post here' } });
       return;
     }
@@ -561,8 +576,8 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     const stored = append(c, activity);
     send(res, 200, { id: stored.activity.id });
   };
-  server.post(`${CHANNEL_PREFIX}/v3/conversations/:conversationId/activities`, botBody, receive);
-  server.post(`${CHANNEL_PREFIX}/v3/conversations/:conversationId/activities/:replyToId`, botBody, receive);
+  server.post(`${CHANNEL_PREFIX}/:hop/v3/conversations/:conversationId/activities`, botBody, receive);
+  server.post(`${CHANNEL_PREFIX}/:hop/v3/conversations/:conversationId/activities/:replyToId`, botBody, receive);
 
   const timer = setInterval(sweep, Math.max(50, Math.min(60_000, Math.floor(limits.conversationIdleMs / 2))));
   timer.unref();
@@ -573,5 +588,21 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     sweep,
     close: () => clearInterval(timer),
     limits,
+    serviceUrl,
+    serviceUrlKind: (url, conversationId) => {
+      const own = serviceUrl();
+      if (url === own) return 'own';
+      // One of this channel's conversations named with any other serviceUrl: someone posing as its user.
+      if (conversationId && conversations.has(conversationId)) return 'forged';
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return 'other';
+      }
+      // This server's channel path without the key (another server's web chat is just another caller).
+      const sameOrigin = parsed.origin === new URL(own).origin;
+      return sameOrigin && (parsed.pathname.startsWith(`${CHANNEL_PREFIX}/`) || parsed.pathname === CHANNEL_PREFIX) ? 'forged' : 'other';
+    },
   };
 }

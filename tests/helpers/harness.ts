@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { createApp, type App } from '../../src/server.js';
+import { createApp, type App, type AppOptions } from '../../src/server.js';
 
 export interface ReceivedActivity {
   type: string;
@@ -37,6 +37,10 @@ export interface ChannelServer {
   updated?: Map<string, ReceivedActivity[]>;
   /** Make the next N reply POSTs fail with this status (fault injection). */
   failNext(status: number, count?: number): void;
+  /** Members the channel knows (GET /v3/conversations/{id}/members/{memberId}), like Teams' roster. */
+  members?: Map<string, { id: string; name: string; aadObjectId?: string }>;
+  /** Authorization headers the bot sent with its replies. */
+  authorizations?: string[];
   close(): Promise<void>;
 }
 
@@ -44,10 +48,20 @@ export async function startChannel(): Promise<ChannelServer> {
   const received = new Map<string, ReceivedActivity[]>();
   const updated = new Map<string, ReceivedActivity[]>();
   let failures: { status: number; count: number } | undefined;
+  const members = new Map<string, { id: string; name: string; aadObjectId?: string }>();
+  const authorizations: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
+      authorizations.push(String(req.headers.authorization ?? ''));
+      const member = req.url?.match(/^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/);
+      if (req.method === 'GET' && member) {
+        const found = members.get(decodeURIComponent(member[2]!));
+        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound', message: 'not in this team' } }));
+        return;
+      }
       const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
       if (req.method === 'PUT' && m) {
         const conv = decodeURIComponent(m[1]!);
@@ -86,6 +100,8 @@ export async function startChannel(): Promise<ChannelServer> {
     url: `http://127.0.0.1:${port}/`,
     received,
     updated,
+    members,
+    authorizations,
     failNext(status, count = 1) {
       failures = { status, count };
     },
@@ -125,6 +141,8 @@ export class Conversation {
   readonly id: string;
   readonly userId: string;
   private seq = 0;
+  /** Extra headers on every request (a channel token when the bot has credentials). */
+  headers: () => Record<string, string> = () => ({});
   constructor(
     public botUrl: string,
     readonly channel: ChannelServer,
@@ -154,7 +172,7 @@ export class Conversation {
     const before = this.channel.received.get(this.id)?.length ?? 0;
     const res = await fetch(`${this.botUrl}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...this.headers(), ...headers },
       body: JSON.stringify(activity),
     });
     const raw = await res.text();
@@ -196,7 +214,7 @@ export interface TestBot {
 }
 
 /** Starts the real server in-process on a free port with the given environment overrides. */
-export async function startBot(env: Record<string, string | undefined> = {}): Promise<TestBot> {
+export async function startBot(env: Record<string, string | undefined> = {}, options: Pick<AppOptions, 'credentialsFactory'> = {}): Promise<TestBot> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -205,7 +223,7 @@ export async function startBot(env: Record<string, string | undefined> = {}): Pr
     },
   });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE: 'memory', LOG_LEVEL: 'info', INTENTS_DIR: path.resolve('intents'), ...env });
-  const app = createApp(config, { logger: createLogger(config.logLevel, sink) });
+  const app = createApp(config, { logger: createLogger(config.logLevel, sink), ...options });
   const url = await app.start();
   return { app, url, logs, stop: () => app.stop() };
 }

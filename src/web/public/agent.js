@@ -707,7 +707,7 @@
           $('main').focus();
         } else if (r.status === 404) show('disabled');
         else {
-          err.textContent = r.status === 401 ? 'Agent ID atau kunci salah.' : 'Gagal masuk (HTTP ' + r.status + '). Silakan coba lagi.';
+          err.textContent = r.status === 401 ? 'Agent ID atau kunci salah.' : r.status === 429 ? tooManyText(r) : 'Gagal masuk (HTTP ' + r.status + '). Silakan coba lagi.';
           $('agent-key').focus();
         }
       },
@@ -716,6 +716,14 @@
         err.textContent = 'Tidak dapat terhubung ke server. Silakan coba lagi.';
       }
     );
+  }
+
+  /** 429 from the sign-in: which limit, and when to try again (the server's Retry-After, in minutes). */
+  function tooManyText(r) {
+    var seconds = (r.data && r.data.retryAfterSeconds) || 60;
+    var minutes = Math.max(1, Math.ceil(seconds / 60));
+    var who = r.data && r.data.limit === 'agent' ? 'untuk Agent ID ini' : 'dari alamat ini';
+    return 'Terlalu banyak percobaan masuk yang gagal ' + who + '. Silakan coba lagi dalam ' + minutes + ' menit.';
   }
 
   function onLogout() {
