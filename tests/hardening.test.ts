@@ -51,6 +51,23 @@ describe('malformed requests to /api/messages get a 4xx with a reason', () => {
     expect(body).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+/); // no stack trace
   });
 
+  it.each([
+    ['a numeric id', { id: 12345 }, 'activity.id'],
+    ['a numeric locale', { locale: 42 }, 'activity.locale'],
+    ['a malformed locale', { locale: 'id_ID; DROP' }, 'activity.locale'],
+    ['a numeric recipient.id', { recipient: { id: 7 } }, 'activity.recipient.id'],
+    ['a string membersAdded', { type: 'conversationUpdate', membersAdded: 'everyone' }, 'activity.membersAdded'],
+    ['a NUL in the conversation id', { conversation: { id: 'abc\u0000def' } }, 'activity.conversation.id'],
+    ['U+202E in the conversation id', { conversation: { id: 'abc\u202efed' } }, 'activity.conversation.id'],
+    ['a boolean channelData', { channelData: true }, 'activity.channelData'],
+  ])('%s gets 400 naming the field, and no turn runs', async (_name, partial, field) => {
+    const c = new Conversation(bot.url, channel);
+    const r = await c.post({ ...c.activity({ text: 'halo' }), ...partial });
+    expect(r.status).toBe(400);
+    expect(String((r.body as { error?: string })?.error)).toContain(field);
+    expect(r.replies).toHaveLength(0);
+  });
+
   it('GET on /api/messages is not allowed, and unknown routes are 404', async () => {
     expect((await fetch(`${bot.url}/api/messages`)).status).toBeGreaterThanOrEqual(400);
     expect((await fetch(`${bot.url}/nope`)).status).toBe(404);

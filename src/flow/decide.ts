@@ -65,8 +65,8 @@ export interface TurnContext {
   followUps: FollowUp[];
   /** Intents reached through the open question's options (a reply naming one is an answer, not a switch). */
   optionIntents: Set<string>;
-  /** The user's previous message or click (a double submit sends it again). */
-  previous?: string;
+  /** This message equals the user's previous message or click (a double submit sends it again). */
+  sameAsPrevious?: boolean;
   previousWasClick?: boolean;
   /** Tokens of the open question's own text. */
   questionTokens?: Set<string>;
@@ -164,7 +164,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     const pick = explicitPick(text, prompt.options, c.normaliser);
     if (pick !== undefined) return { kind: 'option', index: pick, via: 'pick' };
     // A short answer may rightly come twice ("belum", "belum"); a click label or a sentence sent twice is a double submit.
-    if (c.previous && c.previous.trim().toLowerCase() === lower && (norm.tokens.length >= 4 || c.previousWasClick)) return { kind: 'repeat' };
+    if (c.sameAsPrevious && (norm.tokens.length >= 4 || c.previousWasClick)) return { kind: 'repeat' };
   }
   const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
   // 4. ("ga usah, besok saya ke KPP langsung" at a "hubungkan?" prompt is its no, not a request.)

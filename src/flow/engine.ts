@@ -73,8 +73,9 @@ export class FlowEngine {
     if (norm.codes.length) t.state.codes = [...new Set([...t.state.codes, ...norm.codes])].slice(0, 20);
     const prompt = t.state.prompt;
     const followUps = this.activeFollowUps(t.state);
+    // Kept masked like everything stored (a secret typed twice is still recognised as a double submit).
     const previous = t.state.previous;
-    t.state.previous = text.slice(0, 300);
+    t.state.previous = mask(text).slice(0, 300);
     // Earlier messages count only while the user was still explaining (no topic reached yet).
     t.said = EXPLAINING.has(t.state.lastKind ?? '') ? [text, ...t.state.recent] : [text];
     t.state.recent = [mask(text).slice(0, 300), ...t.state.recent].slice(0, RECENT);
@@ -94,7 +95,7 @@ export class FlowEngine {
       classify,
       normaliser: this.matcher.normaliser,
       followUps,
-      previous,
+      sameAsPrevious: !!previous && previous.trim().toLowerCase() === t.state.previous.trim().toLowerCase(),
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),

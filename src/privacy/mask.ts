@@ -6,15 +6,22 @@
  * Placeholders are readable Indonesian tags, the rest of the sentence is kept as typed:
  *   "NPWP saya 01.234.567.8-901.000, pw: abc123" -> "NPWP saya [NPWP], pw: [RAHASIA]"
  *
- * How it works (all passes run on the same text and "claim" character ranges; a range claimed by an
- * earlier pass is not claimed again, except that a later, wider claim may swallow earlier ones it
- * fully contains):
- *   0. placeholders already present (`[NPWP]`, ...) are reserved, so masking is idempotent;
- *   1. e-mail addresses;
- *   2. digit sequences (NPWP, NIK, phone, card) — see `classifyNumber`;
+ * How it works (all passes run on the same text and "claim" character ranges — see claims.ts; a
+ * range claimed by an earlier pass is not claimed again, except that a later, wider claim may swallow
+ * earlier ones it fully contains):
+ *   -. the detectors see a folded copy of the text (view.ts: zero-width characters dropped, full-width
+ *      and other Unicode digits/letters as ASCII); masks are applied to the original characters;
+ *   0. placeholders already present (`[NPWP]`, ...) are reserved, so masking is idempotent, and so is
+ *      metadata (ISO timestamps, UUIDs, KP-… ticket references: metadata.ts);
+ *   1. e-mail addresses; 16-character activation codes in any case (codes16.ts — before the digit
+ *      pass, which would otherwise take the digits inside them for a phone number);
+ *   2. digit sequences (NPWP, NIK, phone, card) — see `classifyNumber` — and landlines written with
+ *      the area code in brackets ("(021) 5551234", phone.ts);
  *   3. activation codes / serial numbers (upper-case letter+digit codes, or any case after "kode
  *      aktivasi", "kode", "serial number", ...);
- *   4. passwords / passphrases / PIN / OTP / EFIN values after a keyword;
+ *   4. passwords / passphrases / PIN / OTP / EFIN values after a keyword (keywords.ts: the words the
+ *      bot understands as such, typos and -ku/-nya/-mu included), or on the line after a short line
+ *      that names one ("lupa password\nRahasia123!", next-line.ts);
  *   5. with `expectingSecret`, a one-token message as a whole.
  *
  * Classification of 16-digit numbers (always masked; only the label differs):
@@ -30,7 +37,44 @@
  * linear in the input length; a 10,000-character message masks in a few milliseconds.
  */
 
-export type SecretKind = 'npwp' | 'nik' | 'activation-code' | 'password' | 'email' | 'phone' | 'card';
+import { Claims } from './claims.js';
+import { detectLooseActivationCodes } from './codes16.js';
+import { findSecretKeywords, type KeywordHit } from './keywords.js';
+import { isMetadataEntry, isMetadataValue, metadataRanges } from './metadata.js';
+import { detectPasswordOnNextLine } from './next-line.js';
+import { detectBracketedAreaCodes, isPhoneNumber, phoneShaped, type NumberShape } from './phone.js';
+import {
+  ALNUM_TOKEN_RE,
+  REFERENCE_BEFORE,
+  isDigitCode,
+  isExplicitSeparator,
+  isHSpace,
+  isObviouslyPublic,
+  isSeparatorToken,
+  isSpace,
+  looksSecret,
+  plainWord,
+  quotedValue,
+  readToken,
+  skipSpace,
+  trailingCount,
+  type Token,
+} from './tokens.js';
+import type { SecretKind } from './types.js';
+import { makeView } from './view.js';
+import {
+  CLAUSE_END_WORDS,
+  CODE_FILLERS,
+  CONTROL_WORDS,
+  EXPLICIT_WORDS,
+  PARTICLES,
+  PASSPHRASE_END_WORDS,
+  PRONOUNS,
+  QUALIFIERS,
+  STOP_WORDS,
+} from './words.js';
+
+export type { SecretKind } from './types.js';
 
 export interface MaskResult {
   /** The text with every secret replaced by its placeholder. */
@@ -62,149 +106,6 @@ export const PLACEHOLDERS: Readonly<Record<SecretKind, string>> = Object.freeze(
 const WARN_KINDS: ReadonlySet<SecretKind> = new Set<SecretKind>(['password', 'activation-code', 'npwp', 'nik']);
 
 // ---------------------------------------------------------------------------------------------
-// Character helpers
-// ---------------------------------------------------------------------------------------------
-
-function isDigitCode(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-/** Horizontal white space (no line breaks). */
-function isHSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x3000 || c === 0x202f || (c >= 0x2000 && c <= 0x200a);
-}
-
-function isLineBreak(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0x2028 || c === 0x2029;
-}
-
-function isSpace(c: number): boolean {
-  return isHSpace(c) || isLineBreak(c);
-}
-
-/** Zero-width and bidi control characters: ignored by detection (a secret split by them is still found). */
-function isInvisible(c: number): boolean {
-  return (
-    c === 0xad ||
-    c === 0x180e ||
-    (c >= 0x200b && c <= 0x200f) ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2060 && c <= 0x2064) ||
-    c === 0xfeff
-  );
-}
-
-const HAS_INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
-
-/**
- * The text the detectors see: the original without invisible characters, plus the map back to the
- * original offsets (`null` when nothing was removed).
- */
-interface View {
-  text: string;
-  map: Int32Array | null;
-}
-
-function makeView(original: string): View {
-  if (!HAS_INVISIBLE.test(original)) return { text: original, map: null };
-  const parts: string[] = [];
-  const map: number[] = [];
-  for (let i = 0; i < original.length; i++) {
-    if (isInvisible(original.charCodeAt(i))) continue;
-    parts.push(original.charAt(i));
-    map.push(i);
-  }
-  return { text: parts.join(''), map: Int32Array.from(map) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Claimed ranges
-// ---------------------------------------------------------------------------------------------
-
-interface Span {
-  start: number;
-  end: number;
-  /** `null`: a reserved range written back unchanged (an existing placeholder). */
-  kind: SecretKind | null;
-  alive: boolean;
-}
-
-class Claims {
-  readonly spans: Span[] = [];
-  /** For each character of the view: 0 when free, else index + 1 of the span that owns it. */
-  private readonly owner: Int32Array;
-
-  constructor(length: number) {
-    this.owner = new Int32Array(length);
-  }
-
-  ownerAt(pos: number): Span | undefined {
-    const id = this.owner[pos] ?? 0;
-    return id === 0 ? undefined : this.spans[id - 1];
-  }
-
-  isFree(start: number, end: number): boolean {
-    for (let i = start; i < end; i++) if (this.owner[i] !== 0) return false;
-    return true;
-  }
-
-  /** Distinct spans owning characters in [start, end). */
-  ownersIn(start: number, end: number): Span[] {
-    const out: Span[] = [];
-    let last = 0;
-    for (let i = start; i < end; i++) {
-      const id = this.owner[i] ?? 0;
-      if (id !== 0 && id !== last) {
-        const span = this.spans[id - 1];
-        if (span && !out.includes(span)) out.push(span);
-      }
-      last = id;
-    }
-    return out;
-  }
-
-  /** Claims a free range. */
-  add(start: number, end: number, kind: SecretKind | null): boolean {
-    if (end <= start || !this.isFree(start, end)) return false;
-    this.set(start, end, kind);
-    return true;
-  }
-
-  /**
-   * Claims a range that may contain earlier claims; they are replaced. Refused when an earlier claim
-   * only partly overlaps the range, or when one covers exactly the same range (the earlier, more
-   * specific label wins).
-   */
-  absorb(start: number, end: number, kind: SecretKind): boolean {
-    if (end <= start) return false;
-    const owners = this.ownersIn(start, end);
-    for (const s of owners) {
-      if (s.kind === null) return false; // never swallow a placeholder that was already there
-      if (s.start < start || s.end > end) return false;
-      if (s.start === start && s.end === end) return false;
-    }
-    for (const s of owners) s.alive = false;
-    this.set(start, end, kind);
-    return true;
-  }
-
-  /** Claims a range unconditionally (expectingSecret); overlapping claims are dropped. */
-  force(start: number, end: number, kind: SecretKind): void {
-    for (const s of this.ownersIn(start, end)) {
-      s.alive = false;
-      for (let i = s.start; i < s.end; i++) this.owner[i] = 0;
-    }
-    this.set(start, end, kind);
-  }
-
-  private set(start: number, end: number, kind: SecretKind | null): void {
-    this.spans.push({ start, end, kind, alive: true });
-    const id = this.spans.length;
-    this.owner.fill(id, start, end);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // 0. Existing placeholders
 // ---------------------------------------------------------------------------------------------
 
@@ -213,6 +114,8 @@ const PLACEHOLDER_RE_WHOLE = /^\[(?:NPWP|NIK|KODE-AKTIVASI|RAHASIA|EMAIL|TELEPON
 
 function reservePlaceholders(text: string, claims: Claims): void {
   for (const m of text.matchAll(PLACEHOLDER_RE)) claims.add(m.index, m.index + m[0].length, null);
+  // Timestamps, UUIDs and ticket references are never secrets: no detector may claim a part of them.
+  for (const r of metadataRanges(text)) claims.add(r.start, r.end, null);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,23 +142,11 @@ const DIGIT_RUN_RE = /(?<!\d)(?:\+[ \u00A0]?)?\d(?:(?:[ \u00A0]?-[ \u00A0]?|[. \
 /** `(+62) 812-…`: the country code in brackets before a number written without its leading 0. */
 const BRACKETED_62_BEFORE = /\(\+?62\)[ \u00A0-]?$/;
 
-/**
- * Labels after which a number is a payment/invoice reference, not a personal identifier: the 15-digit
- * billing code, the NTPN, the e-Faktur serial number.
- */
-const REFERENCE_BEFORE =
-  /(?:billing|ntpn|nsfp|no(?:mor|\.)?[ \t]*(?:seri[ \t]+)?faktur(?:[ \t]+pajak)?)(?:nya)?[ \t]*(?:(?:saya|ini|itu|adalah)[ \t]*)?[:=#]?[ \t]*$/i;
-
 const PROVINCE_CODES: ReadonlySet<string> = new Set([
   '11', '12', '13', '14', '15', '16', '17', '18', '19', '21',
   '31', '32', '33', '34', '35', '36', '51', '52', '53',
   '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76',
   '81', '82', '91', '92', '93', '94', '95', '96', '97',
-]);
-
-/** Public numbers that must stay readable (Kring Pajak, DJP head office). */
-const PUBLIC_NUMBERS: ReadonlySet<string> = new Set([
-  '1500200', '0211500200', '62211500200', '211500200', '0215250208', '62215250208', '215250208',
 ]);
 
 function luhnValid(digits: string): boolean {
@@ -276,37 +167,6 @@ function luhnValid(digits: string): boolean {
 function allSameDigit(digits: string): boolean {
   for (let i = 1; i < digits.length; i++) if (digits.charCodeAt(i) !== digits.charCodeAt(0)) return false;
   return true;
-}
-
-/** Options of `classifyNumber`: how the digits were written. */
-interface NumberShape {
-  /** Written with a leading "+". */
-  plus: boolean;
-  /** Directly after "(+62)". */
-  after62: boolean;
-  /** A dot separates two of the groups (amounts and dates use dots; card numbers never do). */
-  dotted: boolean;
-  /** The groups are the e-Faktur serial number layout 3-3-2-8 (010.000-23.12345678). */
-  invoiceSerial: boolean;
-}
-
-/** Whether a digit sequence has the shape of an Indonesian phone number (see `classifyNumber`). */
-function isPhoneNumber(d: string, s: NumberShape): boolean {
-  return phoneShaped(d.length, d.charCodeAt(0), d.charCodeAt(1), d.charCodeAt(2), s) && !PUBLIC_NUMBERS.has(d);
-}
-
-/** The phone rules on the length and the first three digits (char codes) only. */
-function phoneShaped(n: number, c0: number, c1: number, c2: number, s: Pick<NumberShape, 'plus' | 'after62' | 'dotted'>): boolean {
-  if (s.plus) return n >= 8 && n <= 15;
-  if (s.after62) return c0 >= 0x32 && c0 <= 0x39 && n >= 8 && n <= 12; // (+62) 812-…, (+62) 21-…
-  if (c0 === 0x30) {
-    if (c1 === 0x38) return n >= 9 && n <= 13; // mobile: 08xx-xxxx-xxxx
-    if (c1 >= 0x32 && c1 <= 0x37) return n >= 9 && n <= 12; // landline with area code: 021-…, 0274-…
-    return false;
-  }
-  // "62.500.000.000" is an amount: only numbers starting with 0 may use dots.
-  if (c0 === 0x36 && c1 === 0x32 && !s.dotted && c2 !== 0x30) return n >= 10 && n <= 14; // 62 8xx… without "+"
-  return false;
 }
 
 /** Card lengths checked with Luhn (16 is handled with NIK/NPWP; 17 digits is the Coretax invoice number). */
@@ -471,6 +331,8 @@ function detectNumbers(text: string, claims: Claims): void {
         ) {
           continue;
         }
+        // A window over a reserved range (a timestamp, a UUID, an e-mail address) is not a number.
+        if (!claims.isFree(k === 0 && (plus || after62Start >= 0) ? runStart : (groupStart[k] ?? runStart), groupEnd[j] ?? runEnd)) continue;
         if (n === 16) shape.invoiceSerial = j - k === 3 && layoutOf(k, j) === '3,3,2,8';
         let kind = classifyNumber(allDigits.slice(base, base + n), shape);
         // Only the first window can follow a label such as "kode billing" (others follow digits).
@@ -509,13 +371,6 @@ function detectNumbers(text: string, claims: Claims): void {
 // ---------------------------------------------------------------------------------------------
 // 3. Activation codes and serial numbers
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Letters/digits, optionally in dash-separated groups (2345-BCDE-2345-BCDE). Never starts right after
- * "X-", "]" or "]-" (the middle of a dashed token, or what follows a placeholder), so that masking
- * masked text changes nothing.
- */
-const ALNUM_TOKEN_RE = /(?<![A-Za-z0-9\]])(?<![A-Za-z0-9\]]-)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g;
 
 /**
  * Whether a token has the shape of an activation code / serial number: 8–20 letters and digits
@@ -574,195 +429,6 @@ function detectUppercaseCodes(text: string, claims: Claims): void {
 const CODE_KEYWORD_RE =
   /(?<![\p{L}\p{N}_\]])(kode[ \t\u00A0]+aktivasi|activation[ \t\u00A0]+code|serial[ \t\u00A0]+number|nomor[ \t\u00A0]+serial|no[ \t\u00A0]+serial|kode|serial|sn|s\/n)(?:-?nya)?(?![\p{L}\p{N}_])/giu;
 
-const PASSWORD_KEYWORD_RE =
-  /(?<![\p{L}\p{N}_\]])(kata[ \t\u00A0]?sandi|frasa[ \t\u00A0]?sandi|pass[ \t\u00A0]?phrase|password|passwd|pwd|pw|pass|sandi|pin|otp|efin|kode[ \t\u00A0]+verifikasi|verification[ \t\u00A0]+code)(?:-?(nya)|ku|mu)?(?![\p{L}\p{N}_])/giu;
-
-/** Words between a code keyword and the code: "kode aktivasi e-Faktur saya adalah: …". */
-const CODE_FILLERS: ReadonlySet<string> = new Set([
-  'saya', 'aku', 'gw', 'gue', 'kami', 'nya', 'adalah', 'yaitu', 'yakni', 'ialah', 'itu', 'ini', 'is',
-  'aktivasi', 'activation', 'number', 'efaktur', 'e-faktur', 'desktop', 'yang', 'dari', 'di', 'baru', 'lama', 'kita',
-]);
-
-/** After these words (or ":" / "=") what follows is clearly the value. */
-const EXPLICIT_WORDS: ReadonlySet<string> = new Set(['adalah', 'yaitu', 'yakni', 'ialah', 'nya', 'is']);
-
-/** Pronouns / demonstratives that may sit between the keyword and the value ("pass gw budi1990"). */
-const PRONOUNS: ReadonlySet<string> = new Set(['saya', 'sy', 'sya', 'aku', 'aq', 'gw', 'gue', 'gua', 'ane', 'ku', 'kami', 'kita', 'itu', 'ini', 'my', 'the']);
-
-/** Describe which password is meant; skipped before the value ("password efaktur baru: …"). */
-const QUALIFIERS: ReadonlySet<string> = new Set([
-  'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'akun', 'account', 'web', 'baru', 'lama', 'login', 'masuk', 'untuk', 'utk',
-  'buat', 'di', 'ke', 'dari', 'yang', 'djp', 'djponline', 'online', 'sertifikat', 'elektronik', 'aplikasi', 'app',
-  'desktop', 'email', 'e-mail', 'pajak', 'coretax', 'user', 'pengguna', 'admin', 'default', 'awal', 'sementara', 'tsb',
-  'new', 'old', 'wifi', 'pkp', 'sertel', 'enofa', 'kantor', 'perusahaan', 'pt', 'ketik', 'isi', 'masukin', 'masukkan', 'pakai', 'pake', 'coba',
-]);
-
-/**
- * Ordinary words: when the first word after the keyword is one of these, the user is talking about
- * the password, not typing it ("lupa password efaktur", "password salah terus"). They also end a
- * multi-word passphrase.
- */
-const STOP_WORDS: ReadonlySet<string> = new Set([
-  // the brief's list and friends
-  'lupa', 'terlupa', 'kelupaan', 'salah', 'benar', 'bener', 'reset', 'direset', 'mereset', 'baru', 'lama', 'tidak', 'tak',
-  'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'tdk', 'bukan', 'efaktur', 'e-faktur', 'enofa', 'e-nofa', 'web',
-  'akun', 'saya', 'nya', 'sudah', 'udah', 'sdh', 'belum', 'blm', 'bisa', 'bs', 'dapat', 'gimana', 'gmn', 'gmna',
-  'bagaimana', 'caranya', 'cara', 'untuk', 'utk', 'buat', 'yang', 'di', 'ke', 'dari', 'dan', 'atau', 'login', 'masuk',
-  // questions and connectives
-  'apa', 'apakah', 'kenapa', 'knp', 'mengapa', 'kok', 'dimana', 'kapan', 'siapa', 'berapa', 'terus', 'trus', 'lagi', 'lg',
-  'tapi', 'tetapi', 'namun', 'padahal', 'dengan', 'dgn', 'pada', 'oleh', 'karena', 'krn', 'jadi', 'jd', 'agar', 'supaya',
-  'kalau', 'kalo', 'klo', 'jika', 'bila', 'apabila', 'sebelumnya', 'sekarang', 'tadi', 'kemarin', 'masih', 'sedang',
-  'akan', 'mana', 'kah', 'pun', 'sih', 'deh', 'kan', 'nih', 'tuh', 'dong', 'donk', 'ya', 'yah', 'juga', 'saja', 'aja',
-  // what happens to passwords
-  'ganti', 'mengganti', 'diganti', 'ubah', 'mengubah', 'diubah', 'hilang', 'invalid', 'expired', 'kadaluarsa',
-  'kedaluwarsa', 'kadaluwarsa', 'error', 'eror', 'gagal', 'berhasil', 'sukses', 'diterima', 'ditolak', 'tertolak',
-  'terblokir', 'diblokir', 'blokir', 'terkunci', 'dikunci', 'sama', 'beda', 'berbeda', 'harus', 'wajib', 'minimal',
-  'minimum', 'maksimal', 'maximum', 'karakter', 'huruf', 'angka', 'simbol', 'tersebut', 'tolong', 'mohon', 'mau',
-  'ingin', 'pengen', 'pingin', 'perlu', 'butuh', 'dikirim', 'kirim', 'terkirim', 'versi', 'pajak', 'default', 'awal',
-  'email', 'e-mail', 'sms', 'wa', 'whatsapp', 'djp', 'djponline', 'online', 'aplikasi', 'app', 'desktop', 'sertifikat',
-  'elektronik', 'kosong', 'muncul', 'keluar', 'diminta', 'minta', 'meminta', 'dimasukkan', 'masukkan', 'memasukkan',
-  'isi', 'diisi', 'mengisi', 'ketik', 'diketik', 'tertera', 'terdaftar', 'dibuat', 'membuat', 'buat', 'coba', 'dicoba',
-  'kata', 'sandi', 'password', 'passphrase', 'pw', 'pass', 'pin', 'kode', 'ini', 'itu', 'tsb',
-  // English
-  'forgot', 'forget', 'wrong', 'incorrect', 'change', 'changed', 'new', 'old', 'failed', 'please', 'help', 'how', 'what',
-  'why', 'still', 'again', 'does', 'doesnt', 'didnt', 'cant', 'cannot', 'isnt', 'not', 'no', 'yes', 'and', 'or', 'for',
-  'to', 'of', 'in', 'on', 'is', 'are', 'was', 'the', 'a', 'an', 'my', 'your', 'field', 'policy', 'required',
-  'ok', 'oke', 'okay', 'baik', 'berikut', 'diatas', 'dibawah', 'tersebut', 'hint', 'captcha',
-]);
-
-/**
- * Words that end a multi-word passphrase: the user goes on talking about it
- * ("passphrase: kucing hitam manis tapi ditolak").
- */
-const CLAUSE_END_WORDS: ReadonlySet<string> = new Set([
-  'tapi', 'tetapi', 'namun', 'padahal', 'kok', 'dan', 'atau', 'terus', 'trus', 'lalu', 'kemudian', 'sudah', 'udah', 'sdh',
-  'belum', 'blm', 'tidak', 'tak', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'tdk', 'bukan', 'bisa', 'gimana', 'gmn',
-  'bagaimana', 'kenapa', 'knp', 'mengapa', 'apa', 'apakah', 'tolong', 'mohon', 'salah', 'benar', 'bener', 'ditolak',
-  'gagal', 'error', 'eror', 'invalid', 'lupa', 'masih', 'tetap', 'tetep', 'selalu', 'malah', 'ya', 'yah', 'dong', 'sih',
-  'kah', 'deh', 'nih', 'tuh', 'kan', 'karena', 'krn', 'soalnya', 'jadi', 'jd', 'waktu', 'saat', 'ketika', 'pas', 'untuk',
-  'utk', 'di', 'ke', 'dari', 'yang', 'sama', 'juga', 'aja', 'saja', 'tadi', 'sekarang', 'but', 'and', 'or', 'is', 'not',
-  'still', 'when', 'please',
-]);
-
-/** Replies that are never secrets even when one is expected ("batal", "lupa", "menu"). */
-const CONTROL_WORDS: ReadonlySet<string> = new Set([
-  'batal', 'cancel', 'menu', 'stop', 'berhenti', 'keluar', 'exit', 'lupa', 'tidak', 'gak', 'ga', 'nggak', 'enggak', 'tdk',
-  'ya', 'iya', 'y', 'ok', 'oke', 'okay', 'help', 'bantuan', 'tolong', 'kembali', 'back', 'ulang', 'lewati', 'skip',
-  'agen', 'operator', 'cs', 'halo', 'hai', 'hi', 'hello', 'belum', 'sudah', 'udah', 'lupa', 'entah', 'gatau',
-]);
-
-const OPENING_QUOTES: Readonly<Record<string, string>> = {
-  '"': '"',
-  "'": "'",
-  '`': '`',
-  '\u201C': '\u201D',
-  '\u2018': '\u2019',
-  '\u00AB': '\u00BB',
-};
-
-const LEADING_PUNCT = /^[(\[{<"'`\u201C\u2018\u00AB]+/;
-/** Punctuation ignored at the end of a word when comparing it with the word lists. */
-const TRAILING_PUNCT = '.,;:!?)]}>"\'`\u201D\u2019\u00BB';
-/** Trailing characters that stay outside the mask (sentence punctuation that is rarely part of a secret). */
-const TRAILING_OUTSIDE = ',;:)]}>';
-
-/**
- * How many of the last characters of `s` (not before `from`) are in `chars`. A backward scan: a
- * `[…]+$` regular expression would be quadratic on a long run of punctuation followed by a letter.
- */
-function trailingCount(s: string, chars: string, from: number): number {
-  let i = s.length;
-  while (i > from && chars.includes(s.charAt(i - 1))) i--;
-  return s.length - i;
-}
-
-interface Token {
-  /** Range of the token in the view. */
-  start: number;
-  end: number;
-  raw: string;
-  /** The token without surrounding punctuation, lower-cased: what word lists are compared with. */
-  word: string;
-  /** The token without surrounding punctuation, as typed. */
-  core: string;
-  /** The range to mask (leading brackets/quotes and trailing commas etc. left outside). */
-  maskStart: number;
-  maskEnd: number;
-  /** The token ends with ":" or "=" ("saya:"). */
-  sepAfter: boolean;
-}
-
-function readToken(text: string, pos: number): Token | null {
-  let end = pos;
-  while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
-  if (end === pos) return null;
-  const raw = text.slice(pos, end);
-  const lead = LEADING_PUNCT.exec(raw)?.[0].length ?? 0;
-  const core = raw.slice(lead, raw.length - trailingCount(raw, TRAILING_PUNCT, lead));
-  const outside = trailingCount(raw, TRAILING_OUTSIDE, lead);
-  return {
-    start: pos,
-    end,
-    raw,
-    core,
-    word: core.toLowerCase(),
-    maskStart: pos + lead,
-    maskEnd: Math.max(pos + lead, end - outside),
-    sepAfter: /[:=]$/.test(raw),
-  };
-}
-
-/** Skips horizontal space (and line breaks when `lines`); returns the next position. */
-function skipSpace(text: string, pos: number, lines: boolean): number {
-  while (pos < text.length) {
-    const c = text.charCodeAt(pos);
-    if (isHSpace(c) || (lines && isLineBreak(c))) pos++;
-    else break;
-  }
-  return pos;
-}
-
-function isSeparatorToken(raw: string): boolean {
-  return /^(?:[:=]+|[-\u2013\u2014]+>?|=>|->)$/.test(raw);
-}
-
-/** A value in quotes right at `pos`: returns the range inside the quotes. */
-function quotedValue(text: string, pos: number): { start: number; end: number } | null {
-  const close = OPENING_QUOTES[text.charAt(pos)];
-  if (!close) return null;
-  const limit = Math.min(text.length, pos + 202);
-  for (let i = pos + 1; i < limit; i++) {
-    const c = text.charCodeAt(i);
-    if (isLineBreak(c)) return null;
-    if (text.charAt(i) === close) return i > pos + 1 ? { start: pos + 1, end: i } : null;
-  }
-  return null;
-}
-
-/** Looks like something that is clearly not a secret even though it has digits or symbols. */
-function isObviouslyPublic(core: string): boolean {
-  if (core.length > 200) return false;
-  return (
-    /^etax/i.test(core) ||
-    /^(?:per|se|kep|pmk|pp|uu|s|nd)-\d/i.test(core) ||
-    /^(?:https?:\/\/|www\.)/i.test(core) ||
-    /\.(?:go\.id|co\.id|or\.id|ac\.id|id|com|net|org)(?:\/\S*)?$/i.test(core)
-  );
-}
-
-/** A word without Markdown emphasis around it ("**e-Nofa**" -> "e-Nofa"): the procedures are Markdown. */
-function plainWord(w: string): string {
-  return w.replace(/^[*_~`]+|[*_~`]+$/g, '');
-}
-
-/** Contains a digit or a symbol, or upper case after the first letter (rahAsia, QwErty). */
-function looksSecret(raw: string): boolean {
-  const core = plainWord(raw);
-  if (/\d/.test(core)) return true;
-  if (/[^\p{L}\p{M}\p{N}]/u.test(core)) return true;
-  return /\p{Ll}/u.test(core) && /\p{Lu}/u.test(core.slice(1));
-}
-
 function detectKeywordCodes(text: string, claims: Claims): void {
   for (const m of text.matchAll(CODE_KEYWORD_RE)) {
     if (claims.ownerAt(m.index)) continue;
@@ -791,17 +457,47 @@ function detectKeywordCodes(text: string, claims: Claims): void {
 }
 
 const MAX_SKIPPED_WORDS = 5;
-const MAX_PASSPHRASE_WORDS = 8;
+const MAX_PASSWORD_WORDS = 8;
+/** A passphrase runs to the end of its line or sentence; bounded so the work stays linear. */
+const MAX_PASSPHRASE_WORDS = 24;
+/** How far "passphrase sertifikat PT Maju Jaya: …" may look for its separator. */
+const SEPARATOR_LOOKAHEAD = 6;
 
-function detectPasswords(text: string, claims: Claims): void {
-  for (const m of text.matchAll(PASSWORD_KEYWORD_RE)) {
-    if (claims.ownerAt(m.index)) continue;
-    const keyword = (m[1] ?? '').toLowerCase();
-    const passphrase = /phrase|frasa/.test(keyword);
-    let explicit = m[2] !== undefined && m[2].toLowerCase() === 'nya';
+/**
+ * "passphrase sertifikat PT Maju Jaya: kucing hitam": words the skip lists do not know stand between
+ * the keyword and a ":" or "=" on the same line. Returns the position after the separator, or -1 when
+ * an ordinary word ("password salah: …"), a sentence end or the end of the line comes first.
+ */
+function separatorAhead(text: string, pos: number): number {
+  for (let n = 0; n < SEPARATOR_LOOKAHEAD; n++) {
+    pos = skipSpace(text, pos, false);
+    const token = readToken(text, pos);
+    if (!token) return -1;
+    if (isSeparatorToken(token.raw)) return isExplicitSeparator(token.raw) ? token.end : -1;
+    const word = token.word.slice(0, token.word.length - trailingCount(token.word, ':=', 0));
+    if (STOP_WORDS.has(word) || STOP_WORDS.has(plainWord(word))) return -1;
+    if (token.sepAfter) return token.end;
+    if (/[.,;!?]$/.test(token.raw) || token.core === '' || token.core.startsWith('[')) return -1;
+    pos = token.end;
+  }
+  return -1;
+}
+
+/** Whether a keyword stands for a passphrase (a value of several plain words). */
+function isPassphraseKeyword(hit: KeywordHit): boolean {
+  return hit.keyword === 'passphrase';
+}
+
+function detectPasswords(text: string, claims: Claims, hits: readonly KeywordHit[]): void {
+  for (const hit of hits) {
+    if (claims.ownerAt(hit.start)) continue;
+    const passphrase = isPassphraseKeyword(hit);
+    let explicit = hit.nya;
     let symbolSeparator = false;
-    let pos = m.index + m[0].length;
+    let pos = hit.end;
     let skipped = 0;
+    /** The separator was found beyond unknown words ("pin lokasi kantor: Jl. …" is no PIN). */
+    let farSeparator = false;
     let candidate: Token | null = null;
     for (;;) {
       pos = skipSpace(text, pos, symbolSeparator);
@@ -823,7 +519,7 @@ function detectPasswords(text: string, claims: Claims): void {
       const token = readToken(text, pos);
       if (!token) break;
       if (isSeparatorToken(token.raw)) {
-        if (/[:=]/.test(token.raw)) {
+        if (isExplicitSeparator(token.raw)) {
           explicit = true;
           symbolSeparator = true;
         }
@@ -837,8 +533,8 @@ function detectPasswords(text: string, claims: Claims): void {
       }
       const word = token.word.slice(0, token.word.length - trailingCount(token.word, ':=', 0));
       if (token.sepAfter) {
-        // "saya:" / "baru:" — the separator makes the next token the value.
-        if (EXPLICIT_WORDS.has(word) || PRONOUNS.has(word) || QUALIFIERS.has(word)) {
+        // "saya:" / "baru:" / "ya:" — the separator makes the next token the value.
+        if (EXPLICIT_WORDS.has(word) || PRONOUNS.has(word) || QUALIFIERS.has(word) || PARTICLES.has(word)) {
           explicit = true;
           symbolSeparator = true;
           pos = token.end;
@@ -856,7 +552,8 @@ function detectPasswords(text: string, claims: Claims): void {
         // "passphrase nya aku cinta kamu": after an explicit separator a pronoun may start the phrase.
         if (passphrase && explicit) {
           const next = readToken(text, skipSpace(text, token.end, false));
-          if (next && next.word !== '' && !STOP_WORDS.has(next.word)) {
+          // … unless what follows is still the lead-in ("passphrasenya … saya adalah: …").
+          if (next && next.word !== '' && !STOP_WORDS.has(next.word) && !next.sepAfter && !EXPLICIT_WORDS.has(next.word) && !isSeparatorToken(next.raw)) {
             candidate = token;
             break;
           }
@@ -865,10 +562,20 @@ function detectPasswords(text: string, claims: Claims): void {
         if (++skipped > MAX_SKIPPED_WORDS) break;
         continue;
       }
-      if (!symbolSeparator && QUALIFIERS.has(plainWord(word))) {
+      if (!symbolSeparator && (QUALIFIERS.has(plainWord(word)) || PARTICLES.has(word))) {
         pos = token.end;
         if (++skipped > MAX_SKIPPED_WORDS) break;
         continue;
+      }
+      if (!symbolSeparator && !STOP_WORDS.has(word)) {
+        const after = separatorAhead(text, pos);
+        if (after >= 0) {
+          explicit = true;
+          symbolSeparator = true;
+          farSeparator = true;
+          pos = after;
+          continue;
+        }
       }
       candidate = token;
       break;
@@ -880,15 +587,20 @@ function detectPasswords(text: string, claims: Claims): void {
       continue;
     }
     if (explicit && /^etax/i.test(core)) continue;
+    // PINs and one-time codes are numbers: far from their keyword, a value without digits is not one.
+    if (farSeparator && hit.keyword !== 'password' && !passphrase && !/\d/.test(core)) continue;
     let end = candidate.maskEnd;
     // After an explicit separator the value may be several words: a passphrase continues to the end
-    // of the clause; a password continues while the next words look secret too ("sandi: budi 123").
+    // of its line or sentence ("passphrase saya: kucing hitam lompat tinggi"); a password continues
+    // while the next words look secret too ("sandi: budi 123").
     if (explicit) {
       let last = candidate;
-      for (let n = 0; n < MAX_PASSPHRASE_WORDS; n++) {
-        if (/[.,;!?]$/.test(last.raw)) break;
+      const limit = passphrase ? MAX_PASSPHRASE_WORDS : MAX_PASSWORD_WORDS;
+      const endWords = passphrase ? PASSPHRASE_END_WORDS : CLAUSE_END_WORDS;
+      for (let n = 0; n < limit; n++) {
+        if (passphrase ? /[.;!?]$/.test(last.raw) : /[.,;!?]$/.test(last.raw)) break;
         const next = readToken(text, skipSpace(text, last.end, false));
-        if (!next || next.word === '' || CLAUSE_END_WORDS.has(next.word)) break;
+        if (!next || next.word === '' || endWords.has(next.word) || endWords.has(next.word.replace(/[,:]+$/, ''))) break;
         if (!passphrase && (STOP_WORDS.has(next.word) || !looksSecret(next.core) || isObviouslyPublic(next.core))) break;
         if (!claims.isFree(next.start, next.end)) break;
         end = next.maskEnd;
@@ -960,10 +672,14 @@ export function maskSecrets(text: string, context?: MaskContext): MaskResult {
   const claims = new Claims(t.length);
   reservePlaceholders(t, claims);
   detectEmails(t, claims);
+  detectLooseActivationCodes(t, claims);
+  detectBracketedAreaCodes(t, claims);
   detectNumbers(t, claims);
   detectUppercaseCodes(t, claims);
   detectKeywordCodes(t, claims);
-  detectPasswords(t, claims);
+  const keywords = findSecretKeywords(t);
+  detectPasswords(t, claims, keywords);
+  detectPasswordOnNextLine(t, claims, keywords);
   if (context?.expectingSecret) maskExpectedSecret(t, claims);
 
   const spans = claims.spans.filter((s) => s.alive).sort((a, b) => a.start - b.start);
@@ -972,10 +688,11 @@ export function maskSecrets(text: string, context?: MaskContext): MaskResult {
   let cursor = 0;
   for (const span of spans) {
     if (span.kind === null) continue;
-    const start = view.map ? (view.map[span.start] ?? original.length) : span.start;
-    const end = view.map ? (view.map[span.end - 1] ?? original.length - 1) + 1 : span.end;
-    out += original.slice(cursor, start) + PLACEHOLDERS[span.kind];
-    cursor = end;
+    // Back to the characters the user typed (the view may have dropped or folded some).
+    const start = view.start ? (view.start[span.start] ?? original.length) : span.start;
+    const end = view.end ? (view.end[span.end - 1] ?? original.length) : span.end;
+    out += original.slice(cursor, Math.max(cursor, start)) + PLACEHOLDERS[span.kind];
+    cursor = Math.max(cursor, end);
     if (!found.includes(span.kind)) found.push(span.kind);
   }
   out += original.slice(cursor);
@@ -1019,6 +736,9 @@ function deepMask(value: unknown, seen: WeakMap<object, unknown>, key: PropertyK
   if (typeof value === 'string') {
     const kind = secretKeyKind(key);
     if (kind && value.trim() !== '' && !PLACEHOLDER_RE_WHOLE.test(value)) return PLACEHOLDERS[kind];
+    // Ids and timestamps (`at`, `createdAt`, `conversationId`, a whole-string ISO date, UUID or KP-…
+    // reference) are written by the system, not typed by the user: never masked (issue 18, item 9).
+    if (isMetadataEntry(key, value) || isMetadataValue(value)) return value;
     return mask(value);
   }
   if (value === null || typeof value !== 'object') return value; // numbers, booleans, functions, …
@@ -1081,7 +801,10 @@ function deepMask(value: unknown, seen: WeakMap<object, unknown>, key: PropertyK
  * A deep copy of `value` in which every string is masked (objects, arrays, Maps, Sets; cycles are
  * preserved). Besides the text rules, a non-empty string stored under a key that names a secret
  * (`password`, `passphrase`, `pin`, `otp`, `efin`, `*Password`, `kodeAktivasi`, …) is replaced as a
- * whole. Keys themselves are not changed. Numbers are left alone (mask them as strings if needed).
+ * whole. Metadata is kept exactly: a one-token string under an id/timestamp key (`at`, `*At`, `id`,
+ * `*Id`, `ref`, `eTag`, `timestamp`, …; see metadata.ts) and any string that is as a whole an ISO
+ * timestamp, a UUID or a KP-… ticket reference. Keys themselves are not changed. Numbers are left
+ * alone (mask them as strings if needed).
  */
 export function maskDeep<T>(value: T): T {
   return deepMask(value, new WeakMap<object, unknown>(), undefined) as T;

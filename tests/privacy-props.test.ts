@@ -1,0 +1,368 @@
+/**
+ * Property tests over generated variants of every secret class of issue 18 (items 3 and 9): for
+ * each class, RUNS variants with random secret values, casing, punctuation, keyword typos and
+ * Indonesian text around them; the secret's value must never survive `mask()`, and masking the
+ * result again must change nothing. A fixed list of ordinary helpdesk sentences, ISO timestamps and
+ * ids must pass unchanged, also with generated spacing and punctuation.
+ *
+ * The generator is a small seeded PRNG (mulberry32): every run sees the same variants, and a failure
+ * message names the class, the variant number and the input, so it can be replayed (fast-check is not
+ * used on purpose: the generators are specific to these phrasings and must stay deterministic).
+ */
+import { describe, expect, it } from 'vitest';
+import { containsSecret, mask, maskDeep } from '../src/privacy/index.js';
+
+/** Variants per class; PRIVACY_PROPS_RUNS / PRIVACY_PROPS_SEED explore further (the defaults are what CI runs). */
+const RUNS = Number(process.env.PRIVACY_PROPS_RUNS ?? 300);
+const SEED_OFFSET = Number(process.env.PRIVACY_PROPS_SEED ?? 0);
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+// ---------------------------------------------------------------------------------------------
+
+class Gen {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  /** A float in [0, 1) (mulberry32). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.next() * items.length)];
+    if (item === undefined) throw new Error('pick from an empty list');
+    return item;
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  chars(alphabet: string, n: number): string {
+    let out = '';
+    for (let i = 0; i < n; i++) out += alphabet.charAt(this.int(0, alphabet.length - 1));
+    return out;
+  }
+  /** Lower, UPPER, Title or as is. */
+  casing(s: string): string {
+    const k = this.int(0, 3);
+    if (k === 0) return s.toLowerCase();
+    if (k === 1) return s.toUpperCase();
+    if (k === 2) return s.charAt(0).toUpperCase() + s.slice(1);
+    return s;
+  }
+}
+
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+const SYMBOLS = '!@#$%&*_';
+
+/**
+ * A password as people choose them: a word-ish start, digits, maybe a symbol; always a letter and a
+ * digit (the rules without an explicit separator need something that looks secret). Made of letters
+ * that never spell the surrounding words, and marked with "Zq" so no random value collides with them.
+ */
+function password(g: Gen): string {
+  const head = g.chars(LOWER, g.int(2, 6));
+  const digits = g.chars(DIGITS, g.int(2, 5));
+  const symbol = g.chance(0.3) ? g.pick([...SYMBOLS]) : '';
+  const tail = g.chance(0.4) ? g.chars(LOWER + UPPER, g.int(1, 3)) : '';
+  return `Zq${head}${digits}${symbol}${tail}`;
+}
+
+/** Words of a passphrase: ordinary nouns and adjectives, none of them a word that ends a passphrase. */
+const PASSPHRASE_WORDS = [
+  'kucing', 'hitam', 'lompat', 'tinggi', 'gajah', 'biru', 'terbang', 'jauh', 'langit', 'senja', 'merah', 'bunga',
+  'mawar', 'rumah', 'kayu', 'kopi', 'susu', 'gula', 'aren', 'ombak', 'pantai', 'selatan', 'jerapah', 'ungu', 'menari',
+  'pelan', 'rambutan', 'durian', 'mangga', 'sepeda', 'kereta', 'bintang', 'bulan', 'matahari', 'sungai', 'gunung',
+  'harimau', 'elang', 'burung', 'hujan', 'pelangi', 'angin', 'batu', 'pasir', 'hutan', 'daun', 'akar', 'nasi', 'goreng',
+  'pedas', 'manis', 'asin', 'dingin', 'panas', 'besar', 'kecil', 'tua', 'muda', 'lima', 'tujuh', 'sembilan', 'empat',
+];
+
+const GREETINGS = ['', 'Halo kak, ', 'Selamat siang. ', 'min, ', 'Permisi, ', 'pagi pak ', 'Tolong dibantu. '];
+const TAILS = ['', '.', '!', ' ya', ' tolong dibantu', '. Terima kasih', ' mohon dicek', '\nterima kasih', ' 🙏'];
+
+/** One slip in a word: a letter dropped, added, replaced, or two neighbours swapped. */
+function slip(g: Gen, word: string): string {
+  const i = g.int(0, word.length - 1);
+  switch (g.int(0, 3)) {
+    case 0:
+      return word.slice(0, i) + word.slice(i + 1);
+    case 1:
+      return word.slice(0, i) + g.pick([...LOWER]) + word.slice(i);
+    case 2:
+      return word.slice(0, i) + g.pick([...LOWER]) + word.slice(i + 1);
+    default:
+      return i + 1 < word.length ? word.slice(0, i) + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2) : word;
+  }
+}
+
+/** Asserts that none of `secrets` survives masking `input`, and that masking is idempotent. */
+function check(kind: string, n: number, input: string, secrets: string[]): void {
+  const once = mask(input);
+  for (const s of secrets) expect(once, `${kind} #${n}: ${JSON.stringify(input)} -> ${JSON.stringify(once)}`).not.toContain(s);
+  expect(mask(once), `${kind} #${n}: idempotent`).toBe(once);
+}
+
+function forEachVariant(seed: number, body: (g: Gen, n: number) => void): void {
+  const g = new Gen(seed + SEED_OFFSET);
+  for (let n = 0; n < RUNS; n++) body(g, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The classes
+// ---------------------------------------------------------------------------------------------
+
+describe('generated variants: the secret never survives mask()', () => {
+  it(`1. passphrases in plain words after "passphrase …:" (${RUNS} variants)`, () => {
+    const keywords = ['passphrase', 'passphrase', 'pass phrase', 'frasa sandi', 'passphrase-nya', 'passphrasenya', 'pasphrase', 'passphrse', 'passpharse'];
+    const middles = ['', ' saya', ' sertel saya', ' sertifikat elektronik saya', ' baru saya', ' untuk sertel kantor kami', ' yang baru', ' e-faktur', ' sertifikat PT Maju Jaya'];
+    const separators = [':', ' :', ' =', ': ', ' adalah:', ' yaitu:', ' ->'];
+    const ends = ['', '.', '!', '. Tolong dibantu', '\nterus gimana?', ' tapi ditolak', ', tolong cek', '\n\nmakasih', ' kok salah ya?'];
+    forEachVariant(101, (g, n) => {
+      const words = Array.from({ length: g.int(2, 7) }, () => g.casing(g.pick(PASSPHRASE_WORDS)));
+      const phrase = words.join(g.chance(0.15) ? '  ' : ' ');
+      const keyword = g.casing(g.pick(keywords));
+      const input = `${g.pick(GREETINGS)}${keyword}${g.pick(middles)}${g.pick(separators)} ${phrase}${g.pick(ends)}`;
+      check('passphrase', n, input, [phrase, ...words.filter((w) => w.length >= 4)]);
+    });
+  });
+
+  it(`2. a password on the line after a line about one (${RUNS} variants)`, () => {
+    const firstLines = [
+      'lupa password', 'Lupa Password', 'password saya', 'ini passwordnya', 'pw efaktur saya', 'lupa pasword', 'password baru',
+      'kata sandi saya', 'passwrd web efaktur', 'saya lupa password efaktur', 'password lama saya', 'ini password saya',
+      'lupapassword', 'pwku',
+    ];
+    const punct = ['', '', ' ', '?', '...', ' :'];
+    const breaks = ['\n', '\r\n', '\n\n', '\n \n'];
+    const after = ['', '', ' tolong dicek', ' gimana?', '\nterima kasih', ' sudah dicoba'];
+    forEachVariant(202, (g, n) => {
+      const value = password(g);
+      const input = `${g.pick(GREETINGS)}${g.pick(firstLines)}${g.pick(punct)}${g.pick(breaks)}${value}${g.pick(after)}`;
+      check('next line', n, input, [value, value.slice(0, -1)]);
+    });
+  });
+
+  it(`3. keywords with -ku, -nya, -mu (${RUNS} variants)`, () => {
+    const bases = ['password', 'pw', 'pass', 'sandi', 'passwd', 'kata sandi', 'pwd', 'pin'];
+    const suffixes = ['ku', 'nya', 'mu', '-ku', '-nya', '-mu'];
+    const middles = ['', ' ya', ' nih', ' kak', ' saya', ' efaktur', ' yang baru'];
+    const separators = [':', ' :', ' =', ' ', ': ', ' adalah'];
+    forEachVariant(303, (g, n) => {
+      const base = g.pick(bases);
+      const value = base === 'pin' ? g.chars(DIGITS, g.int(4, 8)) : password(g);
+      const keyword = g.casing(base + g.pick(suffixes));
+      const input = `${g.pick(GREETINGS)}${keyword}${g.pick(middles)}${g.pick(separators)} ${value}${g.pick(TAILS)}`;
+      check('suffix keyword', n, input, [value]);
+    });
+  });
+
+  it(`4. 16-character activation codes in any case, without "kode" (${RUNS} variants)`, () => {
+    const frames = ['{}', 'ini {} ya', 'aktivasi gagal pakai {}', 'dapat {} dari email', '{}, tetap gagal', '({})', 'sudah saya masukkan {} tapi error', 'aktivasi: {}'];
+    forEachVariant(404, (g, n) => {
+      let code = '';
+      for (;;) {
+        const alphabet = g.pick([LOWER + DIGITS, 'abcdef' + DIGITS, LOWER + UPPER + DIGITS, UPPER + DIGITS]);
+        code = g.chars(alphabet, 16);
+        // The shape of a code (see isLooseActivationCode): 2+ letters, 2+ digits, random-looking.
+        const digits = code.replace(/\D/g, '').length;
+        const changes = [...code].filter((c, i) => i > 0 && /\d/.test(c) !== /\d/.test(code.charAt(i - 1))).length;
+        if (digits >= 2 && digits <= 14 && changes >= 2 && !/^etax/i.test(code)) break;
+      }
+      const written = g.chance(0.25) ? code.match(/.{4}/g)!.join('-') : code;
+      const input = `${g.pick(GREETINGS)}${g.pick(frames).replace('{}', written)}${g.pick(TAILS)}`;
+      check('activation code', n, input, [written, code, code.slice(4, 12)]);
+      expect(containsSecret(input), input).toBe(true);
+    });
+  });
+
+  it(`5. NPWP / NIK in full-width and other Unicode digits (${RUNS} variants)`, () => {
+    /** Code points of the zero of some digit scripts: full-width, Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, Thai, mathematical bold / double-struck / monospace. */
+    const zeros = [0x30, 0xff10, 0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50, 0x1d7ce, 0x1d7d8, 0x1d7f6];
+    const frames = ['NPWP saya {}', 'npwp: {} mohon dicek', 'ini npwp kantor {} ya', 'NPWP {}', 'nik {} atas nama budi', '{}'];
+    forEachVariant(505, (g, n) => {
+      let digits = '';
+      do digits = g.chars(DIGITS, 15);
+      while (new Set(digits).size < 3);
+      const nik = g.chance(0.3);
+      if (nik) digits = `3${g.pick([...'1234'])}${g.chars(DIGITS, 14)}`; // a 16-digit NIK with a province code
+      const groups = nik
+        ? [digits.slice(0, 4), digits.slice(4, 8), digits.slice(8, 12), digits.slice(12)]
+        : [digits.slice(0, 2), digits.slice(2, 5), digits.slice(5, 8), digits.slice(8, 9), digits.slice(9, 12), digits.slice(12)];
+      const layout = g.int(0, 3);
+      const ascii = nik
+        ? layout === 0 ? digits : groups.join(layout === 1 ? ' ' : layout === 2 ? '-' : '.')
+        : layout === 0 ? `${groups.slice(0, 4).join('.')}-${groups.slice(4).join('.')}` : layout === 1 ? digits : groups.join(layout === 2 ? ' ' : '-');
+      // One script for the whole number, or a different one per digit.
+      const perDigit = g.chance(0.25);
+      const script = g.pick(zeros.slice(1));
+      const written = [...ascii].map((c) => (/\d/.test(c) ? String.fromCodePoint((perDigit ? g.pick(zeros) : script) + Number(c)) : c === '.' && g.chance(0.1) ? '\uFF0E' : c)).join('');
+      const input = `${g.pick(GREETINGS)}${g.pick(frames).replace('{}', written)}${g.pick(TAILS)}`;
+      const out = mask(input);
+      expect(out, `unicode digits #${n}: ${input} -> ${out}`).not.toContain(written);
+      // No run of the number's digits is readable in any script.
+      const outDigits = [...out].map((c) => (/\p{Nd}/u.test(c) ? String(c.normalize('NFKC').match(/\d/) ? c.normalize('NFKC') : '?') : '')).join('');
+      expect(outDigits, `unicode digits #${n}: ${input} -> ${out}`).not.toContain(digits.slice(2, 12));
+      expect(mask(out)).toBe(out);
+    });
+  });
+
+  it(`6. landline numbers with an area code (${RUNS} variants)`, () => {
+    const areas = ['021', '022', '024', '031', '061', '0274', '0361', '0411', '0751', '0370'];
+    const frames = ['telp kantor {}', 'hubungi saya di {} ya', 'no telp: {}', 'Telepon {} (jam kerja)', '{}', 'nomor kantor kami {}, hp tidak aktif'];
+    forEachVariant(606, (g, n) => {
+      const area = g.pick(areas);
+      let subscriber = '';
+      do subscriber = String(g.int(2, 9)) + g.chars(DIGITS, g.int(area.length === 3 ? 5 : 5, area.length === 3 ? 7 : 6));
+      while (subscriber === '1500200');
+      const split = subscriber.length >= 7 && g.chance(0.3) ? `${subscriber.slice(0, 3)}${g.pick(['-', ' '])}${subscriber.slice(3)}` : subscriber;
+      const written = g.pick([`(${area}) ${split}`, `(${area})${split}`, `${area}-${split}`, `${area} ${split}`, `(${area}) - ${split}`]);
+      const input = `${g.pick(GREETINGS)}${g.pick(frames).replace('{}', written)}${g.pick(TAILS)}`;
+      check('landline', n, input, [split, subscriber]);
+    });
+  });
+
+  it(`7. misspelled keywords the bot understands (${RUNS} variants)`, () => {
+    const listed = ['pasword', 'passwrd', 'paswd', 'pssword', 'kata kunci', 'kata sandi', 'sandi', 'pin', 'katasandi', 'psw', 'pswd', 'paswort', 'passw'];
+    const middles = ['', ' saya', ' efaktur saya', ' web efaktur', ' akun saya', ' baru'];
+    const separators = [':', ' :', ' =', ' ', ': ', ' adalah', 'nya'];
+    forEachVariant(707, (g, n) => {
+      let keyword = '';
+      if (g.chance(0.5)) keyword = g.pick(listed);
+      else {
+        // A single slip in a long keyword; "passed" is an English word, not a keyword.
+        do keyword = slip(g, g.pick(['password', 'passphrase', 'passwd', 'katasandi']));
+        while (keyword === 'passed' || keyword.length < 5);
+      }
+      const value = keyword === 'pin' ? g.chars(DIGITS, g.int(4, 8)) : password(g);
+      const sep = g.pick(separators);
+      const input = `${g.pick(GREETINGS)}${g.casing(keyword)}${sep === 'nya' ? 'nya' : g.pick(middles) + sep} ${value}${g.pick(TAILS)}`;
+      check('misspelled keyword', n, input, [value]);
+    });
+  });
+
+  it(`8. all classes in one message (${RUNS} variants)`, () => {
+    forEachVariant(808, (g, n) => {
+      const pw = password(g);
+      const code = `${g.chars(LOWER, 2)}${g.chars(DIGITS, 2)}${g.chars(LOWER, 3)}${g.chars(DIGITS, 3)}${g.chars(LOWER, 2)}${g.chars(DIGITS, 4)}`;
+      const words = [g.pick(PASSPHRASE_WORDS), g.pick(PASSPHRASE_WORDS), g.pick(PASSPHRASE_WORDS)];
+      const phone = `(021) ${g.int(2, 9)}${g.chars(DIGITS, 6)}`;
+      const parts = [
+        `passwordku ya: ${pw}`,
+        `ini ${code} dari email`,
+        `passphrase sertel: ${words.join(' ')}.`,
+        `telp ${phone}`,
+        `NPWP ${'\uFF10\uFF11'}.${[...'234'].map((c) => String.fromCodePoint(0xff10 + Number(c))).join('')}.567.8-901.000`,
+        `tiket dibuat ${new Date(Date.UTC(2026, 11, 1, g.int(0, 23), g.int(0, 59), g.int(0, 59))).toISOString()}`,
+      ];
+      for (let i = parts.length - 1; i > 0; i--) {
+        const j = g.int(0, i);
+        [parts[i], parts[j]] = [parts[j]!, parts[i]!];
+      }
+      const input = parts.join(g.pick(['\n', '. ', ' — ', '\n\n']));
+      const ts = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/.exec(input)![0];
+      check('all classes', n, input, [pw, code, words.join(' '), phone.slice(6), '２３４']);
+      expect(mask(input), input).toContain(ts);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What must stay readable
+// ---------------------------------------------------------------------------------------------
+
+const ORDINARY = [
+  'status aplikasi belum registrasi',
+  'status efaktur saya belum registrasi padahal sudah update',
+  'kode error ETAX-40005',
+  'muncul ETAX-40001 waktu upload faktur',
+  'ETAXSERVICE-20017 saat approve',
+  'NSFP 010.000-23.12345678 sampai 010.000-23.12345699',
+  'versi 4.0',
+  'update e-Faktur 3.2.0.1 ke 4.0',
+  'KPP Pratama Jakarta Tanah Abang Tiga',
+  'KPP Madya Jakarta Selatan',
+  'saya pindah KPP dari KPP Pratama Bandung Cicadas',
+  'tanggal 13 Februari 2023',
+  'tanggal 13/02/2023 jam 08:30',
+  'masa pajak 01 2023',
+  'saya mau bicara dengan petugas',
+  'hubungkan ke kring pajak',
+  'lupa password efaktur',
+  'password salah terus',
+  'reset password gimana caranya?',
+  'kata sandi harus mengandung huruf besar',
+  'lupa passphrase sertifikat elektronik',
+  'kode aktivasi belum masuk ke email',
+  'kode aktivasi saya hilang',
+  'hubungi Kring Pajak 1500200',
+  'Kring Pajak (021) 1500200',
+  'DPP Rp 1.500.000.000,00 PPN Rp 165.000.000',
+  'upload 100 faktur sekaligus',
+  'Windows 10 64 bit, Java 8u202',
+  'PPh 21, PPN 11%, PP 23/2018',
+  'berdasarkan PER-11/PJ/2025',
+  'pin lokasi kantor',
+  'e-Nofa tidak bisa dibuka',
+  'sertifikat elektronik kedaluwarsa, bagaimana perpanjangnya?',
+  'Terima kasih, sudah berhasil',
+  'lupa password\ngimana caranya?',
+  'efakturdesktop 4.0 tidak mau jalan',
+];
+
+const METADATA = [
+  '2026-12-01T20:21:42Z',
+  '2026-12-01T20:21:42.517Z',
+  '2026-12-01T20:21:42+07:00',
+  '2026-12-01',
+  '550e8400-e29b-41d4-a716-446655440000',
+  'KP-7QX2M4',
+  'KP-ABCDEF',
+];
+
+describe('what must pass unchanged', () => {
+  it.each(ORDINARY)('ordinary sentence %j', (s) => {
+    expect(mask(s)).toBe(s);
+  });
+
+  it.each(METADATA)('metadata %j', (s) => {
+    expect(mask(s)).toBe(s);
+    expect(mask(`tiket dibuat ${s} ya`)).toBe(`tiket dibuat ${s} ya`);
+  });
+
+  it(`ordinary sentences with generated greetings, casing and punctuation (${RUNS} variants)`, () => {
+    forEachVariant(909, (g, n) => {
+      const s = g.pick(ORDINARY);
+      const input = `${g.pick(['', 'Halo kak, ', 'Selamat siang. ', 'min '])}${g.chance(0.3) ? s.toUpperCase() : s}${g.pick(['', '.', '?', '!', ' ya', ' 🙏', ' kak'])}`;
+      expect(mask(input), `ordinary #${n}`).toBe(input);
+    });
+  });
+
+  it(`generated ISO timestamps, UUIDs and ticket references (${RUNS} variants)`, () => {
+    const HEX = '0123456789abcdef';
+    const REF = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    forEachVariant(1001, (g, n) => {
+      const ts = new Date(Date.UTC(g.int(2020, 2030), g.int(0, 11), g.int(1, 28), g.int(0, 23), g.int(0, 59), g.int(0, 59), g.int(0, 999))).toISOString();
+      const tsNoMs = g.chance(0.5) ? ts.replace(/\.\d{3}Z$/, 'Z') : ts.replace(/Z$/, '').replace(/\.\d{3}$/, g.pick(['+07:00', '-05:00', '+0800']));
+      const uuid = [8, 4, 4, 4, 12].map((k) => g.chars(HEX, k)).join('-');
+      const ref = `KP-${g.chars(REF, 6)}`;
+      for (const value of [ts, tsNoMs, g.chance(0.5) ? uuid.toUpperCase() : uuid, ref]) {
+        expect(mask(value), `metadata #${n}`).toBe(value);
+        const line = `${g.pick(['tiket', 'dibuat', 'id', 'ref'])} ${value}${g.pick(['', ' ya', '.', ','])}`;
+        expect(mask(line), `metadata #${n}`).toBe(line);
+      }
+      const entry = { from: 'user', text: `pw: ${password(g)}`, at: ts, id: g.chars(HEX, 16), conversationId: uuid, ref };
+      const masked = maskDeep(entry);
+      expect(masked.text).toMatch(/^pw: \[(?:RAHASIA|KODE-AKTIVASI)\]$/); // a random password may look like a code
+      expect({ ...masked, text: entry.text }).toEqual(entry);
+    });
+  });
+});
