@@ -52,6 +52,16 @@ describe('triggers', () => {
     expect(ticket.transcript[0]).toMatchObject({ from: 'user' });
   });
 
+  it('the summary quotes the message that opened the topic, not a reply to the bot\'s question', async () => {
+    const c = new Conversation(bot.url, channel);
+    await c.send('status efaktur saya belum registrasi, muncul ETAX-40005');
+    await c.send('belum bisa');
+    const r = await c.send('mau ngomong sama orang aja');
+    const ticket = await (await api(`/api/handoffs/${refOf(r.text)}`)).json();
+    expect(ticket.summary).toMatch(/belum registrasi, muncul ETAX-40005/);
+    expect(r.text).not.toMatch(/Pertanyaan: belum bisa/);
+  });
+
   it('the last remedy failed: the bot confirms first, then hands off with trigger procedure-failed', async () => {
     const c = new Conversation(bot.url, channel);
     await c.send('status aplikasi efaktur belum registrasi');

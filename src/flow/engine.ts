@@ -106,7 +106,10 @@ export class FlowEngine {
     });
     t.events.push({ type: 'decision', decision: decision.kind });
     const cls = t.classification;
-    if (cls && !META_INTENTS.has(cls.intent) && cls.intent !== ROLES.aside && decision.kind !== 'option') t.state.lastQuestion = mask(text).slice(0, 500);
+    // What a hand-off summary quotes as the user's question: a message that opened or named a topic, not
+    // a reply to one of the bot's questions ("belum bisa").
+    const opensTopic = decision.kind === 'switch' || decision.kind === 'did-you-mean' || decision.kind === 'fallback';
+    if (cls && !META_INTENTS.has(cls.intent) && cls.intent !== ROLES.aside && opensTopic) t.state.lastQuestion = mask(text).slice(0, 500);
 
     switch (decision.kind) {
       case 'empty':
