@@ -22,6 +22,7 @@ import { IntentClassifier } from '../src/nlu/classifier.js';
 import { slip } from '../src/nlu/slips.js';
 import { seededRandom } from '../src/nlu/softmax.js';
 import { freePort, startRedis, type RedisHandle } from '../tests/helpers/redis-server.js';
+import { runScaleOut, type ScaleOutResult } from './scale-out.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -307,6 +308,8 @@ export interface LoadOptions {
   runId?: string;
   /** Process whose CPU time is measured over the window (the server). */
   serverPid?: number;
+  /** Several server processes (scale-out): their CPU times are added up. */
+  serverPids?: number[];
   /** Sample /proc/<serverPid>/status every 200 ms during the whole run (warm-up included). */
   sampleRss?: boolean;
 }
@@ -386,6 +389,19 @@ export function procCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds of the server process(es) under load, added up; undefined off Linux. */
+export function serversCpuSeconds(o: Pick<LoadOptions, 'serverPid' | 'serverPids'>): number | undefined {
+  const pids = [...(o.serverPid ? [o.serverPid] : []), ...(o.serverPids ?? [])];
+  if (!pids.length) return undefined;
+  let sum = 0;
+  for (const pid of pids) {
+    const s = procCpuSeconds(pid);
+    if (s === undefined) return undefined;
+    sum += s;
+  }
+  return sum;
 }
 
 export function startRssSampler(pid: number, everyMs = 200): { stop(): RssSample } {
@@ -521,7 +537,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await sleep(o.warmupMs);
   measuring = true;
   const cpu0 = process.cpuUsage();
-  const srv0 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
+  const srv0 = serversCpuSeconds(o);
   const mach0 = machineCpuSeconds();
   const w0 = Number(process.hrtime.bigint() / 1000n);
   const received0 = o.channel.received;
@@ -533,7 +549,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const w1 = Number(process.hrtime.bigint() / 1000n);
   const received1 = o.channel.received;
   const cpu = process.cpuUsage(cpu0);
-  const srv1 = o.serverPid ? procCpuSeconds(o.serverPid) : undefined;
+  const srv1 = serversCpuSeconds(o);
   const mach1 = machineCpuSeconds();
   stopped = true;
   await Promise.all(workers);
@@ -673,7 +689,7 @@ export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
-  let readyMs = 0;
+  let readyMs: number;
   let readyCpuMs: number | undefined;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -815,6 +831,12 @@ export interface BenchOptions {
   dist: boolean;
   /** Entry of the bot under load. */
   loadEntry: Entry;
+  /** Scale-out section (bench/scale-out.ts): 1 vs 2 instances on Redis behind a round-robin proxy; runs when redis is among the storages. */
+  scaleOut: boolean;
+  /** Its load points (default: the concurrencies above 1). */
+  scaleOutConcurrencies?: number[];
+  /** Run only the scale-out section (no matcher, cold start or end-to-end table). */
+  scaleOutOnly?: boolean;
   out?: string;
   log?: (line: string) => void;
 }
@@ -830,6 +852,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   build: true,
   dist: true,
   loadEntry: 'tsx',
+  scaleOut: true,
 };
 
 export interface E2ERow {
@@ -862,6 +885,8 @@ export interface BenchResults {
   rss: Array<{ storage: StorageKind; entry: Entry; concurrency: number; bot?: RssSample; echo?: RssSample; botLoad?: Pick<LoadResult, 'turnsPerSec' | 'p50Ms' | 'p99Ms' | 'serverCpuMsPerTurn' | 'errors' | 'unexpected'> }>;
   targets: Verdict[];
   notes: string[];
+  /** 1 vs 2 instances on Redis behind a round-robin proxy (absent when not run). */
+  scaleOut?: ScaleOutResult;
   totalSeconds: number;
 }
 
@@ -882,10 +907,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   }
 
   log('matcher: building the index and classifying the dev set …');
-  const matcher = runMatcherBench(opts.matcher);
+  const matcher = runMatcherBench(opts.scaleOutOnly ? { ...opts.matcher, builds: 1, coreLoads: 0, warmupPasses: 0, passes: 1, maxClassifications: 50 } : opts.matcher);
 
   const coldStart: ColdStartResult[] = [];
-  if (opts.coldStartRuns > 0) {
+  if (opts.coldStartRuns > 0 && !opts.scaleOutOnly) {
     log(`cold start: node --import tsx src/index.ts × ${opts.coldStartRuns} …`);
     coldStart.push(await measureColdStart('tsx', opts.coldStartRuns));
     if (opts.dist && fs.existsSync(DIST_ENTRY)) {
@@ -898,8 +923,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const e2e: E2ERow[] = [];
   const rss: BenchResults['rss'] = [];
   const channel = await startLoadChannel();
+  let scaleOut: ScaleOutResult | undefined;
   try {
-    for (const storage of opts.storages) {
+    for (const storage of opts.scaleOutOnly ? [] : opts.storages) {
       let redis: RedisHandle | undefined;
       if (storage === 'redis') {
         try {
@@ -980,8 +1006,24 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         await redis?.stop();
       }
     }
+    if (opts.scaleOut && opts.storages.includes('redis')) {
+      try {
+        scaleOut = await runScaleOut({
+          channel,
+          concurrencies: opts.scaleOutConcurrencies ?? (opts.concurrencies.filter((c) => c > 1).length ? opts.concurrencies.filter((c) => c > 1) : opts.concurrencies),
+          durationMs: opts.durationMs,
+          warmupMs: opts.warmupMs,
+          log,
+        });
+        notes.push(...scaleOut.notes);
+      } catch (err) {
+        const note = `scale-out section skipped: ${(err as Error).message}`;
+        notes.push(note);
+        log(`NOTE: ${note}`);
+      }
+    }
     // The production start (node dist/src/index.js, sqlite): memory under the largest load.
-    if (opts.dist && opts.loadEntry !== 'dist' && opts.storages.includes('sqlite') && fs.existsSync(DIST_ENTRY)) {
+    if (opts.dist && !opts.scaleOutOnly && opts.loadEntry !== 'dist' && opts.storages.includes('sqlite') && fs.existsSync(DIST_ENTRY)) {
       const dataDir = tmpDir('bench-bot-dist-');
       log(`e2e: sqlite bot (node dist/src/index.js) ${maxConc} conversations, ${opts.durationMs / 1000} s (memory of the production start) …`);
       let server: ServerProcess | undefined;
@@ -1029,7 +1071,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       pass: c.medianMs < 1000,
     });
   }
-  if (!prodStart) notes.push('cold start not measured');
+  if (!prodStart && !opts.scaleOutOnly) notes.push('cold start not measured');
   for (const r of rss) {
     const how = r.entry === 'dist' ? 'node dist/src/index.js, production' : 'node --import tsx src/index.ts';
     if (r.bot) targets.push({ target: `bot RSS < 200 MB under ${maxConc} conversations (${r.storage}; ${how})`, value: `${r.bot.peakRssMb} MB`, pass: r.bot.peakRssMb < 200 });
@@ -1042,7 +1084,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const noisy = e2e.flatMap((row) => [row.bot, row.echo]).filter((x) => (x.othersCpuPct ?? 0) > 20);
   if (noisy.length || machine.loadavgAtStart[0]! > machine.cores * 0.5) {
     const worst = Math.max(0, ...noisy.map((x) => x.othersCpuPct ?? 0));
-    notes.push(`Other processes were busy during this run (load average at start ${machine.loadavgAtStart[0]}; up to ${worst} % of a core used by others during ${noisy.length} load points): absolute numbers are pessimistic and ratios noisy — rerun on a quiet machine for README numbers.`);
+    const during = noisy.length ? `; up to ${worst} % of a core used by others during ${noisy.length} load points` : '';
+    notes.push(`Other processes were busy during this run (load average at start ${machine.loadavgAtStart[0]}${during}): absolute numbers are pessimistic and ratios noisy — rerun on a quiet machine for README numbers.`);
   }
 
   const { log: _l, out: _o, ...optionsForJson } = opts;
@@ -1059,6 +1102,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     rss,
     targets,
     notes,
+    ...(scaleOut ? { scaleOut } : {}),
     totalSeconds: 0,
   };
   results.totalSeconds = r1((performance.now() - started) / 1000);
@@ -1081,6 +1125,14 @@ export function formatReport(r: BenchResults): string {
   const m = r.machine;
   L.push(`Benchmark — ${m.date} — ${m.cores} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform} (load average at start ${m.loadavgAtStart.join(' / ')})`);
   L.push('');
+  if (r.options.scaleOutOnly) {
+    // --scale-out-only: the other sections were not measured.
+    if (r.scaleOut) L.push(...formatScaleOut(r.scaleOut, m));
+    for (const n of r.notes) L.push(`- ${n}`);
+    L.push('');
+    L.push(`Total run time: ${r.totalSeconds} s`);
+    return L.join('\n');
+  }
   const mm = r.matcher;
   L.push(`### Matcher (${mm.intents} intents, ${mm.examples} examples; dev set ${mm.devsetLines} lines, warm, single process)`);
   L.push('');
@@ -1131,6 +1183,7 @@ export function formatReport(r: BenchResults): string {
     }
     L.push('');
   }
+  if (r.scaleOut) L.push(...formatScaleOut(r.scaleOut, m));
   L.push('Reading the numbers:');
   L.push(`- One turn = one POST /api/messages answered (the bot answers after its replies reached the channel). Throughput counts turns completed in the window; latency percentiles use turns that started and ended in it.${r.e2e.length ? ` Reply activities per turn: bot ${r.e2e[0]!.bot.activitiesPerTurn ?? '-'}, echo ${r.e2e[0]!.echo.activitiesPerTurn ?? '-'}.` : ''}`);
   L.push(`- CPU columns are % of one core or CPU ms per turn of the server process (/proc); "CPU cost ratio" = echo CPU/turn ÷ bot CPU/turn, the throughput ratio the two would have if each had a core to itself — much less sensitive to other load on the machine than turns/s.`);
@@ -1152,6 +1205,24 @@ export function formatReport(r: BenchResults): string {
   L.push('');
   L.push(`Total run time: ${r.totalSeconds} s`);
   return L.join('\n');
+}
+
+function formatScaleOut(so: ScaleOutResult, m: MachineInfo): string[] {
+  const L: string[] = [];
+  L.push(`### Scale-out (STORAGE=redis; 1 vs 2 bot instances behind a round-robin proxy on loopback, same proxy in both)`);
+  L.push('');
+  L.push('| path | conv. | 1 instance turns/s | p50 / p99 ms | 2 instances turns/s | p50 / p99 ms | 2 ÷ 1 | bot CPU ms/turn (1 / 2, all instances) | proxy + Redis CPU % (1 / 2) | other work on the machine, CPU % (1 / 2) | errors |');
+  L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const stack = (x: ScaleOutResult['rows'][number]['one']) => (x.stack?.proxyPct === undefined ? '-' : `${x.stack.proxyPct} + ${x.stack.redisPct ?? '-'}`);
+  for (const row of so.rows) {
+    const errs = row.one.errors + row.one.unexpected + row.two.errors + row.two.unexpected;
+    L.push(`| ${row.path} | ${row.concurrency} | ${row.one.turnsPerSec} | ${row.one.p50Ms} / ${row.one.p99Ms} | ${row.two.turnsPerSec} | ${row.two.p50Ms} / ${row.two.p99Ms} | ${row.ratio.toFixed(2)} | ${row.one.serverCpuMsPerTurn ?? '-'} / ${row.two.serverCpuMsPerTurn ?? '-'} | ${stack(row.one)} / ${stack(row.two)} | ${row.one.stack?.foreignPct ?? '-'} / ${row.two.stack?.foreignPct ?? '-'} | ${errs} |`);
+  }
+  L.push('');
+  L.push(`- Proxy: ${so.proxy}. \`api/messages\`: the walk above, each turn to the next instance. \`directline\`: the walk as a web-chat user (token, conversation, welcome, then per turn POST activity + GET activities), the POST and the GET on different instances.`);
+  L.push(`- Everything (bots, Redis, proxy, load client) shares the ${m.cores} cores of this machine: one instance is bound to one core, so 2 ÷ 1 shows what a second process on the same machine adds and what spreading a conversation over instances costs (CPU ms/turn), not the gain of a second machine.`);
+  L.push('');
+  return L;
 }
 
 // ---------------------------------------------------------------- profiling

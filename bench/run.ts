@@ -5,9 +5,11 @@
  * reset-aplikasi walk through POST /api/messages at 1/10/100 concurrent conversations against the bot
  * in its own process, and the same load against an echo bot on the same stack as the baseline), for
  * memory, sqlite and redis storage; peak RSS under the largest load; cold start of the dev and the
- * built entry. Prints markdown tables and writes the same data as JSON.
+ * built entry; scale-out (bench/scale-out.ts: one vs two instances on Redis behind a round-robin proxy
+ * on loopback, through /api/messages and through the built-in Direct Line). Prints markdown tables and
+ * writes the same data as JSON.
  *
- *   npm run bench                         full run (~2.5 min on an otherwise idle 2-core machine) → bench/results.json
+ *   npm run bench                         full run (~4 min on an otherwise idle 2-core machine, the scale-out section included) → bench/results.json
  *   npm run bench -- --quick              short points (2 s), 1 cold start → bench/results.local.json
  *   npm run bench -- --profile            only: bot under --cpu-prof at 100 conversations (sqlite), top functions
  *
@@ -25,6 +27,9 @@
  *   --out <file> [BENCH_OUT]           JSON output (default bench/results.json; --quick: bench/results.local.json)
  *   --report [file]                    only re-print the tables of a results file (default bench/results.json)
  *   --profile                          profile mode (with --storage, --concurrency, --duration; --echo profiles the echo bot)
+ *   --no-scale-out [BENCH_NO_SCALE_OUT=1]  skip the scale-out section (1 vs 2 instances on Redis behind a
+ *                                      round-robin proxy; it runs when redis is among the storages)
+ *   --scale-out-only                   only the scale-out section (with --concurrency, --duration) → bench/results.scale-out.json
  */
 import path from 'node:path';
 import fs from 'node:fs';
@@ -61,7 +66,7 @@ function num(name: string, env: string): number | undefined {
 
 async function main(): Promise<void> {
   if (flag('help') || flag('h')) usage();
-  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'report', 'help']);
+  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'report', 'help', 'no-scale-out', 'scale-out-only']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) throw new Error(`unknown flag ${a} (see --help)`);
   }
@@ -120,7 +125,11 @@ async function main(): Promise<void> {
     build: !(flag('no-build') || process.env.BENCH_NO_BUILD === '1'),
     dist: !flag('no-dist'),
     loadEntry: entry,
-    out: value('out', 'BENCH_OUT') ?? path.join(ROOT, quick ? 'bench/results.local.json' : 'bench/results.json'),
+    scaleOut: !(flag('no-scale-out') || process.env.BENCH_NO_SCALE_OUT === '1'),
+    scaleOutOnly: flag('scale-out-only'),
+    ...(flag('scale-out-only') ? { storages: ['redis'] as StorageKind[], concurrencies: concurrencies, dist: false } : {}),
+    // The scale-out section alone does not overwrite the full results.
+    out: value('out', 'BENCH_OUT') ?? path.join(ROOT, flag('scale-out-only') ? 'bench/results.scale-out.json' : quick ? 'bench/results.local.json' : 'bench/results.json'),
     log,
   };
   const results = await runBench(opts);

@@ -39,6 +39,7 @@ const envSchema = z.object({
   DIRECT_LINE_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL' }).default('https://directline.botframework.com/v3/directline')),
   DIRECT_LINE_TOKEN_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   RATE_LIMIT_MESSAGES: int(1, 10000, 10),
+  NEW_CONVERSATIONS_PER_SOURCE: int(1, 1000000, 1000),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600, 10),
   HANDOFF_WAIT_SECONDS: int(10, 86400, 300),
   AGENT_HOURS: z.preprocess(emptyToUndefined, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must look like 08:00-16:00').default('08:00-16:00')),
@@ -53,6 +54,8 @@ export interface AgentAccount {
   name: string;
   /** sha256 hex of the agent's key. */
   keyHash: string;
+  /** May open the insights page (`/agent/insights`): the 4th field `supervisor` of the AGENTS entry. */
+  supervisor?: true;
 }
 
 export interface Config {
@@ -86,6 +89,8 @@ export interface Config {
   /** Azure Direct Line base URL (token exchange; the page talks to it in Azure mode). */
   directLineEndpoint: string;
   rateLimit: { messages: number; windowMs: number };
+  /** Anonymous mode: conversations one source address may start per 10 minutes. */
+  newConversationsPerSource: number;
   handoff: { waitSeconds: number; hours: string; days: number[]; tzOffsetMinutes: number };
 }
 
@@ -100,12 +105,16 @@ function parseAgents(raw: string | undefined, problems: string[]): AgentAccount[
   if (!raw) return [];
   const agents: AgentAccount[] = [];
   for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [id, name, keyHash] = entry.split(':');
+    const [id, name, keyHash, role, ...rest] = entry.split(':');
     if (!id || !name || !keyHash || !/^[a-z0-9._-]+$/i.test(id) || !/^[0-9a-f]{64}$/i.test(keyHash)) {
-      problems.push(`AGENTS: entry "${entry.slice(0, 40)}" must look like id:Display Name:<sha256 hex of the key>`);
+      problems.push(`AGENTS: entry "${entry.slice(0, 40)}" must look like id:Display Name:<sha256 hex of the key> (optionally followed by :supervisor)`);
       continue;
     }
-    agents.push({ id, name, keyHash: keyHash.toLowerCase() });
+    if ((role !== undefined && role.trim().toLowerCase() !== 'supervisor') || rest.length) {
+      problems.push(`AGENTS: entry for "${id}": the optional 4th field must be "supervisor" (got "${[role, ...rest].join(':').slice(0, 20)}")`);
+      continue;
+    }
+    agents.push({ id, name, keyHash: keyHash.toLowerCase(), ...(role !== undefined ? { supervisor: true as const } : {}) });
   }
   return agents;
 }
@@ -157,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directLineTokenSecret: e.DIRECT_LINE_TOKEN_SECRET,
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
     rateLimit: { messages: e.RATE_LIMIT_MESSAGES, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    newConversationsPerSource: e.NEW_CONVERSATIONS_PER_SOURCE,
     handoff: {
       waitSeconds: e.HANDOFF_WAIT_SECONDS,
       hours: e.AGENT_HOURS,

@@ -11,7 +11,7 @@ import { LiveAgents } from './bot/live-agents.js';
 import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
-import { createLogger, errInfo, type Logger } from './log.js';
+import { createLogger, errInfo, logId, type Logger } from './log.js';
 import { createStore, type BotStore } from './storage/index.js';
 import { CurationLog } from './curation/log.js';
 import { registerAgentApi } from './web/agent-api.js';
@@ -20,8 +20,12 @@ import { validateActivityBody } from './web/activity-validation.js';
 import { securityHeaders } from './web/security.js';
 import { registerWebChat, type WebChat } from './web/routes.js';
 import { checkAnonymousCaller } from './web/anonymous.js';
+import { clientIp } from './web/directline/network.js';
+import { StoreLimiter } from './storage/rate-limiters.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Where a turn keeps the caller's address (anonymous mode: the new-conversation budget). */
+const SOURCE_KEY = Symbol('source');
 
 export interface App {
   config: Config;
@@ -65,16 +69,27 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   const adapter = new HelpdeskAdapter(config, options.credentialsFactory);
   const curation = new CurationLog(store);
+  // Anonymous mode: new conversations per source address (the built-in web chat limits its own tokens
+  // per address), so one client cannot fill the store. With credentials every request is the channel's.
+  const newConversations = config.auth.appId
+    ? undefined
+    : new StoreLimiter(store, { redisKeyPrefix: 'limits:new-conversations:', sqliteTable: 'rate_limits', keyPrefix: 'new-conversations', points: config.newConversationsPerSource, durationSeconds: 600 });
   const bot = new HelpdeskBot({
     core,
     store,
     logger,
     rateLimit: config.rateLimit,
-    onEvents: async (events) => curation.recordEvents(events),
+    admitNewConversation: newConversations
+      ? async (context) => {
+          const source = context.turnState.get(SOURCE_KEY) as string | undefined;
+          return !source || (await newConversations.take(source)).allowed;
+        }
+      : undefined,
+    onEvents: async (events, context) => curation.recordEvents(events, new Date(), context.activity.conversation?.id),
   });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: errInfo(error), conversation: context.activity.conversation?.id, activityType: context.activity.type }, 'turn failed');
+    logger.error({ err: errInfo(error), conversation: logId(context.activity.conversation?.id), activityType: context.activity.type }, 'turn failed');
     try {
       if (context.activity.type === 'message') {
         const b = core.catalog.bot;
@@ -123,7 +138,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       inFlight += 1;
       try {
         const activity = req.body as Activity;
-        const invoke = await adapter.handle(String(req.headers.authorization ?? ''), activity, (ctx) => bot.run(ctx));
+        // The source a new conversation counts against: local tools by address; the built-in web chat is
+        // counted at its own token endpoint.
+        const source = !config.auth.appId && webChat?.directLine?.serviceUrlKind(String(activity.serviceUrl), String(activity.conversation.id)) !== 'own' ? clientIp(req) : undefined;
+        const invoke = await adapter.handle(String(req.headers.authorization ?? ''), activity, (ctx) => {
+          if (source) ctx.turnState.set(SOURCE_KEY, source);
+          return bot.run(ctx);
+        });
         if (invoke) res.send(invoke.status, invoke.body);
         else res.send(200);
       } catch (err) {
@@ -174,12 +195,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
   const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: errInfo(err) }, 'queue sweep failed')), 15_000);
   sweepTimer.unref();
-  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets: bot.tickets, live, answers: core.answers });
+  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets: bot.tickets, live, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
-  webChat = registerWebChat(server, { config, logger, baseUrl: () => baseUrl });
+  webChat = registerWebChat(server, { config, logger, baseUrl: () => baseUrl, store });
   // --- end web chat ---
 
   const app: App = {
@@ -200,7 +221,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           const addr = server.address();
           const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
           baseUrl = `http://${host}:${addr.port}`;
-          resolve(baseUrl);
+          // The built-in Direct Line's keys come from the store: load them before the first request
+          // (bounded by the store's own timeout; if it is down, the first request loads them).
+          const keys = webChat?.directLine?.ready().catch((err: unknown) => logger.warn({ err: errInfo(err) }, 'built-in Direct Line keys not loaded yet'));
+          void Promise.resolve(keys).then(() => resolve(baseUrl));
         });
       }),
     stop: async () => {

@@ -8,8 +8,7 @@
  * Without it this test FAILS on purpose: a silently skipped browser test proves nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium, type Browser } from './helpers/browser.js';

@@ -58,4 +58,22 @@ describe('anonymous mode', () => {
     expect(() => loadConfig({ AGENTS_TEAMS_TENANT: 't', AGENTS_TEAMS_CHANNEL: '19:x@thread.tacv2' })).toThrow(/AGENTS_TEAMS_CHANNEL: requires MicrosoftAppId/);
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'b', AGENTS_TEAMS_CHANNEL: '19:x@thread.tacv2' })).toThrow(/set both/);
   });
+
+  it('one source cannot start conversations without end: over the budget a polite refusal, nothing stored', async () => {
+    const small = await startBot({ NEW_CONVERSATIONS_PER_SOURCE: '3', RATE_LIMIT_MESSAGES: '1000' });
+    try {
+      const convs = Array.from({ length: 5 }, () => new Conversation(small.url, channel));
+      const replies: string[] = [];
+      for (const c of convs) replies.push((await c.send('lupa password efaktur')).text);
+      expect(replies.slice(0, 3).every((t) => !/terlalu banyak percakapan baru/.test(t))).toBe(true);
+      expect(replies.slice(3).every((t) => /terlalu banyak percakapan baru/.test(t))).toBe(true);
+      const key = (c: Conversation) => `webchat/conversations/${c.id}/`;
+      const stored = await small.app.store.read(convs.map(key));
+      expect(Object.keys(stored).sort()).toEqual(convs.slice(0, 3).map(key).sort());
+      // A conversation already started goes on.
+      expect((await convs[0]!.send('desktop')).text).not.toMatch(/terlalu banyak percakapan baru/);
+    } finally {
+      await small.stop();
+    }
+  });
 });

@@ -7,6 +7,7 @@
  *  - the Teams search-based messaging extension (compose extension) with real invoke payloads;
  *  - the agent HTTP API and the command-line tool.
  */
+import { logId } from '../src/log.js';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -277,7 +278,7 @@ function turnLogs(bot: TestBot, conversationId: string): Array<Record<string, un
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.msg === 'turn' && l.conversation === conversationId);
+    .filter((l) => l.msg === 'turn' && l.conversation === logId(conversationId));
 }
 
 const RESET_QUESTION = /Mana yang paling sesuai dengan kondisi Anda/;

@@ -5,8 +5,7 @@
  * Needs /usr/bin/chromium (`apt-get install -y chromium`, or `npm test`, whose pretest installs it).
  * Without it these tests FAIL on purpose: a silently skipped browser test proves nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -16,7 +15,9 @@ import { startBot, type TestBot } from './helpers/harness.js';
 
 // Callbacks passed to page.evaluate run in the browser; the project's tsconfig has no DOM lib, so the
 // page's globals are declared here (module scope only).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's DOM, untyped here
 declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's window, untyped here
 declare const window: any;
 
 const T = 90_000;

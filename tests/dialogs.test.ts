@@ -62,8 +62,8 @@ describe('reset-aplikasi', () => {
 
   it('"sudah update tapi tetap Belum Registrasi" has its own 8 steps; "sudah" closes warmly', async () => {
     const c = conv();
-    let r = await c.send('status aplikasi efaktur desktop belum registrasi');
-    r = await c.send('yang sudah update tapi tetap belum registrasi'); // fuzzy choice text
+    await c.send('status aplikasi efaktur desktop belum registrasi');
+    let r = await c.send('yang sudah update tapi tetap belum registrasi'); // fuzzy choice text
     expect(r.text).toMatch(/Daftarkan User/);
     expect(r.text).toMatch(/Register ETaxInvoice/);
     expect(r.text).toMatch(/\n8\. /);
@@ -126,7 +126,7 @@ describe('lupa-password', () => {
     expect(r.text).toMatch(/Lupa Password/);
     expect(r.text).toMatch(/email/i);
     c = conv();
-    r = await c.send('lupa password');
+    await c.send('lupa password');
     r = await c.send('passphrase');
     expect(r.text).toMatch(/passphrase/i);
     expect(r.text).toMatch(/(tidak dapat|tidak bisa) di-?reset|revoke|dicabut/i);
@@ -228,7 +228,7 @@ describe('Teams rendering', () => {
     expect(actions.length).toBeGreaterThan(6); // every topic visible, none folded behind "…"
     for (const row of rows) expect(row.actions!.length).toBeLessThanOrEqual(3);
     expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { choice: actions[0]!.title } });
-    r = await c.sendValue({ choice: actions[0]!.data.choice }); // a card button posts its data as `value`
+    await c.sendValue({ choice: actions[0]!.data.choice }); // a card button posts its data as `value`
     r = await c.send('1');
     expect(r.text).toMatch(CHECK);
     expect(lastChoices(r.replies)).toEqual(['Sudah teratasi', 'Belum teratasi']);
@@ -258,8 +258,8 @@ describe('interruptions and topic switches', () => {
 
   it('a new confident question switches topic; an unclear answer re-asks without losing the place', async () => {
     const c = conv();
-    let r = await c.send('status efaktur belum registrasi');
-    r = await c.send('qwerty zxcv');
+    await c.send('status efaktur belum registrasi');
+    let r = await c.send('qwerty zxcv');
     expect(r.text).toContain(MESSAGES.reaskHint); // a short hint, not the welcome menu
     expect(r.text).not.toContain(MESSAGES.welcome.split('\n')[0]!);
     expect(lastChoices(r.replies)).toContain('Database rusak / kena virus');

@@ -62,6 +62,7 @@ class Client {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any shape, checked field by field
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -400,6 +401,7 @@ describe('built-in Direct Line limits (tiny values)', () => {
   }, T);
 
   it('rate-limits token generation per address', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any shape, checked field by field
     let limited: { status: number; headers: Headers; body: any } | undefined;
     for (let i = 0; i < 8 && !limited; i++) {
       const r = await dl.req('POST', '/v3/directline/tokens/generate');
@@ -416,6 +418,7 @@ describe('Azure Direct Line mode and page configuration', () => {
   const SECRET = 'azure-direct-line-secret-XYZ-0123456789';
   let fake: http.Server;
   let fakeUrl: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any shape, checked field by field
   const calls: Array<{ url: string; auth: string; body: any }> = [];
   let failNext = false;
 

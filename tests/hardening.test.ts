@@ -8,7 +8,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { loadConfig } from '../src/config.js';
 import { loadCore } from '../src/core.js';
 import { newFlowState } from '../src/flow/engine.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, logId } from '../src/log.js';
 import { createApp } from '../src/server.js';
 import { MemoryStorage } from '../src/storage/memory-storage.js';
 import { Conversation, repliesText, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
@@ -66,6 +66,14 @@ describe('malformed requests to /api/messages get a 4xx with a reason', () => {
     expect(r.status).toBe(400);
     expect(String((r.body as { error?: string })?.error)).toContain(field);
     expect(r.replies).toHaveLength(0);
+  });
+
+  it('logs carry a hash of the conversation id, never the id (it would let a log reader post into it)', async () => {
+    const c = new Conversation(bot.url, channel);
+    await c.send('lupa password efaktur');
+    const logs = bot.logs.join('');
+    expect(logs).toContain(logId(c.id)!);
+    expect(logs).not.toContain(c.id);
   });
 
   it('GET on /api/messages is not allowed, and unknown routes are 404', async () => {
@@ -336,7 +344,7 @@ describe('logs', () => {
     await c.send(`password saya ${secrets[2]} kode aktivasi ${secrets[3]}`);
     await c.send(`email ${secrets[4]} hp ${secrets[5]} tolong hubungi petugas`);
     const lines = bot.logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const turns = lines.filter((l) => l.msg === 'turn' && l.conversation === c.id);
+    const turns = lines.filter((l) => l.msg === 'turn' && l.conversation === logId(c.id));
     expect(turns).toHaveLength(3);
     for (const t of turns) {
       expect(typeof t.turnId).toBe('string');

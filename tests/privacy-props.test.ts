@@ -189,7 +189,7 @@ describe('generated variants: the secret never survives mask()', () => {
     const zeros = [0x30, 0xff10, 0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50, 0x1d7ce, 0x1d7d8, 0x1d7f6];
     const frames = ['NPWP saya {}', 'npwp: {} mohon dicek', 'ini npwp kantor {} ya', 'NPWP {}', 'nik {} atas nama budi', '{}'];
     forEachVariant(505, (g, n) => {
-      let digits = '';
+      let digits: string;
       do digits = g.chars(DIGITS, 15);
       while (new Set(digits).size < 3);
       const nik = g.chance(0.3);
@@ -220,7 +220,7 @@ describe('generated variants: the secret never survives mask()', () => {
     const frames = ['telp kantor {}', 'hubungi saya di {} ya', 'no telp: {}', 'Telepon {} (jam kerja)', '{}', 'nomor kantor kami {}, hp tidak aktif'];
     forEachVariant(606, (g, n) => {
       const area = g.pick(areas);
-      let subscriber = '';
+      let subscriber: string;
       do subscriber = String(g.int(2, 9)) + g.chars(DIGITS, g.int(area.length === 3 ? 5 : 5, area.length === 3 ? 7 : 6));
       while (subscriber === '1500200');
       const split = subscriber.length >= 7 && g.chance(0.3) ? `${subscriber.slice(0, 3)}${g.pick(['-', ' '])}${subscriber.slice(3)}` : subscriber;
@@ -235,7 +235,7 @@ describe('generated variants: the secret never survives mask()', () => {
     const middles = ['', ' saya', ' efaktur saya', ' web efaktur', ' akun saya', ' baru'];
     const separators = [':', ' :', ' =', ' ', ': ', ' adalah', 'nya'];
     forEachVariant(707, (g, n) => {
-      let keyword = '';
+      let keyword: string;
       if (g.chance(0.5)) keyword = g.pick(listed);
       else {
         // A single slip in a long keyword; "passed" is an English word, not a keyword.

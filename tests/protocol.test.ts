@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conversation, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
+import { logId } from '../src/log.js';
 
 describe('Bot Framework protocol', () => {
   let bot: TestBot;
@@ -60,7 +61,7 @@ describe('Bot Framework protocol', () => {
     const conv = new Conversation(bot.url, channel);
     await conv.send('status aplikasi efaktur saya belum registrasi rahasia-unik-123');
     const lines = bot.logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const turn = lines.filter((l) => l.msg === 'turn' && l.conversation === conv.id);
+    const turn = lines.filter((l) => l.msg === 'turn' && l.conversation === logId(conv.id));
     expect(turn).toHaveLength(1);
     expect(turn[0]).toMatchObject({ intent: 'reset-aplikasi', decision: 'route' });
     expect(bot.logs.join('')).not.toContain('rahasia-unik-123');

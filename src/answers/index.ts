@@ -124,10 +124,14 @@ export class AnswerIndex {
   /** Normalised title, title + tags, and body per answer id (computed once). */
   private readonly normalised = new Map<string, { title: string; titleTags: string; body: string }>();
 
+  /** The wording of short-code replies (`_bot.yaml: canned`). */
+  readonly words: Catalog['bot']['canned'];
+
   constructor(
     catalog: Catalog,
     private readonly normaliser: Normaliser,
   ) {
+    this.words = catalog.bot.canned;
     const answers: CannedAnswer[] = [];
     for (const intent of catalog.intents.values()) {
       for (const [nodeId, node] of Object.entries(intent.nodes)) {

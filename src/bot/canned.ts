@@ -6,6 +6,7 @@
  */
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
+import { fill } from '../catalog/fill.js';
 import { cardAttachment, type OutActivity } from './render.js';
 
 /** Short-code commands: `/reset`, `/jawab reset`, `/` (list), `/cari <kata>`. Returns undefined when the text is not one. */
@@ -14,21 +15,21 @@ export function shortCodeReply(text: string, index: AnswerIndex): { activity: Ou
   if (!m) return undefined;
   const cmd = m[1]!.toLowerCase();
   const rest = m[2]!.trim();
+  const w = index.words;
   const list = (title: string, answers: CannedAnswer[]): OutActivity => ({
     type: 'message',
     textFormat: 'markdown',
-    text: answers.length
-      ? `${title}\n\n${answers.map((a) => `- \`/${a.code}\` — ${a.title}`).join('\n')}\n\nKetik \`/kode\` (misalnya \`/${answers[0]!.code}\`) untuk menampilkan jawabannya.`
-      : `${title}\n\nTidak ada jawaban yang cocok. Ketik \`/\` untuk melihat semua kode.`,
+    text: answers.length ? `${title}\n\n${answers.map((a) => `- \`/${a.code}\` — ${a.title}`).join('\n')}\n\n${fill(w.showHint, { example: answers[0]!.code })}` : `${title}\n\n${w.noMatch}`,
   });
-  if (cmd === '') return { activity: list('Daftar jawaban siap pakai:', index.answers) };
-  if (cmd === 'cari') return { activity: list(`Hasil pencarian "${rest.slice(0, 80).replace(/[`*_]/g, '')}":`, index.search(rest, 8).map((h) => h.answer)) };
+  const plain = (s: string) => s.replace(/[`*_]/g, '');
+  if (cmd === '') return { activity: list(w.list, index.answers) };
+  if (cmd === 'cari') return { activity: list(fill(w.searchResults, { query: plain(rest.slice(0, 80)) }), index.search(rest, 8).map((h) => h.answer)) };
   const code = cmd === 'jawab' ? rest.split(/\s+/)[0]?.toLowerCase() ?? '' : cmd;
   const answer = index.get(code);
   if (answer) return { activity: { type: 'message', textFormat: 'markdown', text: answer.markdown }, used: answer };
   if (cmd === 'selesai' || cmd === 'daftar-agen') return undefined; // live-agent commands
   const near = index.search(code, 5).map((h) => h.answer);
-  return { activity: list(`Kode \`/${code.slice(0, 40).replace(/[`*_]/g, '')}\` tidak ditemukan. Mungkin maksud Anda:`, near) };
+  return { activity: list(fill(w.unknownCode, { code: plain(code.slice(0, 40)) }), near) };
 }
 
 function extensionAttachment(a: CannedAnswer): MessagingExtensionAttachment {
@@ -42,7 +43,7 @@ export function extensionResult(answers: CannedAnswer[]): MessagingExtensionResp
   return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: answers.map(extensionAttachment) } };
 }
 
-export function extensionSelected(answer: CannedAnswer | undefined): MessagingExtensionResponse {
-  if (!answer) return { composeExtension: { type: 'message', text: 'Jawaban tidak ditemukan.' } };
+export function extensionSelected(answer: CannedAnswer | undefined, notFound: string): MessagingExtensionResponse {
+  if (!answer) return { composeExtension: { type: 'message', text: notFound } };
   return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [{ ...cardAttachment(answer.card) }] } };
 }

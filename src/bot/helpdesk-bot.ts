@@ -12,7 +12,7 @@ import {
   type Transcript,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { errInfo } from '../log.js';
+import { errInfo, logId } from '../log.js';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { AnswerUsage } from '../answers/usage.js';
 import type { LiveAgents } from './live-agents.js';
@@ -57,6 +57,11 @@ export interface HelpdeskBotOptions {
   rateLimit?: { messages: number; windowMs: number };
   /** Observers of the engine's events (the curation log, metrics). */
   onEvents?: (events: FlowEvent[], context: TurnContext) => Promise<void>;
+  /**
+   * Whether a conversation the store has never seen may start (a per-source budget in anonymous mode,
+   * so one client cannot fill the store with conversations). Default: always.
+   */
+  admitNewConversation?: (context: TurnContext) => Promise<boolean>;
 }
 
 function newConversationData(): ConversationData {
@@ -76,7 +81,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
     super();
     this.tickets = new TicketStore(options.store);
     this.usage = new AnswerUsage(options.store);
-    this.limiter = new RateLimiter(options.rateLimit?.messages ?? 10, options.rateLimit?.windowMs ?? 10_000);
+    // Counted in the store, so several instances together allow the limit once.
+    this.limiter = new RateLimiter(options.store, options.rateLimit?.messages ?? 10, options.rateLimit?.windowMs ?? 10_000);
 
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
@@ -88,9 +94,10 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const a = context.activity;
       const convKey = `c:${a.channelId}:${a.conversation?.id}`;
-      if (!this.limiter.allow([convKey, `u:${a.channelId}:${a.from?.id}`])) {
-        if (this.limiter.firstRejection(convKey)) await context.sendActivity(textActivity(this.core.catalog.bot.messages.rateLimited));
-        this.options.logger.warn({ conversation: a.conversation?.id, channel: a.channelId }, 'rate limited');
+      const verdict = await this.limiter.check(convKey, `u:${a.channelId}:${a.from?.id}`);
+      if (!verdict.allowed) {
+        if (verdict.notify) await context.sendActivity(textActivity(this.core.catalog.bot.messages.rateLimited));
+        this.options.logger.warn({ conversation: logId(a.conversation?.id), channel: a.channelId }, 'rate limited');
         return;
       }
       // Agents working in the Teams agents' channel (registration, "Ambil", thread replies).
@@ -142,6 +149,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     try {
       const items = await withTimeout(this.options.store.read([key]), STORE_TIMEOUT_MS);
       const item = items[key] as { data?: ConversationData; eTag?: string } | undefined;
+      if (!item && this.options.admitNewConversation && !(await this.options.admitNewConversation(context))) {
+        // Nothing is stored for it: the refusal costs the store nothing.
+        this.options.logger.warn({ conversation: logId(context.activity.conversation?.id) }, 'new conversation refused: too many from this source');
+        await context.sendActivity(textActivity(this.core.catalog.bot.messages.tooManyConversations));
+        return;
+      }
       eTag = item?.eTag;
       data = item?.data && typeof item.data === 'object' ? item.data : newConversationData();
       data.flow = reviveFlowState(data.flow);
@@ -155,7 +168,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       await withTimeout(this.options.store.write({ [key]: { data, eTag: eTag ?? '*' } }), STORE_TIMEOUT_MS);
     } catch (err) {
       if (isStoreConflict(err)) {
-        this.options.logger.warn({ conversation: context.activity.conversation?.id }, 'concurrent turn on another instance: its state was kept');
+        this.options.logger.warn({ conversation: logId(context.activity.conversation?.id) }, 'concurrent turn on another instance: its state was kept');
         return;
       }
       // The replies were sent; the step could not be saved. Tell the user honestly.
@@ -164,7 +177,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async storeDown(context: TurnContext, err: unknown): Promise<void> {
-    this.options.logger.error({ err: errInfo(err), conversation: context.activity.conversation?.id }, 'state store unavailable');
+    this.options.logger.error({ err: errInfo(err), conversation: logId(context.activity.conversation?.id) }, 'state store unavailable');
     const bot = this.core.catalog.bot;
     await context.sendActivity(textActivity(`${bot.messages.storeDown}\n\n${contactsMarkdown(bot)}`));
   }
@@ -229,7 +242,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.options.logger.info(
       {
         turnId: activity.id,
-        conversation: activity.conversation?.id,
+        conversation: logId(activity.conversation?.id),
         channel: activity.channelId,
         intent: c?.intent ?? result.outcome.intent ?? 'none',
         decision: c?.decision ?? result.outcome.decision,
@@ -444,6 +457,6 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const id = String((value as { id?: unknown } | undefined)?.id ?? '');
     const answer = this.core.answers.get(id);
     if (answer) await this.usage.increment(answer.id).catch(() => undefined);
-    return extensionSelected(answer);
+    return extensionSelected(answer, this.core.catalog.bot.canned.notFound);
   }
 }

@@ -11,6 +11,7 @@
  */
 import { CardFactory, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import { fill } from '../catalog/fill.js';
 import { errInfo } from '../log.js';
 import type { Storage } from 'botbuilder';
 import type { BotContent } from '../catalog/schema.js';
@@ -46,7 +47,6 @@ const TEAMS_CHANNEL_KEY = 'agents/teams-channel';
 const threadKey = (rootId: string) => `agents/teams-thread/${rootId}`;
 const MAX_TRANSCRIPT = 200;
 
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 
 export class LiveAgents {
   constructor(private readonly o: LiveAgentsOptions) {}
@@ -269,19 +269,24 @@ export class LiveAgents {
     await context.sendActivity(textActivity(this.live.channelRegistered));
   }
 
+  private get words() {
+    return this.o.bot().agentsChannel;
+  }
+
   private ticketCard(t: Ticket): ReturnType<typeof CardFactory.adaptiveCard> {
+    const w = this.words;
     const steps = t.path.length ? t.path.map((p) => p.split('/')[1]).join(' → ') : '-';
-    const status = t.status === 'assigned' ? `Diambil oleh ${t.assignee?.name}` : t.status === 'waiting' ? 'Menunggu petugas' : t.status === 'closed' ? 'Selesai' : 'Tidak ada petugas (kontak Kring Pajak diberikan)';
+    const status = t.status === 'assigned' ? fill(w.status.assigned, { agent: t.assignee?.name }) : t.status === 'waiting' ? w.status.waiting : t.status === 'closed' ? w.status.closed : w.status.none;
     return CardFactory.adaptiveCard({
       type: 'AdaptiveCard',
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
       version: '1.4',
       body: [
-        { type: 'TextBlock', text: `Eskalasi ${t.ref}`, weight: 'Bolder', size: 'Medium' },
+        { type: 'TextBlock', text: fill(w.cardTitle, { ref: t.ref }), weight: 'Bolder', size: 'Medium' },
         { type: 'TextBlock', text: t.summary, wrap: true },
-        { type: 'FactSet', facts: [{ title: 'Topik', value: t.intentTitle ?? '-' }, { title: 'Langkah', value: steps }, { title: 'Kode error', value: t.codes.join(', ') || '-' }, { title: 'Kanal', value: t.channel }, { title: 'Status', value: status }] },
+        { type: 'FactSet', facts: [{ title: w.facts.topic, value: t.intentTitle ?? '-' }, { title: w.facts.steps, value: steps }, { title: w.facts.codes, value: t.codes.join(', ') || '-' }, { title: w.facts.channel, value: t.channel }, { title: w.facts.status, value: status }] },
       ],
-      actions: t.status === 'waiting' ? [{ type: 'Action.Submit', title: 'Ambil', data: { action: 'ambil', ref: t.ref } }] : [],
+      actions: t.status === 'waiting' ? [{ type: 'Action.Submit', title: w.claimButton, data: { action: 'ambil', ref: t.ref } }] : [],
     });
   }
 
@@ -359,7 +364,7 @@ export class LiveAgents {
       const registered = await this.teamsChannel().catch(() => undefined);
       if (!registered || registered.conversation?.id !== a.conversation?.id.split(';')[0]) return true;
       const r = await this.claim(value.ref, agent);
-      if (!r.ok) await context.sendActivity(textActivity(`Tiket ${value.ref} tidak dapat diambil: ${r.reason === 'no such ticket' ? 'tiket tidak ditemukan' : 'sudah diambil petugas lain atau sudah selesai'}.`));
+      if (!r.ok) await context.sendActivity(textActivity(fill(r.reason === 'no such ticket' ? this.words.claimFailedMissing : this.words.claimFailedTaken, { ref: value.ref })));
       return true;
     }
     const root = a.conversation?.id.match(/;messageid=(\S+)$/)?.[1];
@@ -371,12 +376,12 @@ export class LiveAgents {
     if (!t) return false;
     if (/^\/selesai\b/i.test(text)) {
       const r = await this.close(ref, agent);
-      if (!r.ok) await context.sendActivity(textActivity('Hanya petugas yang mengambil tiket ini yang dapat menutupnya.'));
+      if (!r.ok) await context.sendActivity(textActivity(this.words.closeNotYours));
       return true;
     }
     if (!text) return true;
     const r = await this.sendFromAgent(ref, agent, text);
-    if (!r.ok) await context.sendActivity(textActivity(t.status === 'waiting' ? 'Klik **Ambil** pada kartu terlebih dahulu untuk membalas pengguna ini.' : 'Tiket ini ditangani petugas lain.'));
+    if (!r.ok) await context.sendActivity(textActivity(t.status === 'waiting' ? this.words.claimFirst : this.words.handledByOther));
     return true;
   }
 }

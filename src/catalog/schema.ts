@@ -138,6 +138,8 @@ const contactSchema = z.strictObject({
 export const botContentSchema = z.strictObject({
   messages: z.strictObject({
     welcome: z.string().min(1),
+    /** A source that started too many conversations in a short time (anonymous mode). */
+    tooManyConversations: z.string().min(1),
     menuPrompt: z.string().min(1),
     fallback: z.string().min(1),
     fallbackRepeated: z.string().min(1),
@@ -231,6 +233,38 @@ export const botContentSchema = z.strictObject({
     channels: z.array(contactSchema).min(1),
     hours: z.string().min(1),
     hoursNote: z.string().min(1),
+  }),
+  /** The hand-off summary agents read and the copy-ready text for Kring Pajak; `{x}` are filled in. */
+  summary: z.strictObject({
+    triggers: z.strictObject({ 'user-request': z.string().min(1), 'procedure-failed': z.string().min(1), fallbacks: z.string().min(1), unhelpful: z.string().min(1) }),
+    topic: z.string().min(1),
+    stepsGiven: z.string().min(1),
+    noSteps: z.string().min(1),
+    choices: z.string().min(1),
+    codes: z.string().min(1),
+    lastQuestion: z.string().min(1),
+    copy: z.strictObject({ ref: z.string().min(1), topic: z.string().min(1), codes: z.string().min(1), tried: z.string().min(1), question: z.string().min(1), request: z.string().min(1) }),
+  }),
+  /** Short codes (`/reset`, `/cari …`) and the Teams search extension. */
+  canned: z.strictObject({
+    list: z.string().min(1),
+    searchResults: z.string().min(1),
+    showHint: z.string().min(1),
+    noMatch: z.string().min(1),
+    unknownCode: z.string().min(1),
+    notFound: z.string().min(1),
+  }),
+  /** The escalation card in the agents' Teams channel and the replies there. */
+  agentsChannel: z.strictObject({
+    cardTitle: z.string().min(1),
+    facts: z.strictObject({ topic: z.string().min(1), steps: z.string().min(1), codes: z.string().min(1), channel: z.string().min(1), status: z.string().min(1) }),
+    status: z.strictObject({ assigned: z.string().min(1), waiting: z.string().min(1), closed: z.string().min(1), none: z.string().min(1) }),
+    claimButton: z.string().min(1),
+    claimFailedMissing: z.string().min(1),
+    claimFailedTaken: z.string().min(1),
+    closeNotYours: z.string().min(1),
+    claimFirst: z.string().min(1),
+    handledByOther: z.string().min(1),
   }),
 });
 

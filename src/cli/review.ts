@@ -1,14 +1,19 @@
 /**
- * `npm run review [-- --days 30] [--json]`: the curation report from the configured store (the same
- * STORAGE / DATA_DIR / REDIS_URL settings as the bot).
- * `npm run review -- --accept <cluster-id> --intent <intent-id>`: append that cluster's (masked)
- * phrasings as examples to intents/<intent-id>.yaml; the file is re-validated (and restored on error).
+ * `npm run review [-- --days 30 | --from 2025-01-01 --to 2025-01-31] [--week] [--json]`: the helpdesk's
+ * figures (the review report, containment, hand-offs, fallbacks) from the configured store (the same
+ * STORAGE / DATA_DIR / REDIS_URL / TIMEZONE_OFFSET_MINUTES settings as the bot). `--json` prints exactly
+ * what the supervisors' page (/agent/insights) reads: both come from src/insights/.
+ * `npm run review -- --accept <cluster-id> --intent <intent-id> [--by name]`: append that cluster's (masked)
+ * phrasings as examples to intents/<intent-id>.yaml; the file is re-validated (and restored on error),
+ * and who did it and when is recorded in the store (the page shows it). The page's button does the same.
  * The eval development set (tests/data/dev-v1.jsonl) is never touched.
  */
+import os from 'node:os';
 import { loadConfig, loadDotEnv } from '../config.js';
 import { loadCore } from '../core.js';
 import { CurationLog } from '../curation/log.js';
-import { acceptCluster, buildReport, type ReviewReport } from '../curation/report.js';
+import type { Insights } from '../insights/figures.js';
+import { acceptSuggestion, insightsSource, loadInsights, parsePeriod } from '../insights/index.js';
 import { createStore } from '../storage/index.js';
 
 function arg(name: string): string | undefined {
@@ -16,15 +21,18 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function print(r: ReviewReport): string {
+function print(r: Insights): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const out: string[] = [];
-  out.push(`Review of the last ${r.days} days: ${r.totals.fallbacks} fallbacks, ${r.totals.didYouMean} did-you-mean, ${r.totals.outcomes} outcomes, ${r.totals.handoffs} hand-offs.`, '');
-  out.push(`Unanswered questions (${r.clusters.length} clusters, most frequent first):`);
+  const c = r.conversations;
+  out.push(`Review of ${r.period.from} to ${r.period.to} (${r.days} days): ${r.totals.fallbacks} fallbacks, ${r.totals.didYouMean} did-you-mean, ${r.totals.outcomes} outcomes, ${r.totals.handoffs} hand-offs.`);
+  out.push(`Conversations: ${c.total}; contained (no person, not left unsolved) ${pct(c.containmentRate)}, confirmed solved ${pct(c.confirmedSolvedRate)}, handed off ${pct(c.handoffRate)} (${r.handoffTriggers.map((t) => `${t.trigger} ${pct(t.rate)}`).join(', ')}).`);
+  out.push(`Fallback rate: ${r.fallback.fallbacks} of ${r.fallback.turns} messages (${pct(r.fallback.rate)}).`, '');
+  out.push(`Unanswered questions (${r.clusterCount} clusters, most frequent first):`);
   for (const c of r.clusters.slice(0, 30)) {
     out.push(`  [${c.id}] x${c.count}  nearest: ${c.nearest.map((n) => `${n.intent} ${n.score}`).join(', ') || '-'}`);
     for (const p of c.phrasings.slice(0, 3)) out.push(`      "${p}"`);
-    out.push(`      -> ${c.suggestion}`);
+    out.push(`      -> ${c.accepted ? `added to ${c.accepted.intent} by ${c.accepted.by} at ${c.accepted.at}` : c.suggestion}`);
   }
   out.push('', 'Did-you-mean choices users corrected (offered first -> picked):');
   for (const c of r.corrections) out.push(`  ${c.offered} -> ${c.picked}: ${c.count}`);
@@ -43,19 +51,21 @@ async function main() {
   const core = loadCore(config.intentsDir);
   const store = createStore({ kind: config.storage.kind, dataDir: config.storage.dataDir, redisUrl: config.storage.redisUrl, redisPrefix: config.storage.redisPrefix, ttlSeconds: config.storage.ttlSeconds });
   try {
-    const days = Number(arg('--days') ?? 30);
-    const report = buildReport(await new CurationLog(store).read(days), core.matcher, days);
+    const log = new CurationLog(store);
+    log.tzOffsetMinutes = config.handoff.tzOffsetMinutes;
+    const source = insightsSource(log);
+    const period = parsePeriod({ from: arg('--from'), to: arg('--to'), days: arg('--days'), bucket: process.argv.includes('--week') ? 'week' : 'day' }, source.tzOffsetMinutes);
+    if (typeof period === 'string') throw new Error(period);
     const accept = arg('--accept');
     if (accept) {
       const intent = arg('--intent');
       if (!intent) throw new Error('--accept needs --intent <intent-id>');
-      if (!core.catalog.intents.has(intent)) throw new Error(`unknown intent "${intent}"`);
-      const cluster = report.clusters.find((c) => c.id === accept);
-      if (!cluster) throw new Error(`no cluster "${accept}" in the last ${days} days (run npm run review to list them)`);
-      const { file, added } = acceptCluster(config.intentsDir, cluster, intent);
-      process.stdout.write(`Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nCheck the change with: npm run eval -- tests/data/dev-v1.jsonl\n`);
+      const by = arg('--by') ?? `cli:${os.userInfo().username}`;
+      const { file, added } = await acceptSuggestion({ source, matcher: core.matcher, catalog: core.catalog, intentsDir: config.intentsDir, cluster: accept, intent, from: period.from, to: period.to, by });
+      process.stdout.write(`Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nRecorded as accepted by ${by}. Check the change with: npm run eval -- tests/data/dev-v1.jsonl (the bot uses it after a restart)\n`);
       return;
     }
+    const report = await loadInsights(source, period, { matcher: core.matcher, catalog: core.catalog });
     process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(report, null, 2) : print(report)}\n`);
   } finally {
     await store.close();

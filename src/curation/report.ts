@@ -4,136 +4,28 @@
  *    near-identical questions, each with the nearest intents and a suggestion;
  *  - did-you-mean choices users keep correcting (offered first, picked another);
  *  - outcome rates per intent (solved / not solved / escalated) and the procedures with the worst outcomes.
+ * It is part of the insights figures (src/insights/figures.ts computes both, from the same day
+ * aggregates); `buildReport` gives it for a list of records.
  * Plus `acceptCluster`: append a cluster's phrasings as examples to an intent file.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadCatalog } from '../catalog/load.js';
+import { addDays, aggregateRecords, finishDay, localDay } from '../insights/aggregate.js';
+import type { Cluster } from '../insights/clusters.js';
+import { computeInsights, type ReviewReport } from '../insights/figures.js';
 import type { IntentClassifier } from '../nlu/classifier.js';
 import type { CurationRecord } from './log.js';
 
-/** Two messages belong to one cluster when their word sets overlap this much (Jaccard). */
-export const CLUSTER_SIMILARITY = 0.5;
-/** A cluster is suggested as examples for an intent when the matcher already leans to it this much. */
-export const SUGGEST_EXAMPLE_SCORE = 0.2;
+export { CLUSTER_SIMILARITY, SUGGEST_EXAMPLE_SCORE, type Cluster } from '../insights/clusters.js';
+export type { ReviewReport } from '../insights/figures.js';
 
-export interface Cluster {
-  id: string;
-  count: number;
-  phrasings: string[];
-  nearest: Array<{ intent: string; score: number }>;
-  suggestion: string;
-}
-
-export interface ReviewReport {
-  generatedAt: string;
-  days: number;
-  totals: { fallbacks: number; didYouMean: number; outcomes: number; handoffs: number };
-  clusters: Cluster[];
-  corrections: Array<{ offered: string; picked: string; count: number }>;
-  refusedSuggestions: Array<{ offered: string; count: number }>;
-  intents: Array<{ intent: string; solved: number; unsolved: number; escalated: number; solvedRate: number }>;
-  worstProcedures: Array<{ intent: string; code: string; solved: number; unsolved: number; unsolvedRate: number }>;
-}
-
-const jaccard = (a: Set<string>, b: Set<string>) => {
-  let inter = 0;
-  for (const x of a) if (b.has(x)) inter++;
-  return inter / (a.size + b.size - inter || 1);
-};
-
-export function buildReport(records: CurationRecord[], matcher: IntentClassifier, days = 30): ReviewReport {
-  const unanswered: string[] = [];
-  const corrections = new Map<string, number>();
-  const refused = new Map<string, number>();
-  const perIntent = new Map<string, { solved: number; unsolved: number; escalated: number }>();
-  const perNode = new Map<string, { intent: string; code: string; solved: number; unsolved: number }>();
-  const totals = { fallbacks: 0, didYouMean: 0, outcomes: 0, handoffs: 0 };
-  const bump = (intent: string) => {
-    let v = perIntent.get(intent);
-    if (!v) perIntent.set(intent, (v = { solved: 0, unsolved: 0, escalated: 0 }));
-    return v;
-  };
-  for (const r of records) {
-    if (r.type === 'fallback') {
-      totals.fallbacks++;
-      unanswered.push(r.text);
-    } else if (r.type === 'did-you-mean') {
-      totals.didYouMean++;
-      const first = r.offered[0];
-      if (r.picked === null) {
-        unanswered.push(r.text);
-        if (first) refused.set(first, (refused.get(first) ?? 0) + 1);
-      } else if (first && r.picked !== first) {
-        const k = `${first}\u0000${r.picked}`;
-        corrections.set(k, (corrections.get(k) ?? 0) + 1);
-      }
-    } else if (r.type === 'outcome') {
-      totals.outcomes++;
-      const v = bump(r.intent);
-      if (r.solved) v.solved++;
-      else v.unsolved++;
-      const nk = `${r.intent}/${r.node}`;
-      let n = perNode.get(nk);
-      if (!n) perNode.set(nk, (n = { intent: r.intent, code: r.code, solved: 0, unsolved: 0 }));
-      if (r.solved) n.solved++;
-      else n.unsolved++;
-    } else if (r.type === 'handoff') {
-      totals.handoffs++;
-      if (r.intent) bump(r.intent).escalated++;
-    }
-  }
-
-  // Greedy clustering over normalised word sets: fast, deterministic, good enough for near-duplicates.
-  const groups: Array<{ words: Set<string>; texts: string[] }> = [];
-  for (const text of unanswered) {
-    if (!text.trim()) continue;
-    const words = new Set(matcher.normaliser.normalise(text).tokens);
-    if (!words.size) continue;
-    let best: (typeof groups)[number] | undefined;
-    let bestSim = 0;
-    for (const g of groups) {
-      const sim = jaccard(words, g.words);
-      if (sim > bestSim) {
-        bestSim = sim;
-        best = g;
-      }
-    }
-    if (best && bestSim >= CLUSTER_SIMILARITY) best.texts.push(text);
-    else groups.push({ words, texts: [text] });
-  }
-  const clusters: Cluster[] = groups
-    .map((g) => {
-      const representative = [...g.words].sort().join(' ');
-      const id = `c-${createHash('sha256').update(representative).digest('hex').slice(0, 8)}`;
-      // Nearest intents: average in-scope scores over the cluster's phrasings.
-      const sums = new Map<string, number>();
-      for (const t of g.texts) for (const c of matcher.classify(t).ranked) sums.set(c.intent, (sums.get(c.intent) ?? 0) + c.score);
-      const nearest = [...sums.entries()].map(([intent, s]) => ({ intent, score: Math.round((s / g.texts.length) * 1000) / 1000 })).sort((a, b) => b.score - a.score).slice(0, 3);
-      const top = nearest[0];
-      const suggestion = top && top.score >= SUGGEST_EXAMPLE_SCORE ? `add as example to \`${top.intent}\` (npm run review -- --accept ${id} --intent ${top.intent})` : 'new intent? (or add to `none` if it is out of scope)';
-      return { id, count: g.texts.length, phrasings: [...new Set(g.texts)].slice(0, 20), nearest, suggestion };
-    })
-    .sort((a, b) => b.count - a.count);
-
-  const rate = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : 0);
-  return {
-    generatedAt: new Date().toISOString(),
-    days,
-    totals,
-    clusters,
-    corrections: [...corrections.entries()].map(([k, count]) => ({ offered: k.split('\u0000')[0]!, picked: k.split('\u0000')[1]!, count })).sort((a, b) => b.count - a.count),
-    refusedSuggestions: [...refused.entries()].map(([offered, count]) => ({ offered, count })).sort((a, b) => b.count - a.count),
-    intents: [...perIntent.entries()]
-      .map(([intent, v]) => ({ intent, ...v, solvedRate: rate(v.solved, v.solved + v.unsolved + v.escalated) }))
-      .sort((a, b) => a.solvedRate - b.solvedRate),
-    worstProcedures: [...perNode.values()]
-      .map((n) => ({ ...n, unsolvedRate: rate(n.unsolved, n.solved + n.unsolved) }))
-      .sort((a, b) => b.unsolvedRate - a.unsolvedRate || b.unsolved - a.unsolved)
-      .slice(0, 10),
-  };
+/** The report of the records of the last `days` UTC days (today included). */
+export function buildReport(records: CurationRecord[], matcher: IntentClassifier, days = 30, now = new Date()): ReviewReport {
+  const to = localDay(now.getTime(), 0);
+  const from = addDays(to, -(days - 1));
+  return computeInsights([...aggregateRecords(records, 0).values()].map(finishDay), { from, to, bucket: 'day', tzOffsetMinutes: 0 }, { matcher, now });
 }
 
 /**

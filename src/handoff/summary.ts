@@ -1,17 +1,12 @@
 /**
- * The one-paragraph Indonesian summary an agent reads first, and the copy-ready text the user can
- * paste when calling Kring Pajak. Built from the flow state; every piece is masked.
+ * The one-paragraph summary an agent reads first, and the copy-ready text the user can paste when
+ * calling Kring Pajak. Built from the flow state with the wording of `_bot.yaml: summary`; every piece
+ * of user text is masked.
  */
 import type { Catalog } from '../catalog/load.js';
 import type { FlowState, HandoffTrigger } from '../flow/engine.js';
+import { fill } from '../catalog/fill.js';
 import { mask } from '../privacy/index.js';
-
-const TRIGGER_TEXT: Record<HandoffTrigger, string> = {
-  'user-request': 'Pengguna meminta dihubungkan dengan petugas.',
-  'procedure-failed': 'Langkah penyelesaian dari bot sudah dicoba tetapi masalah belum teratasi.',
-  fallbacks: 'Bot beberapa kali tidak memahami pertanyaan pengguna.',
-  unhelpful: 'Pengguna beberapa kali menyatakan jawaban bot belum menyelesaikan masalah.',
-};
 
 export function formatCode(code: string): string {
   const m = code.match(/^etax(service|api)?(\d{5})$/);
@@ -31,29 +26,31 @@ export function stepsTried(catalog: Catalog, path: string[]): string[] {
 }
 
 export function buildSummary(catalog: Catalog, state: FlowState, trigger: HandoffTrigger, topicIntent?: string): string {
+  const w = catalog.bot.summary;
   const topic = topicIntent ? catalog.intents.get(topicIntent)?.title : undefined;
-  const parts: string[] = [TRIGGER_TEXT[trigger]];
-  if (topic) parts.push(`Topik: ${topic}.`);
+  const parts: string[] = [w.triggers[trigger]];
+  if (topic) parts.push(fill(w.topic, { topic }));
   const steps = stepsTried(catalog, state.path);
-  parts.push(steps.length ? `Panduan yang sudah diberikan: ${steps.join('; ')}.` : 'Belum ada panduan yang diberikan.');
-  if (state.choices.length) parts.push(`Pilihan pengguna: ${state.choices.slice(-6).join('; ')}.`);
-  if (state.codes.length) parts.push(`Kode error yang disebut: ${state.codes.map(formatCode).join(', ')}.`);
-  if (state.lastQuestion) parts.push(`Pertanyaan terakhir: "${mask(state.lastQuestion).slice(0, 300)}".`);
+  parts.push(steps.length ? fill(w.stepsGiven, { steps: steps.join('; ') }) : w.noSteps);
+  if (state.choices.length) parts.push(fill(w.choices, { choices: state.choices.slice(-6).join('; ') }));
+  if (state.codes.length) parts.push(fill(w.codes, { codes: state.codes.map(formatCode).join(', ') }));
+  if (state.lastQuestion) parts.push(fill(w.lastQuestion, { question: mask(state.lastQuestion).slice(0, 300) }));
   return parts.join(' ');
 }
 
 /** The text the user can copy and paste when contacting Kring Pajak. */
 export function copyReadySummary(catalog: Catalog, state: FlowState, ref: string, topicIntent?: string): string {
+  const w = catalog.bot.summary.copy;
   const topic = topicIntent ? catalog.intents.get(topicIntent)?.title : undefined;
-  const lines = [`Nomor referensi: ${ref}`];
-  if (topic) lines.push(`Topik: ${topic}`);
-  if (state.codes.length) lines.push(`Kode error: ${state.codes.map(formatCode).join(', ')}`);
+  const lines = [fill(w.ref, { ref })];
+  if (topic) lines.push(fill(w.topic, { topic }));
+  if (state.codes.length) lines.push(fill(w.codes, { codes: state.codes.map(formatCode).join(', ') }));
   const steps = stepsTried(catalog, state.path);
-  if (steps.length) lines.push(`Sudah dicoba: ${steps.join('; ')}`);
+  if (steps.length) lines.push(fill(w.tried, { steps: steps.join('; ') }));
   // One line each: what users wrote may hold line breaks (a pasted heading or code fence).
   const oneLine = (s: string) => mask(s).replace(/\s+/g, ' ').trim().slice(0, 300);
-  if (state.lastQuestion) lines.push(`Pertanyaan: ${oneLine(state.lastQuestion)}`);
+  if (state.lastQuestion) lines.push(fill(w.question, { question: oneLine(state.lastQuestion) }));
   // A direct "petugas" request still says something: what the user wrote.
-  else if (state.recent?.[0]) lines.push(`Permintaan: ${oneLine(state.recent[0])}`);
+  else if (state.recent?.[0]) lines.push(fill(w.request, { request: oneLine(state.recent[0]) }));
   return lines.join('\n');
 }

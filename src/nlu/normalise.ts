@@ -210,7 +210,7 @@ export class Normaliser {
 
   private expandToken(raw: string, repair = true): string[] {
     // "tolongggg" -> "tolong", "bangettt" -> "banget"; letters only (digits are meaningful).
-    let w = raw.replace(/(\p{L})\1{2,}/gu, '$1');
+    const w = raw.replace(/(\p{L})\1{2,}/gu, '$1');
     if (w.length > 40) return []; // a "word" this long is noise (a pasted hash, a key mashing)
     const mapped = this.lookupWord(w);
     if (mapped) return mapped.map(stem);

@@ -43,7 +43,7 @@ export const OPENING_QUOTES: Readonly<Record<string, string>> = {
   '\u00AB': '\u00BB',
 };
 
-export const LEADING_PUNCT = /^[(\[{<"'`\u201C\u2018\u00AB]+/;
+export const LEADING_PUNCT = /^[([{<"'`\u201C\u2018\u00AB]+/;
 /** Punctuation ignored at the end of a word when comparing it with the word lists. */
 export const TRAILING_PUNCT = '.,;:!?)]}>"\'`\u201D\u2019\u00BB';
 /** Trailing characters that stay outside the mask (sentence punctuation that is rarely part of a secret). */

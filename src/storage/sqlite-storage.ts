@@ -165,6 +165,15 @@ export class SqliteStorage implements BotStore {
     this.db.prepare('SELECT 1').get();
   }
 
+  /**
+   * The open connection, for companions that keep tables of their own in the same file (the built-in
+   * Direct Line's conversations, rate-limit counters): one connection (one page cache) instead of one
+   * per companion. They must not close it; `close()` here does.
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   /** Deletes expired rows now; returns how many were deleted. */
   purgeExpired(now: number = Date.now()): number {
     if (this.closed) return 0;

@@ -4,12 +4,13 @@
  *   GET /api/handoffs/:ref                             one ticket (summary, steps, masked transcript)
  *   GET /api/answers?q=lupa%20password                 ranked canned answers
  *   GET /api/answers/:id                               one answer with both renderings (id or short code)
- *   GET /api/review?days=30                            the curation report (see src/curation/report.ts)
+ *   GET /api/review?days=30                            the helpdesk's figures: the curation report and the
+ *   GET /api/review?from=…&to=…&bucket=week            insights page's figures (one source: src/insights/)
  */
 import type { Request, Response, Server } from 'restify';
 import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
 import type { CurationLog } from '../curation/log.js';
-import { buildReport } from '../curation/report.js';
+import { insightsSource, loadInsights, parsePeriod } from '../insights/index.js';
 import type { IntentClassifier } from '../nlu/classifier.js';
 import type { TicketStatus, TicketStore } from '../handoff/tickets.js';
 import { requireAgentKey } from './agent-auth.js';
@@ -64,12 +65,14 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
     res.send(200, a);
   };
   server.get('/api/review', auth, async (req: Request, res: Response) => {
-    const days = Number((req.query as Record<string, string> | undefined)?.days ?? 30);
-    if (!Number.isInteger(days) || days < 1 || days > 365) {
-      res.send(400, { error: 'days must be between 1 and 365' });
+    const q = (req.query ?? {}) as Record<string, string>;
+    const source = insightsSource(deps.curation);
+    const period = parsePeriod({ from: q.from, to: q.to, days: q.days, bucket: q.bucket }, source.tzOffsetMinutes);
+    if (typeof period === 'string') {
+      res.send(400, { error: period });
       return;
     }
-    res.send(200, buildReport(await deps.curation.read(days), deps.matcher, days));
+    res.send(200, await loadInsights(source, period, { matcher: deps.matcher }));
   });
   server.get('/api/answers/:id', auth, one);
   server.get('/api/answers/:id/:node', auth, one);

@@ -6,6 +6,7 @@
  * same sessions, a restart keeps them, and signing out ends them everywhere (src/web/console/).
  * State-changing calls also need the `X-Requested-With: agent-console` header (CSRF).
  * Every action on a ticket is recorded with the agent's id (see src/bot/live-agents.ts).
+ * Supervisors (`:supervisor` in AGENTS) also get the insights page `/agent/insights` (src/web/insights.ts).
  */
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response, Server } from 'restify';
@@ -17,6 +18,7 @@ import type { Ticket, TicketStore } from '../handoff/tickets.js';
 import type { BotStore } from '../storage/index.js';
 import { MIN_AGENT_KEY_LENGTH, keyLength, secretMatches } from './agent-auth.js';
 import { registerAgentPage } from './agent-page.js';
+import { registerInsights, type InsightsDeps } from './insights.js';
 import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/login-limits.js';
 import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
 
@@ -32,6 +34,8 @@ export interface AgentConsoleDeps {
   tickets: TicketStore;
   live: LiveAgents;
   answers: AnswerIndex;
+  /** The supervisors' insights page and its API (omitted: not served). */
+  insights?: InsightsDeps;
 }
 
 function sessionCookie(req: Request): string | undefined {
@@ -149,7 +153,16 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     res.send(200, { ok: true });
   });
 
-  server.get('/agent/api/me', guard(async (_req, res, agent) => res.send(200, { id: agent.id, name: agent.name })));
+  server.get('/agent/api/me', guard(async (_req, res, agent) => res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })));
+  if (deps.insights) {
+    registerInsights(server, deps.insights, {
+      enabled,
+      account: async (req) => {
+        const session = await sessions?.verify(sessionCookie(req));
+        return session ? byId.get(session.agentId) : undefined;
+      },
+    });
+  }
 
   server.get(
     '/agent/api/queue',

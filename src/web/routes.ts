@@ -8,7 +8,8 @@
  *   GET  /api/webchat/config    {mode: 'builtin' | 'azure' | 'unavailable'}: which Direct Line the page uses
  *   POST /api/directline/token  Azure mode: exchanges DIRECT_LINE_SECRET for a conversation token
  *                               {token, conversationId, expires_in, domain}; the secret never leaves the server
- *   /v3/directline/…            built-in Direct Line (see directline.ts), when MicrosoftAppId is not set
+ *   /v3/directline/…            built-in Direct Line (see directline.ts), when MicrosoftAppId is not set;
+ *                               its conversations live in the bot's store, so any instance serves them
  *
  * Modes: with DIRECT_LINE_SECRET the page uses Azure Direct Line. Otherwise it uses the built-in
  * Direct Line, which works only in anonymous mode (no MicrosoftAppId): with an app id the bot would
@@ -26,7 +27,10 @@ import { gzip as gzipCb } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { clientIp, createRateLimiter, registerDirectLine, type DirectLineLimits, type DirectLineService } from './directline.js';
+import type { BotStore } from '../storage/index.js';
+import { StoreLimiter } from '../storage/rate-limiters.js';
+import { sourceKey } from './console/login-limits.js';
+import { clientIp, registerDirectLine, SQLITE_WEB_LIMITS_TABLE, type DirectLineLimits, type DirectLineService } from './directline.js';
 import { CSP } from './security.js';
 
 const gzip = promisify(gzipCb);
@@ -38,6 +42,12 @@ export interface WebChatDeps {
   logger: Logger;
   /** This server's base URL once listening (the built-in Direct Line posts to its own /api/messages). */
   baseUrl: () => string;
+  /**
+   * The bot's store: the built-in Direct Line keeps its conversations there and both token routes count
+   * their rate limits there, so several instances on one store serve one web chat and share the
+   * limits. Without it (tests of the page alone), everything stays in this process.
+   */
+  store?: BotStore;
   /** Built-in Direct Line tuning (tests use tiny values). */
   directLine?: {
     limits?: Partial<DirectLineLimits>;
@@ -47,7 +57,7 @@ export interface WebChatDeps {
   };
   /** Where index.html, chat.js and chat.css live; found automatically. */
   publicDir?: string;
-  /** Token requests per client IP (built-in and Azure). Default 30 per minute. */
+  /** Token requests per client address (built-in and Azure), counted in the store. Default 30 per minute. */
   tokenRate?: { max: number; windowMs: number };
 }
 
@@ -142,7 +152,13 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
   const builtinEnabled = !config.auth.appId;
   const mode: WebChatMode = config.directLineSecret ? 'azure' : builtinEnabled ? 'builtin' : 'unavailable';
   const rate = deps.tokenRate ?? deps.directLine?.limits?.tokenRate ?? { max: 30, windowMs: 60_000 };
-  const tokenLimiter = createRateLimiter(rate.max, rate.windowMs);
+  const tokenLimiter = new StoreLimiter(deps.store, {
+    redisKeyPrefix: 'webchat:azure-tokens:source:',
+    sqliteTable: SQLITE_WEB_LIMITS_TABLE,
+    keyPrefix: 'azure-tokens',
+    points: rate.max,
+    durationSeconds: rate.windowMs / 1000,
+  });
 
   // --- static files (a fixed list: no directory listing, no paths from the request) ----------
   const files: Record<string, { file: () => string; cache: string }> = {
@@ -187,9 +203,14 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
       res.send(404, { error: 'Azure Direct Line is not configured (DIRECT_LINE_SECRET); the page uses the built-in Direct Line' });
       return;
     }
-    const allowed = tokenLimiter.take(clientIp(req));
-    if (allowed !== true) {
-      res.setHeader('Retry-After', String(allowed));
+    // Per source address (the TCP peer), shared by the instances; a store that cannot count does not
+    // block the chat (the bot needs that store for every turn anyway and says so).
+    const verdict = await tokenLimiter.take(sourceKey(clientIp(req))).catch((err: unknown) => {
+      logger.warn({ err: { message: (err as Error)?.message } }, 'web chat token rate limit unavailable; not limiting');
+      return undefined;
+    });
+    if (verdict && !verdict.allowed) {
+      res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
       res.send(429, { error: 'too many token requests from this address; try again later' });
       return;
     }
@@ -228,6 +249,7 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
       config,
       logger,
       baseUrl: deps.baseUrl,
+      store: deps.store,
       botEndpoint: deps.directLine?.botEndpoint,
       bot: deps.directLine?.bot,
       now: deps.directLine?.now,

@@ -3,9 +3,12 @@
  * with rate-limiter-flexible in the bot's store so that all instances share the counts:
  *
  *   STORAGE=redis   RateLimiterRedis on the store's own ioredis connection (keys under REDIS_PREFIX)
- *   STORAGE=sqlite  RateLimiterSQLite (better-sqlite3) on a second connection to the store's file,
+ *   STORAGE=sqlite  RateLimiterSQLite (better-sqlite3) on the store's own connection to its file,
  *                   table `agent_login_limits` (several processes on one file share it)
  *   STORAGE=memory  RateLimiterMemory (one process, like the memory store itself)
+ *
+ * (the backend is picked by `StoreLimiter`, src/storage/rate-limiters.ts, shared with the bot's and
+ * the web chat's limits).
  *
  * Every attempt takes a point from both counters *before* the key is checked, atomically in the
  * store, so parallel guesses cannot slip through between a check and a count. A successful sign-in
@@ -17,9 +20,8 @@
  * proxy's address, so the per-source limit then applies to everyone together.
  */
 import net from 'node:net';
-import Database from 'better-sqlite3';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { BotStore } from '../../storage/index.js';
+import { StoreLimiter } from '../../storage/rate-limiters.js';
 
 export const LOGIN_LIMITS = {
   /** Failed sign-ins for one agent id (from anywhere) within the window. */
@@ -29,7 +31,6 @@ export const LOGIN_LIMITS = {
 } as const;
 
 export const SQLITE_LIMITS_TABLE = 'agent_login_limits';
-const PURGE_EVERY_MS = 5 * 60 * 1000;
 
 export type LoginCheck =
   | { allowed: true }
@@ -75,48 +76,16 @@ export class LoginLimitUnavailableError extends Error {
 }
 
 export class LoginLimits {
-  private readonly perAgent: RateLimiterAbstract;
-  private readonly perSource: RateLimiterAbstract;
-  private readonly db: Database.Database | undefined;
-  private readonly purgeTimer: NodeJS.Timeout | undefined;
-  private setupError: Error | undefined;
-  /** Resolves when the backend can take commands (the Redis connection waits like the store does). */
-  private readonly ready: () => Promise<void>;
+  private readonly perAgent: StoreLimiter;
+  private readonly perSource: StoreLimiter;
   readonly backend: 'redis' | 'sqlite' | 'memory';
 
   constructor(store: BotStore, limits: typeof LOGIN_LIMITS = LOGIN_LIMITS) {
-    const redis = store.kind === 'redis' ? (store as unknown as { client?: { status?: string }; prefix?: string }) : undefined;
-    const sqlitePath = store.kind === 'sqlite' ? (store as unknown as { path?: unknown }).path : undefined;
-    const make = (name: 'agent' | 'source', points: number, duration: number): RateLimiterAbstract => {
-      if (redis?.client) {
-        return new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${redis.prefix ?? ''}agent-console:login:${name}`, points, duration, rejectIfRedisNotReady: true });
-      }
-      if (this.db) {
-        return new RateLimiterSQLite({ storeClient: this.db, storeType: 'better-sqlite3', tableName: SQLITE_LIMITS_TABLE, keyPrefix: `login-${name}`, points, duration }, (err?: Error) => {
-          if (err) this.setupError = err;
-        });
-      }
-      return new RateLimiterMemory({ keyPrefix: `login-${name}`, points, duration });
-    };
-    if (!redis?.client && typeof sqlitePath === 'string' && sqlitePath !== ':memory:') {
-      this.db = new Database(sqlitePath);
-      this.db.pragma('busy_timeout = 5000');
-    }
-    this.backend = redis?.client ? 'redis' : this.db ? 'sqlite' : 'memory';
-    // Right after start (or a reconnect) the shared connection is not ready yet: the store's ping
-    // waits for it (bounded by its command timeout) instead of failing the first sign-in.
-    this.ready = redis?.client ? async () => (redis.client!.status === 'ready' ? undefined : store.ping()) : async () => undefined;
+    const make = (name: 'agent' | 'source', points: number, durationSeconds: number) =>
+      new StoreLimiter(store, { redisKeyPrefix: `agent-console:login:${name}`, sqliteTable: SQLITE_LIMITS_TABLE, keyPrefix: `login-${name}`, points, durationSeconds });
     this.perAgent = make('agent', limits.perAgent.failures, limits.perAgent.windowSeconds);
     this.perSource = make('source', limits.perSource.failures, limits.perSource.windowSeconds);
-    if (this.db) {
-      // Our own purge instead of the library's clearExpiredByTimeout, whose timer has no error handler
-      // (an unhandled rejection once the connection is closed).
-      const limiters = [this.perAgent, this.perSource] as unknown as Array<{ clearExpired(ms: number): Promise<void> }>;
-      this.purgeTimer = setInterval(() => {
-        for (const l of limiters) void l.clearExpired(Date.now()).catch(() => undefined);
-      }, PURGE_EVERY_MS);
-      this.purgeTimer.unref();
-    }
+    this.backend = this.perAgent.backend;
   }
 
   private static agentKey(agentId: string): string {
@@ -128,19 +97,18 @@ export class LoginLimits {
    * when either is over its limit. Throws LoginLimitUnavailableError when the store cannot count.
    */
   async attempt(source: string, agentId: string | undefined): Promise<LoginCheck> {
-    if (this.setupError) throw new LoginLimitUnavailableError(this.setupError);
-    await this.ready().catch((err: unknown) => {
+    await this.perSource.ready().catch((err: unknown) => {
       throw new LoginLimitUnavailableError(err);
     });
     const results = await Promise.allSettled([
-      this.perSource.consume(source),
-      agentId === undefined ? Promise.resolve(undefined) : this.perAgent.consume(LoginLimits.agentKey(agentId)),
+      this.perSource.take(source),
+      agentId === undefined ? Promise.resolve(undefined) : this.perAgent.take(LoginLimits.agentKey(agentId)),
     ]);
     let refused: LoginCheck | undefined;
     for (const [i, r] of results.entries()) {
-      if (r.status === 'fulfilled') continue;
-      if (!(r.reason instanceof RateLimiterRes)) throw new LoginLimitUnavailableError(r.reason);
-      const retryAfterSeconds = Math.max(1, Math.ceil(r.reason.msBeforeNext / 1000));
+      if (r.status === 'rejected') throw new LoginLimitUnavailableError(r.reason);
+      if (!r.value || r.value.allowed) continue;
+      const { retryAfterSeconds } = r.value;
       if (!refused || (!refused.allowed && retryAfterSeconds > refused.retryAfterSeconds)) refused = { allowed: false, limit: i === 0 ? 'source' : 'agent', retryAfterSeconds };
     }
     return refused ?? { allowed: true };
@@ -148,11 +116,11 @@ export class LoginLimits {
 
   /** After a successful sign-in: its own point back on the source counter, the agent's counter cleared. */
   async succeeded(source: string, agentId: string): Promise<void> {
-    await Promise.all([this.perSource.reward(source, 1), this.perAgent.delete(LoginLimits.agentKey(agentId))]);
+    await Promise.all([this.perSource.limiter.reward(source, 1), this.perAgent.limiter.delete(LoginLimits.agentKey(agentId))]);
   }
 
   close(): void {
-    if (this.purgeTimer) clearInterval(this.purgeTimer);
-    if (this.db?.open) this.db.close();
+    this.perAgent.close();
+    this.perSource.close();
   }
 }

@@ -51,10 +51,10 @@
     }
     return fetch(url, init).then(function (res) {
       return res.text().then(function (raw) {
-        var data = null;
+        var data;
         try {
           data = raw ? JSON.parse(raw) : null;
-        } catch (e) {
+        } catch {
           data = null;
         }
         return { status: res.status, ok: res.ok, data: data };
@@ -148,6 +148,8 @@
   function startConsole(me) {
     state.me = me;
     $('agent-name').textContent = me.name;
+    // Supervisors also see the insights page.
+    $('insights-link').hidden = !me.supervisor;
     show('console');
     var fromHash = decodeURIComponent(location.hash.replace(/^#/, '')).toUpperCase();
     if (REF_RE.test(fromHash)) state.selected = fromHash;

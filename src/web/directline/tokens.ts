@@ -1,0 +1,182 @@
+/**
+ * Tokens and the channel's keys.
+ *
+ * Tokens are JWT-shaped (HS256): `{conv, user, iat, exp}` signed with HMAC-SHA256. The user id
+ * (`dl_…`) lives in the token, which is where Web Chat/DirectLineJS read it from, so a page cannot
+ * speak as another user; the conversation id is bound into it, so a token for conversation A gets 403
+ * on B's URLs. Nothing about a token is stored: any instance that holds the signing key accepts it.
+ *
+ * All keys come from one master secret, so that every instance (and the same instance after a
+ * restart) agrees on them:
+ *  - `DIRECT_LINE_TOKEN_SECRET` when configured (tokens are signed with it as it is);
+ *  - otherwise 32 random bytes created once in the shared store (create-if-absent: instances starting
+ *    together agree on the first one written), or per process with the memory store.
+ * From the master, by HMAC with fixed labels: the hop key (the random path segment of the serviceUrl
+ * between channel and bot) and the conversation-id key (ids this channel mints carry a short MAC, so
+ * any instance can tell synchronously that an id belongs to its web chat, without asking the store).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'restify';
+
+export interface TokenClaims {
+  /** Conversation id bound into the token. */
+  conv: string;
+  /** User id (`dl_…`); Web Chat reads it from the token. */
+  user: string;
+  /** Issued at / expires (seconds since the epoch). */
+  iat: number;
+  exp: number;
+}
+
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; status: 401 | 403; reason: string };
+
+const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+const TOKEN_HEADER = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+function hmac(secret: Buffer | string, data: string): Buffer {
+  return createHmac('sha256', secret).update(data).digest();
+}
+
+export function signToken(secret: Buffer | string, claims: TokenClaims): string {
+  const payload = b64url(JSON.stringify({ iss: 'efaktur-helpdesk-directline', ...claims }));
+  const signed = `${TOKEN_HEADER}.${payload}`;
+  return `${signed}.${b64url(hmac(secret, signed))}`;
+}
+
+export function verifyToken(secret: Buffer | string, token: string | undefined, nowSeconds: number): TokenCheck {
+  if (!token) return { ok: false, status: 401, reason: 'missing token: send Authorization: Bearer <token>' };
+  const parts = token.split('.');
+  if (parts.length !== 3 || token.length > 2048) return { ok: false, status: 403, reason: 'invalid token' };
+  const [h, p, s] = parts as [string, string, string];
+  const expected = hmac(secret, `${h}.${p}`);
+  const given = Buffer.from(s, 'base64url');
+  // Constant-time comparison (lengths are public: a SHA-256 MAC is always 32 bytes).
+  if (given.length !== expected.length || !timingSafeEqual(given, expected) || h !== TOKEN_HEADER) {
+    return { ok: false, status: 403, reason: 'invalid token' };
+  }
+  let claims: Partial<TokenClaims>;
+  try {
+    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Partial<TokenClaims>;
+  } catch {
+    return { ok: false, status: 403, reason: 'invalid token' };
+  }
+  if (typeof claims.conv !== 'string' || typeof claims.user !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+    return { ok: false, status: 403, reason: 'invalid token' };
+  }
+  if (claims.exp <= nowSeconds) return { ok: false, status: 403, reason: 'token expired' };
+  return { ok: true, claims: claims as TokenClaims };
+}
+
+export function bearer(req: Request): string | undefined {
+  const h = String(req.headers.authorization ?? '');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+/** Random part of a conversation id (18 bytes → 24 characters) and its MAC (9 bytes → 12). */
+const ID_RANDOM_CHARS = 24;
+const ID_TAG_BYTES = 9;
+export const CONVERSATION_ID_LENGTH = ID_RANDOM_CHARS + 12;
+
+export class ChannelKeys {
+  /** Signs and checks tokens. */
+  readonly tokenKey: Buffer | string;
+  /** The path segment of the serviceUrl handed to the bot (see channel.ts). */
+  readonly hopKey: string;
+  private readonly idKey: Buffer;
+  private readonly hopKeyBytes: Buffer;
+
+  /** @param master the configured DIRECT_LINE_TOKEN_SECRET, or the store's random secret */
+  constructor(readonly master: string) {
+    this.tokenKey = master;
+    this.hopKey = hmac(master, 'efaktur-directline hop key v1').subarray(0, 24).toString('base64url');
+    this.hopKeyBytes = Buffer.from(this.hopKey);
+    this.idKey = hmac(master, 'efaktur-directline conversation id v1');
+  }
+
+  /** Constant-time comparison with the hop key. */
+  isHopKey(candidate: string): boolean {
+    const given = Buffer.from(candidate);
+    return given.length === this.hopKeyBytes.length && timingSafeEqual(given, this.hopKeyBytes);
+  }
+
+  /** A new conversation id: random, with a MAC that shows this channel minted it. */
+  newConversationId(): string {
+    const random = randomBytes(18).toString('base64url');
+    return `${random}${this.idTag(random)}`;
+  }
+
+  /** Whether this channel (any instance sharing the master secret) minted the id. */
+  isOwnConversationId(id: string): boolean {
+    if (id.length !== CONVERSATION_ID_LENGTH) return false;
+    const given = Buffer.from(id.slice(ID_RANDOM_CHARS));
+    const expected = Buffer.from(this.idTag(id.slice(0, ID_RANDOM_CHARS)));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private idTag(random: string): string {
+    return createHmac('sha256', this.idKey).update(random).digest().subarray(0, ID_TAG_BYTES).toString('base64url');
+  }
+}
+
+/** A fresh master secret (for the store's create-if-absent, or one process with the memory store). */
+export function newMasterSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The store's side of the master secret (see store.ts). */
+interface SecretStore {
+  masterSecret(fresh: string): Promise<string>;
+}
+
+/**
+ * The channel's current keys. With DIRECT_LINE_TOKEN_SECRET they are fixed; otherwise they come from
+ * the store's master secret, loaded on first use (one load at a time; a failed load is tried again on
+ * the next request) and checked again by `refresh()`: if the store lost it (an emptied Redis), this
+ * instance writes its own back, so the instances keep agreeing; if another secret is stored, it is
+ * adopted.
+ */
+export class KeyRing {
+  private keys: ChannelKeys | undefined;
+  private loading: Promise<ChannelKeys> | undefined;
+  private readonly configured: boolean;
+
+  constructor(
+    private readonly store: SecretStore,
+    configured: string | undefined,
+    private readonly onChange: (why: string) => void = () => undefined,
+  ) {
+    if (configured) this.keys = new ChannelKeys(configured);
+    this.configured = !!configured;
+  }
+
+  /** The keys if loaded (synchronous callers: the /api/messages check). */
+  get current(): ChannelKeys | undefined {
+    return this.keys;
+  }
+
+  async get(): Promise<ChannelKeys> {
+    if (this.keys) return this.keys;
+    this.loading ??= this.store.masterSecret(newMasterSecret()).then(
+      (master) => {
+        this.loading = undefined;
+        this.keys = new ChannelKeys(master);
+        return this.keys;
+      },
+      (err: unknown) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
+  async refresh(): Promise<void> {
+    if (this.configured || !this.keys) return;
+    const stored = await this.store.masterSecret(this.keys.master);
+    if (stored !== this.keys.master) {
+      this.keys = new ChannelKeys(stored);
+      this.onChange('another master secret is in the store: adopted it (tokens signed before are refused)');
+    }
+  }
+}
