@@ -28,6 +28,7 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
   REDIS_PREFIX: z.preprocess(emptyToUndefined, z.string().default('efaktur-bot:')),
   STATE_TTL_DAYS: int(1, 3650, 30),
+  STATE_MAX_CONVERSATIONS: int(100, 100_000_000, 200_000),
   INTENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./intents')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
   AGENT_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
@@ -75,6 +76,8 @@ export interface Config {
     redisUrl?: string;
     redisPrefix: string;
     ttlSeconds: number;
+    /** At most this many conversations are kept; beyond it the least recently active are evicted. */
+    maxConversations: number;
   };
   intentsDir: string;
   logLevel: Env['LOG_LEVEL'];
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisUrl: e.REDIS_URL,
       redisPrefix: e.REDIS_PREFIX,
       ttlSeconds: e.STATE_TTL_DAYS * 86400,
+      maxConversations: e.STATE_MAX_CONVERSATIONS,
     },
     intentsDir: path.resolve(e.INTENTS_DIR),
     logLevel: e.LOG_LEVEL,

@@ -22,6 +22,7 @@ import { registerWebChat, type WebChat } from './web/routes.js';
 import { checkAnonymousCaller } from './web/anonymous.js';
 import { clientIp } from './web/directline/network.js';
 import { StoreLimiter } from './storage/rate-limiters.js';
+import { ConversationBudget } from './storage/budget.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Where a turn keeps the caller's address (anonymous mode: the new-conversation budget). */
@@ -68,6 +69,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     });
 
   const adapter = new HelpdeskAdapter(config, options.credentialsFactory);
+  const budget = new ConversationBudget(store, config.storage.maxConversations);
   const curation = new CurationLog(store);
   // Anonymous mode: new conversations per source address (the built-in web chat limits its own tokens
   // per address), so one client cannot fill the store. With credentials every request is the channel's.
@@ -176,7 +178,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       checks.storage = `unavailable: ${(err as Error).message}`;
     }
     const ok = Object.values(checks).every((v) => v === 'ok') && !stopping;
-    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+    // The conversation budget is information, not readiness: eviction keeps it.
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks, conversations: budget.status });
   });
 
   const live = new LiveAgents({
@@ -195,6 +198,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
   const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: errInfo(err) }, 'queue sweep failed')), 15_000);
   sweepTimer.unref();
+  const enforceBudget = () =>
+    budget
+      .enforce()
+      .then((r) => (r.stored >= r.budget ? logger.warn({ ...r }, 'conversation budget reached: the least recently active conversations were evicted') : undefined))
+      .catch((err) => logger.warn({ err: errInfo(err) }, 'conversation budget check failed'));
+  const budgetTimer = setInterval(enforceBudget, 60_000);
+  budgetTimer.unref();
+  void enforceBudget();
   registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets: bot.tickets, live, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
@@ -230,6 +241,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     stop: async () => {
       stopping = true;
       clearInterval(sweepTimer);
+      clearInterval(budgetTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Connections kept alive by clients must not hold the process open.

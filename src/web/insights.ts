@@ -90,6 +90,21 @@ export function registerInsights(server: Server, deps: InsightsDeps, access: Ins
   source.catalog = deps.core.catalog;
   const files = assets();
 
+  // The roll-ups of closed days are built in the background (shortly after start, then hourly), so a
+  // supervisor's first look is the fast path, not the first computation over 30 days of records.
+  const prewarm = () => {
+    const period = parsePeriod({ days: 30 }, deps.tzOffsetMinutes);
+    if (typeof period !== 'string') void source.days(period.from, period.to).catch(() => undefined);
+  };
+  const first = setTimeout(prewarm, 5_000);
+  first.unref();
+  const hourly = setInterval(prewarm, 3_600_000);
+  hourly.unref();
+  server.server?.on?.('close', () => {
+    clearTimeout(first);
+    clearInterval(hourly);
+  });
+
   for (const [route, spec] of Object.entries(files)) {
     const handler = async (req: Request, res: Response) => {
       let status = 200;
