@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +142,21 @@ describe('catalog validation', () => {
     p = problemsOf(intentsDir({ 'tiny.yaml': tiny(), '_bot.yaml': YAML.stringify(bot) }));
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[0\]: a pointer needs exactly one of "text" or "goto"/));
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[1\]: a pointer needs exactly one of "text" or "goto"/));
+  });
+
+  it('roles must name intents of the catalog (the real content folder with one role changed)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'intents-roles-'));
+    for (const f of readdirSync('intents')) copyFileSync(path.join('intents', f), path.join(dir, f));
+    const bot = YAML.parse(readFileSync('intents/_bot.yaml', 'utf8'));
+    bot.roles.person = 'petugas-manusia';
+    writeFileSync(path.join(dir, '_bot.yaml'), YAML.stringify(bot));
+    let problems: string[] = [];
+    try {
+      loadCatalog(dir);
+    } catch (err) {
+      problems = (err as CatalogError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/_bot\.yaml: roles\.person: unknown intent "petugas-manusia"/)]);
   });
 
   it('rejects unreachable nodes', () => {

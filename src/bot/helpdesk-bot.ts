@@ -221,7 +221,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       const r = await this.live.handleUserMessage(context, data.handoffRef, text);
       if (r.clearRef) data.handoffRef = undefined;
       if (r.outcome && this.options.onEvents) {
-        await this.options.onEvents([{ type: 'outcome', intent: r.outcome.intent ?? 'hubungi-petugas', node: 'petugas', code: 'petugas', solved: r.outcome.solved }], context).catch(() => undefined);
+        await this.options.onEvents([{ type: 'outcome', intent: r.outcome.intent ?? this.core.catalog.bot.roles.person, node: 'petugas', code: 'petugas', solved: r.outcome.solved }], context).catch(() => undefined);
       }
       if (r.handled) {
         this.record(data, 'user', text);
@@ -337,7 +337,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   async startHandoff(context: TurnContext, data: ConversationData, trigger: HandoffTrigger, text?: string): Promise<Ticket | undefined> {
     const bot = this.core.catalog.bot;
     const activity = context.activity;
-    const topic = topicOf(data.flow);
+    const topic = topicOf(data.flow, this.core.catalog.bot.roles);
     const summary = buildSummary(this.core.catalog, data.flow, trigger, topic);
     let ticket: Ticket | undefined;
     try {

@@ -251,6 +251,13 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
     });
   }
 
+  // Every role names an intent of this catalog (fixtures that test a tiny catalog skip it).
+  if (bot && options.requireFixedIntents !== false) {
+    for (const [role, id] of Object.entries(bot.roles)) {
+      if (!intents.has(id) && !invalidIds.has(id)) problems.push(`${rel('_bot.yaml')}: roles.${role}: unknown intent "${id}"`);
+    }
+  }
+
   // A pointer that names a topic of this bot must name one that exists.
   bot?.outOfScope.pointers.forEach((p, i) => {
     if (!p.goto) return;

@@ -234,6 +234,13 @@ export const botContentSchema = z.strictObject({
     hours: z.string().min(1),
     hoursNote: z.string().min(1),
   }),
+  /**
+   * Intents with a role in the turn decision: a request for a person, a short factual follow-up
+   * asked in passing, the greeting/menu, thanks. Each must be an intent of the catalog.
+   */
+  roles: z.strictObject({ person: slug, aside: slug, menu: slug, thanks: slug }),
+  /** Whole messages that are commands (normalised like user text): back to the menu, cancel. */
+  commands: z.strictObject({ menu: z.array(text).min(1), cancel: z.array(text).min(1) }),
   /** The hand-off summary agents read and the copy-ready text for Kring Pajak; `{x}` are filled in. */
   summary: z.strictObject({
     triggers: z.strictObject({ 'user-request': z.string().min(1), 'procedure-failed': z.string().min(1), fallbacks: z.string().min(1), unhelpful: z.string().min(1) }),

@@ -21,11 +21,6 @@ export * from './state.js';
 
 const MAX_CHOICES = 40;
 
-const META_INTENTS = new Set(['hubungi-petugas', 'sapaan', 'terima-kasih']);
-/** Intent ids with a role in the turn decision. */
-const ROLES = { person: 'hubungi-petugas', aside: 'pertanyaan-lanjutan', menu: 'sapaan', thanks: 'terima-kasih' } as const;
-const CANCEL = new Set(['batal', 'cancel', 'stop', 'berhenti', 'keluar', 'sudahi', 'reset percakapan', 'mulai ulang', 'ulang']);
-const MENU = new Set(['menu', 'bantuan', 'help', 'mulai', 'start', 'kembali', 'kembali ke menu', 'menu utama', 'daftar topik', 'topik']);
 /** How many user messages the pre-fill looks back over, and how long an answer's follow-ups stay in force. */
 const RECENT = 3;
 const FOLLOW_UP_TURNS = 2;
@@ -36,12 +31,21 @@ const EXPLAINING = new Set(['fallback', 'did-you-mean', 'menu']);
 export class FlowEngine {
   /** The follow-up topic's options, read once (the catalog does not change while the engine lives). */
   private readonly asideOptions: Option[];
+  /** Intent ids with a role in the turn decision (`_bot.yaml: roles`). */
+  private readonly roles: Catalog['bot']['roles'];
+  /** Topics about the conversation itself (a person, the menu, thanks): never "the user's question". */
+  private readonly metaIntents: Set<string>;
+  /** Command words (`_bot.yaml: commands`), normalised like user text by the turn decision. */
+  private readonly commands: { menu: Set<string>; cancel: Set<string> };
 
   constructor(
     readonly catalog: Catalog,
     readonly matcher: IntentClassifier,
   ) {
-    this.asideOptions = asideOptions(catalog, ROLES.aside);
+    this.roles = catalog.bot.roles;
+    this.metaIntents = new Set([this.roles.person, this.roles.menu, this.roles.thanks]);
+    this.commands = { menu: new Set(catalog.bot.commands.menu), cancel: new Set(catalog.bot.commands.cancel) };
+    this.asideOptions = asideOptions(catalog, this.roles.aside);
   }
 
   private get m() {
@@ -100,8 +104,8 @@ export class FlowEngine {
       asideOptions: this.asideOptions,
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
-      commands: { menu: MENU, cancel: CANCEL },
-      roles: ROLES,
+      commands: this.commands,
+      roles: this.roles,
       switchAt: SWITCH_AT,
     });
     t.events.push({ type: 'decision', decision: decision.kind });
@@ -109,7 +113,7 @@ export class FlowEngine {
     // What a hand-off summary quotes as the user's question: a message that opened or named a topic, not
     // a reply to one of the bot's questions ("belum bisa").
     const opensTopic = decision.kind === 'switch' || decision.kind === 'did-you-mean' || decision.kind === 'fallback';
-    if (cls && !META_INTENTS.has(cls.intent) && cls.intent !== ROLES.aside && opensTopic) t.state.lastQuestion = mask(text).slice(0, 500);
+    if (cls && !this.metaIntents.has(cls.intent) && cls.intent !== this.roles.aside && opensTopic) t.state.lastQuestion = mask(text).slice(0, 500);
 
     switch (decision.kind) {
       case 'empty':
@@ -136,13 +140,13 @@ export class FlowEngine {
       case 'person':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
-        this.goto(t, ROLES.person, personTarget(this.catalog, ROLES.person));
+        this.goto(t, this.roles.person, personTarget(this.catalog, this.roles.person));
         break;
       case 'follow-up':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
         t.state.prompt = undefined;
-        this.goto(t, prompt?.intent ?? t.state.intent ?? ROLES.menu, decision.goto, 'procedure-failed');
+        this.goto(t, prompt?.intent ?? t.state.intent ?? this.roles.menu, decision.goto, 'procedure-failed');
         break;
       case 'aside':
         t.state.fallbacks = 0;
@@ -207,7 +211,7 @@ export class FlowEngine {
   }
 
   private done(t: Turn): TurnResult {
-    const outcome = t.outcome(this.catalog, ROLES);
+    const outcome = t.outcome(this.catalog, this.roles);
     t.state.lastKind = outcome.kind;
     return { replies: t.replies, state: t.state, events: t.events, classification: t.classification, outcome };
   }
@@ -218,7 +222,7 @@ export class FlowEngine {
     // Out of scope but recognisable (SPT Tahunan, Coretax, EFIN…): say where to go instead.
     const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
     // Words of a topic this bot answers, which the model was unsure of: that topic, not a fallback.
-    if (pointer?.goto) return this.goto(t, ROLES.menu, pointer.goto);
+    if (pointer?.goto) return this.goto(t, this.roles.menu, pointer.goto);
     t.state.fallbacks += 1;
     t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     if (pointer?.text) t.say(pointer.text);
@@ -261,8 +265,8 @@ export class FlowEngine {
   private showMenu(t: Turn, text?: string): void {
     t.state.intent = undefined;
     t.state.prompt = undefined;
-    if (this.catalog.intents.get(ROLES.menu)?.start) {
-      this.goto(t, ROLES.menu, `intent:${ROLES.menu}`);
+    if (this.catalog.intents.get(this.roles.menu)?.start) {
+      this.goto(t, this.roles.menu, `intent:${this.roles.menu}`);
       const last = t.replies[t.replies.length - 1];
       // After the welcome, the menu needs no second greeting: keep the options, use the short prompt.
       if (text && last?.kind === 'choices') last.text = text;
@@ -278,7 +282,7 @@ export class FlowEngine {
     t.state.prompt = undefined;
     t.state.fallbacks = 0;
     t.state.choices = [...t.state.choices, option.label].slice(-MAX_CHOICES);
-    const intentId = prompt.intent ?? t.state.intent ?? ROLES.menu;
+    const intentId = prompt.intent ?? t.state.intent ?? this.roles.menu;
     if (prompt.kind === 'did-you-mean') {
       t.events.push({
         type: 'did-you-mean',
@@ -322,7 +326,7 @@ export class FlowEngine {
     for (const said of t.said) {
       if (!said) continue;
       // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
-      const mode = intentId === ROLES.aside ? 'answer' : 'prefill';
+      const mode = intentId === this.roles.aside ? 'answer' : 'prefill';
       const r = resolveOption(said, options, { normaliser: this.matcher.normaliser, mode, questionTokens });
       if (r) {
         t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
@@ -341,7 +345,7 @@ export class FlowEngine {
     t.state.prompt = undefined;
     t.state.intent = undefined;
     t.state.fallbacks = 0;
-    t.events.push({ type: 'handoff', trigger, intent: topicOf(t.state) });
+    t.events.push({ type: 'handoff', trigger, intent: topicOf(t.state, this.roles) });
     t.replies.push({ kind: 'handoff', trigger, text });
   }
 
@@ -401,7 +405,7 @@ export class FlowEngine {
     switch (node.type) {
       case 'question': {
         const options: Option[] = node.choices.map((c) => ({ label: c.label, synonyms: c.synonyms, goto: this.qualify(intentId, c.goto), understood: c.understood }));
-        if (intentId === ROLES.menu) {
+        if (intentId === this.roles.menu) {
           t.ask({ kind: 'menu', intent: intentId, node: nodeId, options }, node.text);
           return;
         }
@@ -409,7 +413,7 @@ export class FlowEngine {
         if (known) {
           t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
           // A factual follow-up or the contacts are answered by their own title; a procedure says what was understood.
-          if (intentId !== ROLES.aside && intentId !== ROLES.person) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
+          if (intentId !== this.roles.aside && intentId !== this.roles.person) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
           t.said = []; // one message answers one question
           return this.goto(t, intentId, known.goto, trigger, depth + 1);
         }

@@ -101,10 +101,11 @@ export function reviveFlowState(raw: unknown): FlowState {
 }
 
 /** The topic the user was working on: the last intent visited other than the menu and "talk to a person". */
-export function topicOf(state: FlowState): string | undefined {
+export function topicOf(state: FlowState, roles: { person: string; menu: string; thanks: string; aside: string }): string | undefined {
+  const notTopics = new Set([roles.person, roles.menu, roles.thanks, roles.aside]);
   for (let i = state.path.length - 1; i >= 0; i--) {
     const intent = state.path[i]!.split('/')[0];
-    if (intent && intent !== 'hubungi-petugas' && intent !== 'sapaan' && intent !== 'terima-kasih' && intent !== 'pertanyaan-lanjutan') return intent;
+    if (intent && !notTopics.has(intent)) return intent;
   }
   return undefined;
 }
