@@ -13,6 +13,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { errInfo, logId } from '../log.js';
+import { CONVERSATION_TRANSCRIPT_ENTRIES } from '../limits.js';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { AnswerUsage } from '../answers/usage.js';
 import type { LiveAgents } from './live-agents.js';
@@ -37,7 +38,7 @@ export interface ConversationData {
   welcomed?: boolean;
 }
 
-const MAX_TRANSCRIPT = 60;
+const MAX_TRANSCRIPT = CONVERSATION_TRANSCRIPT_ENTRIES;
 /** A store slower than this is treated as unavailable for the turn (the user gets the apology). */
 export const STORE_TIMEOUT_MS = 3000;
 

@@ -12,6 +12,7 @@
 import { CardFactory, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import { fill } from '../catalog/fill.js';
+import { MESSAGE_CHARS, TICKET_TRANSCRIPT_ENTRIES } from '../limits.js';
 import { errInfo } from '../log.js';
 import type { Storage } from 'botbuilder';
 import type { BotContent } from '../catalog/schema.js';
@@ -45,7 +46,7 @@ export interface LiveAgentsOptions {
 
 const TEAMS_CHANNEL_KEY = 'agents/teams-channel';
 const threadKey = (rootId: string) => `agents/teams-thread/${rootId}`;
-const MAX_TRANSCRIPT = 200;
+const MAX_TRANSCRIPT = TICKET_TRANSCRIPT_ENTRIES;
 
 
 export class LiveAgents {
@@ -187,7 +188,7 @@ export class LiveAgents {
   }
 
   async sendFromAgent(ref: string, agent: AgentIdentity, text: string): Promise<{ ok: boolean; reason?: string }> {
-    const clean = text.trim().slice(0, 4000);
+    const clean = text.trim().slice(0, MESSAGE_CHARS);
     if (!clean) return { ok: false, reason: 'empty message' };
     const t = await this.o.tickets.get(ref);
     if (!t) return { ok: false, reason: 'no such ticket' };

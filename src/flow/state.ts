@@ -9,7 +9,7 @@ import type { Option } from './options.js';
 
 export const STATE_VERSION = 2;
 /** Messages longer than this get a gentle note (we still try to answer). */
-export const MAX_TEXT_CHARS = 4000;
+export { MESSAGE_CHARS as MAX_TEXT_CHARS } from '../limits.js';
 
 export type HandoffTrigger = 'user-request' | 'procedure-failed' | 'fallbacks' | 'unhelpful';
 

@@ -14,6 +14,7 @@ import { FEATURE_OPTIONS, featuresOf, type FeatureBag, type FeatureOptions } fro
 import { Normaliser, stem, type Normalised } from './normalise.js';
 import { withSlips } from './slips.js';
 import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type TrainOptions } from './softmax.js';
+import { MESSAGE_CHARS } from '../limits.js';
 
 /**
  * Decision thresholds on the model's probabilities, chosen by cross-validation over the examples
@@ -176,7 +177,7 @@ export class IntentClassifier {
     let best = 0;
     for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
     if (probs[best]! >= this.thresholds.ROUTE) return;
-    const sentences = text.slice(0, 4000).split(/[.?!\n]+/).map((x) => x.trim()).filter((x) => x.split(/\s+/).length >= 3);
+    const sentences = text.slice(0, MESSAGE_CHARS).split(/[.?!\n]+/).map((x) => x.trim()).filter((x) => x.split(/\s+/).length >= 3);
     if (sentences.length < 2) return;
     let pick: Float64Array | undefined;
     let pickP = 0;

@@ -21,6 +21,7 @@ import { registerAgentPage } from './agent-page.js';
 import { registerInsights, type InsightsDeps } from './insights.js';
 import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/login-limits.js';
 import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
+import { MESSAGE_CHARS } from '../limits.js';
 
 export const SESSION_COOKIE = 'agent_session';
 export { SESSION_TTL_MS };
@@ -201,7 +202,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     json,
     guard(async (req, res, agent) => {
       const text = (req.body as { text?: unknown } | undefined)?.text;
-      if (typeof text !== 'string' || !text.trim() || text.length > 4000) return void res.send(400, { error: 'text must be 1 to 4000 characters' });
+      if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS) return void res.send(400, { error: `text must be 1 to ${MESSAGE_CHARS} characters` });
       const r = await deps.live.sendFromAgent(String(req.params.ref ?? '').toUpperCase(), agent, text);
       if (!r.ok) return void res.send(r.reason === 'no such ticket' ? 404 : 409, { error: r.reason });
       res.send(200, { ok: true });

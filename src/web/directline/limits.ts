@@ -5,7 +5,7 @@ export const CHANNEL_PREFIX = '/v3/directline-channel';
 export const MAX_CLIENT_BODY_BYTES = 256 * 1024;
 /** Bot replies may carry cards and the hand-off transcript. */
 export const MAX_BOT_BODY_BYTES = 1024 * 1024;
-export const MAX_TEXT_CHARS = 10_000;
+export { WIRE_MESSAGE_CHARS as MAX_TEXT_CHARS } from '../../limits.js';
 export const MAX_ATTACHMENTS = 5;
 
 export interface DirectLineLimits {
