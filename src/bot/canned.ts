@@ -1,13 +1,11 @@
 /**
- * Canned answers inside Bot Framework: `/code` short codes in chat and the Teams search-based
- * messaging extension (compose extension). The answers are public procedures, so short codes work
- * for everyone: an agent gets the text to copy or forward, a customer who happens to type `/reset`
- * simply gets the same procedure the bot would give.
+ * Canned answers as `/code` short codes in chat (the Teams search extension is search-extension.ts).
+ * The answers are public procedures, so short codes work for everyone: an agent gets the text to copy
+ * or forward, a customer who happens to type `/reset` simply gets the same procedure the bot would give.
  */
-import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
 import { fill } from '../catalog/fill.js';
-import { cardAttachment, type OutActivity } from './render.js';
+import type { OutActivity } from './render.js';
 
 /** Short-code commands: `/reset`, `/jawab reset`, `/` (list), `/cari <kata>`. Returns undefined when the text is not one. */
 export function shortCodeReply(text: string, index: AnswerIndex): { activity: OutActivity; used?: CannedAnswer } | undefined {
@@ -30,20 +28,4 @@ export function shortCodeReply(text: string, index: AnswerIndex): { activity: Ou
   if (cmd === 'selesai' || cmd === 'daftar-agen') return undefined; // live-agent commands
   const near = index.search(code, 5).map((h) => h.answer);
   return { activity: list(fill(w.unknownCode, { code: plain(code.slice(0, 40)) }), near) };
-}
-
-function extensionAttachment(a: CannedAnswer): MessagingExtensionAttachment {
-  const preview = CardFactory.thumbnailCard(a.title, `/${a.code} · ${a.tags.filter((t) => t !== a.intent).slice(0, 3).join(', ')}`, undefined, undefined);
-  // A tap on the preview sends composeExtension/selectItem with this value.
-  (preview.content as Record<string, unknown>).tap = { type: 'invoke', value: { id: a.id } };
-  return { ...cardAttachment(a.card), preview };
-}
-
-export function extensionResult(answers: CannedAnswer[]): MessagingExtensionResponse {
-  return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: answers.map(extensionAttachment) } };
-}
-
-export function extensionSelected(answer: CannedAnswer | undefined, notFound: string): MessagingExtensionResponse {
-  if (!answer) return { composeExtension: { type: 'message', text: notFound } };
-  return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [{ ...cardAttachment(answer.card) }] } };
 }

@@ -18,7 +18,8 @@ import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbui
 import { AnswerUsage } from '../answers/usage.js';
 import type { LiveAgents } from './live-agents.js';
 import { RateLimiter } from './rate-limit.js';
-import { extensionResult, extensionSelected, shortCodeReply } from './canned.js';
+import { shortCodeReply } from './canned.js';
+import { searchAnswers, selectAnswer } from './search-extension.js';
 import type { Core } from '../core.js';
 import { newFlowState, reviveFlowState, topicOf, type FlowEvent, type FlowState, type HandoffTrigger, type Reply } from '../flow/engine.js';
 import { buildSummary, copyReadySummary, formatCode } from '../handoff/summary.js';
@@ -437,27 +438,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     await context.sendActivity(textActivity(text));
   }
 
-  /** Teams messaging extension: search canned answers (empty query: the most used). */
-  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, rawQuery: MessagingExtensionQuery | undefined): Promise<MessagingExtensionResponse> {
-    const query: MessagingExtensionQuery = rawQuery && typeof rawQuery === 'object' ? rawQuery : {};
-    const q = String(query.parameters?.find((p) => p.name === 'q')?.value ?? query.parameters?.[0]?.value ?? '').trim();
-    const skip = Math.max(0, query.queryOptions?.skip ?? 0);
-    const count = Math.min(Math.max(query.queryOptions?.count ?? 10, 1), 25);
-    const answers = this.core.answers;
-    let list;
-    if (!q || (query.parameters?.[0]?.name === 'initialRun')) {
-      const counts = await this.usage.counts().catch(() => ({}) as Record<string, number>);
-      list = [...answers.answers].sort((a, b) => (counts[b.id] ?? 0) - (counts[a.id] ?? 0));
-    } else {
-      list = answers.search(q, 50).map((h) => h.answer);
-    }
-    return extensionResult(list.slice(skip, skip + count));
+  /** Teams messaging extension: search canned answers (search-extension.ts). */
+  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, query: MessagingExtensionQuery | undefined): Promise<MessagingExtensionResponse> {
+    return searchAnswers(query, this.core.answers, this.usage);
   }
 
   protected override async handleTeamsMessagingExtensionSelectItem(_context: TurnContext, value: unknown): Promise<MessagingExtensionResponse> {
-    const id = String((value as { id?: unknown } | undefined)?.id ?? '');
-    const answer = this.core.answers.get(id);
-    if (answer) await this.usage.increment(answer.id).catch(() => undefined);
-    return extensionSelected(answer, this.core.catalog.bot.canned.notFound);
+    return selectAnswer(value, this.core.answers, this.usage, this.core.catalog.bot.canned.notFound);
   }
 }
