@@ -156,7 +156,7 @@ describe('development sets', () => {
       expect(ms.inScope.accuracy).toBeGreaterThan(bs.inScope.accuracy);
     }
     // Not claimed: on dev-v3 the model sends more lines to a wrong procedure than the baseline
-    // (README, "The intent model": 2.2% against 0.9%, overlapping intervals).
+    // (README, "The intent model": 1.3% against 0.9%, overlapping intervals).
   });
 
   it('is deterministic: the same content trains the same model', () => {

@@ -21,7 +21,7 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const TRAIN_OPTIONS: TrainOptions = { epochs: 8, rate: 0.5, l2: 3e-4, seed: 42 };
+export const TRAIN_OPTIONS: TrainOptions = { epochs: 7, rate: 0.5, l2: 3e-4, seed: 42 };
 
 /** xorshift32: a tiny seeded generator, so training order is the same on every machine. */
 export function seededRandom(seed: number): () => number {
