@@ -230,20 +230,12 @@ export class FlowEngine {
       this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
     }
-    if (pointer) {
-      t.ask({ kind: 'fallback', options: [{ label: this.m.menuLabel, goto: '@menu' }, { label: this.m.agentLabel, goto: '@handoff' }] }, this.m.afterPointer);
-      return;
-    }
-    t.ask(
-      {
-        kind: 'fallback',
-        options: [
-          { label: this.m.menuLabel, goto: '@menu' },
-          { label: this.m.agentLabel, goto: '@handoff' },
-        ],
-      },
-      this.m.fallback,
-    );
+    // After a pointer the same choices follow, with a shorter line (the pointer said where to go).
+    const options = [
+      { label: this.m.menuLabel, goto: '@menu' },
+      { label: this.m.agentLabel, goto: '@handoff' },
+    ];
+    t.ask({ kind: 'fallback', options }, pointer ? this.m.afterPointer : this.m.fallback);
   }
 
   /** Ask before handing off (indirect triggers); "no" continues at `otherwise` or closes politely. */
