@@ -15,10 +15,9 @@ import { slipVariants } from '../src/eval/classifier-report.js';
 const core = loadCore('intents');
 const norm = (t: string) => core.matcher.normaliser.normalise(t);
 const read = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine & { kind?: string });
-const devset = read('tests/data/dev-v1.jsonl');
 const tune = read('tests/data/dev-v2-tune.jsonl');
 const test = read('tests/data/dev-v2-test.jsonl');
-const v3 = read('tests/data/dev-v3.jsonl');
+const v4 = read('tests/data/dev-v4.jsonl');
 
 function run(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -97,9 +96,11 @@ describe('development sets', () => {
   const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const examples = new Set<string>();
   for (const f of readdirSync('intents').filter((f) => !f.startsWith('_'))) for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
-  const sets = { 'dev-v1': devset, 'dev-v2-tune': tune, 'dev-v2-test': test, 'dev-v3': v3 };
+  // dev-v1, the dev-v2 tuning half and dev-v3 were the choosing sets; their lines are training examples since
+  // 2026-12-02. The two held-out sets must never be.
+  const sets = { 'dev-v2-test': test, 'dev-v4': v4 };
 
-  it.each(Object.keys(sets))('%s was written independently: no line is also an example in intents/', (name) => {
+  it.each(Object.keys(sets))('%s is held out: no line is also an example in intents/', (name) => {
     const lines = sets[name as keyof typeof sets];
     expect(lines.filter((l) => examples.has(key(l.text))).map((l) => l.text)).toEqual([]);
   });
@@ -109,54 +110,57 @@ describe('development sets', () => {
     expect(all.length).toBeGreaterThanOrEqual(700);
     expect(all.filter((l) => l.intent === 'none').length).toBeGreaterThanOrEqual(200);
     expect(all.filter((l) => l.kind === 'near-miss').length).toBeGreaterThanOrEqual(100);
-    // Topics added after the set was written (the Coretax question) have their own set (dev-v3).
+    // Topics added after the set was written (the Coretax question) are in dev-v3 (now training) and dev-v4.
     const ids = [...core.catalog.intents.keys()].filter((id) => id !== 'era-coretax');
     for (const half of [tune, test]) expect(new Set(half.map((l) => l.intent))).toEqual(new Set(ids));
     expect(tune.filter((l) => test.some((t) => key(t.text) === key(l.text)))).toEqual([]);
   });
 
-  // Bars a little under the measured figures (README, "The intent model"), so a regression fails here.
-  it('dev-v1 bars: >= 95% in scope, >= 95% out of scope rejected, <= 2% wrong intent', () => {
-    const r = evaluate(core.matcher, devset);
-    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.95);
-    expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.02);
+  it('dev-v4 is large and varied: 450+ lines, 150+ out of scope of which 90+ near-misses, every topic', () => {
+    expect(v4.length).toBeGreaterThanOrEqual(450);
+    expect(v4.filter((l) => l.intent === 'none').length).toBeGreaterThanOrEqual(150);
+    expect(v4.filter((l) => l.kind === 'near-miss').length).toBeGreaterThanOrEqual(90);
+    expect(new Set(v4.map((l) => l.intent))).toEqual(new Set(core.catalog.intents.keys()));
+    expect(v4.filter((l) => test.some((t) => key(t.text) === key(l.text)))).toEqual([]);
   });
 
+  // Bars a little under the measured figures (README, "The intent model"), so a regression fails here.
   it('dev-v2 test half bars, as written and with keyboard slips', () => {
     const r = evaluate(core.matcher, test);
     expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.97);
     expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.96);
     expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.015);
     const s = evaluate(core.matcher, slipVariants(test));
-    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.015);
   });
 
-  it('dev-v3 bars (written blind after the Coretax topic; never used for choosing)', () => {
-    const r = evaluate(core.matcher, v3);
-    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.96);
-    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.97);
-    expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.03);
-    const s = evaluate(core.matcher, slipVariants(v3));
-    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.92);
-    expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.025);
+  it("dev-v4 bars (written blind on 2026-12-02; never used for choosing): issue 16's targets", () => {
+    const r = evaluate(core.matcher, v4);
+    expect(r.inScope.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(r.outOfScope.rejection).toBeGreaterThanOrEqual(0.95);
+    expect(r.inScope.wrongIntentRate).toBeLessThanOrEqual(0.01);
+    const s = evaluate(core.matcher, slipVariants(v4));
+    expect(s.inScope.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.02);
   });
 
-  it('the shipped model is ahead of the standard linear baseline on blind data', () => {
+  it('the shipped model is ahead of the standard linear baseline on the held-out sets', () => {
     const baseline = new BaselineClassifier(core.catalog);
-    baseline.threshold = 0.45; // chosen on the tuning half (npm run eval prints it)
-    for (const lines of [test, v3]) {
+    baseline.threshold = 0.35; // chosen by cross-validation over the examples (npm run eval prints it)
+    for (const lines of [test, v4]) {
       const m = evaluate(core.matcher, lines);
       const b = evaluate(baseline, lines);
       expect(m.inScope.accuracy).toBeGreaterThan(b.inScope.accuracy);
-      expect(m.outOfScope.rejection).toBeGreaterThanOrEqual(b.outOfScope.rejection);
+      expect(m.inScope.wrongIntentRate).toBeLessThan(b.inScope.wrongIntentRate);
       const ms = evaluate(core.matcher, slipVariants(lines));
       const bs = evaluate(baseline, slipVariants(lines));
       expect(ms.inScope.accuracy).toBeGreaterThan(bs.inScope.accuracy);
+      expect(ms.inScope.wrongIntentRate).toBeLessThan(bs.inScope.wrongIntentRate);
     }
-    // Not claimed: on dev-v3 the model sends more lines to a wrong procedure than the baseline
-    // (README, "The intent model": 1.3% against 0.9%, overlapping intervals).
+    // Rejection: ahead on the dev-v2 test half; on dev-v4 both reject every out-of-scope line.
+    expect(evaluate(core.matcher, test).outOfScope.rejection).toBeGreaterThan(evaluate(baseline, test).outOfScope.rejection);
+    expect(evaluate(core.matcher, v4).outOfScope.rejection).toBeGreaterThanOrEqual(evaluate(baseline, v4).outOfScope.rejection);
   });
 
   it('is deterministic: the same content trains the same model', () => {

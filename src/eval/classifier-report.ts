@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { IntentClassifier, THRESHOLDS } from '../nlu/classifier.js';
+import { BaselineClassifier } from './baseline.js';
 import { evaluate, type EvalReport, type LabelledLine, type LineClassifier } from '../nlu/evaluate.js';
 import { slip } from '../nlu/slips.js';
 import { seededRandom } from '../nlu/softmax.js';
@@ -101,17 +102,48 @@ export interface ThresholdChoice {
   grid: Array<{ thresholds: typeof THRESHOLDS; objective: number }>;
 }
 
+/** The examples split into k folds (the same split every run), and the catalog without fold f. */
+function folded(catalog: Catalog, folds: number) {
+  const all = [...catalog.intents.values()].flatMap((i) => i.examples.map((e, k) => ({ intent: i.id, text: e, fold: hash(`${i.id}:${k}:${e}`) % folds })));
+  const without = (f: number): Catalog => ({
+    ...catalog,
+    intents: new Map([...catalog.intents].map(([id, intent]) => [id, { ...intent, examples: intent.examples.filter((e, k) => hash(`${id}:${k}:${e}`) % folds !== f) }])),
+  });
+  return { all, without };
+}
+
+/** The objective both choices maximise: in-scope right + out-of-scope rejected − 3 × sent to a wrong procedure. */
+const objectiveOf = (r: EvalReport) => r.inScope.accuracy + r.outOfScope.rejection - 3 * r.inScope.wrongIntentRate;
+
+/**
+ * The baseline's one threshold, chosen the same way as the shipped model's: by k-fold cross-validation
+ * over the examples (each fold scored by a baseline trained without it).
+ */
+export function chooseBaselineThreshold(catalog: Catalog, folds = 5): number {
+  const { all, without } = folded(catalog, folds);
+  const models = Array.from({ length: folds }, (_, f) => new BaselineClassifier(without(f)));
+  let best = { t: 0.3, objective: -Infinity };
+  for (const t of [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+    for (const m of models) m.threshold = t;
+    // One classifier that answers each held-out line with the model that did not see it.
+    const byLine = new Map(all.map((e) => [e.text, e.fold]));
+    const r = evaluate({ classify: (text) => models[byLine.get(text) ?? 0]!.classify(text), scopeIntents: models[0]!.scopeIntents }, all);
+    const objective = objectiveOf(r);
+    if (objective > best.objective + 1e-9) best = { t, objective };
+  }
+  return best.t;
+}
+
 /**
  * Thresholds by k-fold cross-validation: each fold's model is trained without one fold of the
- * examples and scored on that fold plus the tuning half of the development set; the grid point with
- * the best objective (in-scope right + out-of-scope rejected − 3 × sent to a wrong procedure) wins.
+ * examples and scored on that fold (plus any extra held-out lines); the grid point with the best
+ * objective (in-scope right + out-of-scope rejected − 3 × sent to a wrong procedure) wins.
  */
-export function chooseThresholds(catalog: Catalog, tune: LabelledLine[], folds = 5): ThresholdChoice {
-  const all = [...catalog.intents.values()].flatMap((i) => i.examples.map((e, k) => ({ intent: i.id, text: e, fold: hash(`${i.id}:${k}:${e}`) % folds })));
+export function chooseThresholds(catalog: Catalog, tune: LabelledLine[] = [], folds = 5): ThresholdChoice {
+  const { all, without } = folded(catalog, folds);
   const scored: Array<{ line: LabelledLine; model: IntentClassifier; probs: Float64Array; normalised: ReturnType<IntentClassifier['probabilities']>['normalised'] }> = [];
   for (let f = 0; f < folds; f++) {
-    const intents = new Map([...catalog.intents].map(([id, intent]) => [id, { ...intent, examples: intent.examples.filter((e, k) => hash(`${id}:${k}:${e}`) % folds !== f) }]));
-    const model = new IntentClassifier({ ...catalog, intents });
+    const model = new IntentClassifier(without(f));
     const held = [...all.filter((e) => e.fold === f), ...tune.filter((_, i) => i % folds === f)];
     for (const line of held) scored.push({ line, model, ...model.probabilities(line.text) });
   }

@@ -100,14 +100,16 @@ export class IntentClassifier {
 
     // The vocabulary the normaliser corrects typos towards: examples, keywords, options, answer words.
     const vocab = new Set<string>([...ANSWER_WORDS, ...catalog.lexicon.keep.flatMap((w) => [w, stem(w)])]);
+    const fromExamples = new Set<string>();
     for (const intent of intents) {
-      for (const t of [...intent.examples, ...intent.keywords]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
+      for (const t of intent.examples) for (const w of this.normaliser.normalise(t).tokens) fromExamples.add(w);
+      for (const t of intent.keywords) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
       for (const node of Object.values(intent.nodes)) {
         if (node.type !== 'question') continue;
         for (const c of node.choices) for (const t of [c.label, ...c.synonyms]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
       }
     }
-    this.normaliser.setVocabulary(vocab);
+    this.normaliser.setVocabulary([...vocab, ...fromExamples], [...fromExamples].filter((w) => !vocab.has(w)));
 
     const rand = seededRandom(7);
     // Each training line becomes a sparse vector at once (features get ids as first seen), so the

@@ -134,9 +134,18 @@ export class Normaliser {
    * Sets the vocabulary (stemmed tokens of all examples and keywords). Unknown tokens in messages are
    * then split or corrected towards it.
    */
-  setVocabulary(tokens: Iterable<string>): void {
+  /**
+   * `unsure`: words that come only from examples written the way users type. One of them that splits
+   * into known words ("lupapassword") stays out of the vocabulary: in it, it would stop the same
+   * run-together word in a message from being split.
+   */
+  setVocabulary(tokens: Iterable<string>, unsure: Iterable<string> = []): void {
     this.vocab = new Set(tokens);
     this.corrections.clear();
+    for (const w of unsure) {
+      if (w.length < 7 || !this.vocab.delete(w)) continue;
+      if ((this.splitRunTogether(w)?.length ?? 0) < 2) this.vocab.add(w);
+    }
     // fuse.js finds the closest vocabulary words for a typo; edit distance then confirms the candidate.
     this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
     // One-letter deletions of every word (SymSpell's idea): a slip inside a word run together is found
@@ -218,6 +227,9 @@ export class Normaliser {
     const redup = w.match(/^(\p{L}{3,})2$/u);
     if (redup) return [...this.expandToken(redup[1]!, repair), ...this.expandToken(redup[1]!, repair)];
     const st = stem(w);
+    // A slang word with an affix ("sertelnya", "diliat"): the lexicon knows the bare word.
+    const mappedStem = st !== w ? this.lookupWord(st) : undefined;
+    if (mappedStem) return mappedStem.map(stem);
     if (!repair || this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
     // Doubled letters that are not in the vocabulary: "sudahh", "passwordd".
     const single = w.replace(/(\p{L})\1/gu, '$1');
