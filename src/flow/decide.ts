@@ -10,13 +10,16 @@
  *  4. a request for a person anywhere in the message -> person   (at a "hubungkan?" prompt: its yes)
  *  5. at a check, the answer's own follow-ups (`followUps:` in the content: error codes, phrases) -> follow-up;
  *     also right after an answer when no prompt is open
- *  6. at a check, a short factual question (the `pertanyaan-lanjutan` topic) -> aside (answer it, keep the check)
+ *  6. at a check, a question the bot does not answer (confidently out of scope) -> outside (the pointer; the
+ *     check stays); the scope question (Coretax) -> switch (answered, the check stays); a short factual
+ *     question (the `pertanyaan-lanjutan` topic) -> aside (answer it, keep the check)
  *  7. at a check, a question about something else   -> switch (start that topic; the check is left)
  *  8. at a yes/no prompt, the reply read as a whole  -> option yes / no; an error code with no follow-up
  *     is a "no" that also opens the code's own topic -> switch (unsolved)
  *  9. a confident classification of another topic    -> switch (even while a question is open)
  * 10. at a question, an option the reply describes   -> option  (scored, with a margin)
- * 11. at a question, the topic's own words again     -> reask   (short hint, then a person is offered)
+ * 11. at a question, a confidently out-of-scope question -> outside; anything else unclear -> reask
+ *     (short hint, then a person is offered)
  * 12. no prompt (or the topic menu, which never holds free text): route -> switch, unsure -> did-you-mean,
  *     else fallback; with a prompt open: reask
  */
@@ -24,6 +27,7 @@ import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
 import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
 import { readYesNo } from './yes-no.js';
+import { NONE_INTENT } from '../catalog/load.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -48,6 +52,7 @@ export type TurnDecision =
   | { kind: 'option'; index: number; via: 'pick' | 'yes-no' | 'described' }
   | { kind: 'follow-up'; goto: string }
   | { kind: 'aside'; intent: string }
+  | { kind: 'outside' }
   | { kind: 'switch'; intent: string; unsolved?: boolean }
   | { kind: 'did-you-mean' }
   | { kind: 'reask' }
@@ -77,7 +82,12 @@ export interface TurnContext {
   roles: { person: string; aside: string; menu: string; thanks: string };
   /** Probability above which a message about another topic switches even while a prompt is open. */
   switchAt: number;
+  /** Topics that answer with a statement of scope (the Coretax question): asked in passing, they are answered. */
+  scopeIntents: ReadonlySet<string>;
 }
+
+/** An out-of-scope question this sure, asked while a prompt is open, is answered with a pointer (see `outside`). */
+const OUTSIDE_SURE = 0.9;
 
 /** At a check, a question whose two likeliest topics include the follow-up answers at this probability is one. */
 const ASIDE_AT_CHECK = 0.2;
@@ -93,7 +103,30 @@ const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'be
 const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'selain', 'actually', 'wait', 'anyway', 'urgent']);
 
 function announcesTopic(norm: Normalised): boolean {
-  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || / satu lagi | oh iya | oh ya | tidak jadi | ga jadi /.test(` ${norm.text} `);
+  const text = ` ${norm.text} `;
+  // "eh bukan kode error, maksudnya …", "sorry salah, ternyata bukan virus; kami pindah KPP": a correction.
+  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || / satu lagi | oh iya | oh ya | tidak jadi | ga jadi /.test(text) || !!correctionOf(norm);
+}
+
+/**
+ * "eh bukan kode error, maksudnya statusnya belum registrasi", "sorry salah, ternyata …": a correction,
+ * and the words after it, which say what is meant (they may name an option of the open question).
+ */
+function correctionOf(norm: Normalised): string | undefined {
+  const m = ` ${norm.text} `.match(/ (?:bukan|salah) (?:.+ )?(?:maksud|ternyata) (.+) $/);
+  return m?.[1];
+}
+
+const WORKS = new Set(['bisa', 'berhasil', 'jalan', 'normal', 'beres', 'lancar']);
+const NOW = new Set(['sudah', 'sekarang', 'ternyata']);
+const NOT_YET = new Set(['tidak', 'belum', 'masih', 'gagal']);
+
+/** "udah bisa", "ternyata jalan lagi", "ok it works now, thanks": the problem is solved. */
+function reportsSolved(norm: Normalised, c: TurnContext): boolean {
+  if (norm.tokens.some((t) => NOT_YET.has(t))) return false;
+  if (norm.tokens.some((t) => WORKS.has(t)) && norm.tokens.some((t) => NOW.has(t))) return true;
+  const cls = c.classify();
+  return cls.intent === c.roles.thanks && cls.decision === 'route' && norm.tokens.some((t) => WORKS.has(t));
 }
 
 function contentCount(norm: Normalised): number {
@@ -171,6 +204,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas')) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
+  // At "shall I connect you?", news that it works now ("ok udah bisa, makasih") declines the offer.
+  if (prompt?.kind === 'confirm' && !norm.tokens.includes('petugas') && reportsSolved(norm, c)) {
+    return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
+  }
   // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
   if (wantsPerson(norm, undefined, c.roles.person, text) || (wantsPerson(norm, c.classify(), c.roles.person) && yesNo() !== 'no')) {
     if (prompt?.kind === 'confirm') {
@@ -196,8 +233,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (named && !optionNamesIt) return { kind: 'switch', intent: named, unsolved: atCheck };
   }
   // 6-7.
+  const question = isQuestion(text, norm);
+  // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check stays.
+  if (atCheck && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && !yesNo()) return { kind: 'outside' };
   if (atCheck) {
-    const question = isQuestion(text, norm);
+    // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address.
+    if (question && cls.decision === 'route' && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) return { kind: 'switch', intent: cls.intent };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
@@ -228,6 +269,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   // 9.
   if (prompt && !FREE.has(prompt.kind) && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent) && cls.decision === 'route' && cls.intent !== c.roles.menu) {
+    // A correction says what is meant after its marker: an option named there is the answer.
+    const corrected = correctionOf(norm);
+    const tailOption = corrected ? resolveOption(corrected, prompt.options, { normaliser: c.normaliser, mode: 'prefill', questionTokens: c.questionTokens }) : undefined;
+    if (tailOption) return { kind: 'option', index: tailOption.index, via: 'described' };
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
     if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
@@ -241,6 +286,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
       const viaIntent = prompt.options.findIndex((o) => o.goto === `intent:${cls.intent}`);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
+    if (prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE) return { kind: 'outside' };
     return { kind: 'reask' };
   }
   // 12.

@@ -107,6 +107,7 @@ export class FlowEngine {
       commands: this.commands,
       roles: this.roles,
       switchAt: SWITCH_AT,
+      scopeIntents: this.matcher.scopeIntents,
     });
     t.events.push({ type: 'decision', decision: decision.kind });
     const cls = t.classification;
@@ -178,6 +179,9 @@ export class FlowEngine {
       case 'fallback':
         this.fallback(t, text, cls!);
         break;
+      case 'outside':
+        this.outside(t, text, cls!, prompt!);
+        break;
     }
     return this.done(t);
   }
@@ -214,6 +218,27 @@ export class FlowEngine {
     const outcome = t.outcome(this.catalog, this.roles);
     t.state.lastKind = outcome.kind;
     return { replies: t.replies, state: t.state, events: t.events, classification: t.classification, outcome };
+  }
+
+  /**
+   * A question the bot does not answer, asked while one of its own questions is open: where to go
+   * instead, and the open question again (it counts as a fallback: two in a row offer a person).
+   */
+  private outside(t: Turn, text: string, cls: Classification, prompt: Prompt): void {
+    const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
+    if (pointer?.goto) {
+      t.state.prompt = undefined;
+      return this.goto(t, this.roles.menu, pointer.goto);
+    }
+    t.state.fallbacks += 1;
+    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
+    if (t.state.fallbacks >= 2) {
+      this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      return;
+    }
+    t.outside = true;
+    t.say(pointer?.text ?? this.catalog.bot.outOfScope.general);
+    t.ask(prompt, prompt.kind === 'check' ? this.m.checkAgain : promptText(this.catalog, prompt));
   }
 
   private fallback(t: Turn, text: string, cls: Classification): void {
@@ -319,7 +344,11 @@ export class FlowEngine {
       if (!said) continue;
       // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
       const mode = intentId === this.roles.aside ? 'answer' : 'prefill';
-      const r = resolveOption(said, options, { normaliser: this.matcher.normaliser, mode, questionTokens });
+      const ctx = { normaliser: this.matcher.normaliser, mode, questionTokens } as const;
+      // A story ends with what is asked: an option its last sentence names wins over one named on the way
+      // ("… kemarin ganti komputer … reset biasa gagal. Saya mau reset lewat e-Nofa, caranya?").
+      const sentences = said.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.trim());
+      const r = (sentences.length > 1 ? resolveOption(sentences.at(-1)!, options, ctx) : undefined) ?? resolveOption(said, options, ctx);
       if (r) {
         t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
         return options[r.index];

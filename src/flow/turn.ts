@@ -16,6 +16,8 @@ export class Turn {
   /** The last node reached this turn ("intent/node"), for the turn's outcome. */
   reached?: string;
   reasked = false;
+  /** An out-of-scope question was answered with a pointer while a prompt stays open. */
+  outside = false;
   /** What the user said that a question may already answer (this message first). */
   said: string[] = [];
   constructor(public state: FlowState) {}
@@ -40,6 +42,7 @@ export class Turn {
     const [intent, node] = this.reached ? this.reached.split('/') : [];
     const p = this.state.prompt;
     if (this.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? roles.person, node, decision };
+    if (this.outside && p?.kind !== 'confirm') return { kind: 'fallback', intent: NONE_INTENT, decision };
     if (this.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
     if (p?.kind === 'menu') return { kind: p.node === catalog.intents.get(roles.menu)?.start ? 'menu' : 'question', intent: roles.menu, node: p.node, decision };
     if (p?.kind === 'question') {
@@ -47,7 +50,11 @@ export class Turn {
       if (intent && intent !== p.intent && catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };
       return { kind: 'question', intent: p.intent, node: p.node, decision };
     }
-    if (p?.kind === 'check') return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
+    if (p?.kind === 'check') {
+      // The Coretax question asked at a check: answered, with the check asked again.
+      if (intent && intent !== p.intent && catalog.intents.get(intent)?.scope) return { kind: 'answer', intent, node, decision };
+      return { kind: 'check', intent: intent ?? p.intent, node: node ?? p.node, decision };
+    }
     if (p?.kind === 'confirm' || p?.kind === 'did-you-mean') return { kind: p.kind, intent: intent ?? this.classification?.intent, node, decision };
     if (p?.kind === 'fallback') return { kind: 'fallback', intent: this.classification?.intent ?? NONE_INTENT, decision };
     if (intent && catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };

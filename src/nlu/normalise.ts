@@ -135,16 +135,36 @@ export class Normaliser {
    * then split or corrected towards it.
    */
   /**
-   * `unsure`: words that come only from examples written the way users type. One of them that splits
-   * into known words ("lupapassword") stays out of the vocabulary: in it, it would stop the same
-   * run-together word in a message from being split.
+   * `unsure`: words that come only from examples written the way users type. A typo or a run-together
+   * word among them stays out of the vocabulary: in it, it would stop the same slip in a message from
+   * being repaired.
    */
   setVocabulary(tokens: Iterable<string>, unsure: Iterable<string> = []): void {
     this.vocab = new Set(tokens);
     this.corrections.clear();
-    for (const w of unsure) {
-      if (w.length < 7 || !this.vocab.delete(w)) continue;
-      if ((this.splitRunTogether(w)?.length ?? 0) < 2) this.vocab.add(w);
+    const doubtful = new Set(unsure);
+    // A word of the helpdesk's own (keywords, options, lexicon) with one letter dropped or two swapped
+    // ("updte", "statsu"): a typo copied from an example, which must stay repairable in messages.
+    const sureDeletions = new Set<string>();
+    for (const w of this.vocab) if (w.length >= 6 && !doubtful.has(w)) for (const d of deletionsOf(w)) sureDeletions.add(d);
+    const isSlipOfSure = (w: string) => {
+      if (w.length < 5) return false;
+      if (sureDeletions.has(w)) return true;
+      for (let i = 0; i + 1 < w.length; i++) {
+        const swapped = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+        if (swapped !== w && this.vocab.has(swapped) && !doubtful.has(swapped)) return true;
+      }
+      return false;
+    };
+    // Words run together ("lupapassword", "kodeaktivasi"): only when every piece is a word of 5+ letters
+    // or one of the helpdesk's own, so that ordinary words containing others ("pengguna") stay.
+    const runTogether = (w: string) => {
+      if (w.length < 8 || (stem(w) !== w && this.vocab.has(stem(w)))) return false; // "pengguna": an affix on a known word
+      const pieces = this.splitRunTogether(w);
+      return !!pieces && pieces.length >= 2 && pieces.every((p) => this.vocab.has(p) && (p.length >= 5 || (p.length === 4 && !doubtful.has(p))));
+    };
+    for (const w of doubtful) {
+      if (this.vocab.delete(w) && !isSlipOfSure(w) && !runTogether(w)) this.vocab.add(w);
     }
     // fuse.js finds the closest vocabulary words for a typo; edit distance then confirms the candidate.
     this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
