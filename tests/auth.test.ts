@@ -7,7 +7,7 @@ import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conversation, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
+import { useServer } from './helpers/server.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const ISSUER = 'https://api.botframework.com';
@@ -20,29 +20,19 @@ function sign(privateKey: KeyObject, kid: string, claims: Record<string, unknown
 }
 
 describe('authentication', () => {
-  let channel: ChannelServer;
-  beforeAll(async () => {
-    channel = await startChannel();
-  });
-  afterAll(async () => channel.close());
-
   describe('anonymous mode (no credentials)', () => {
-    let bot: TestBot;
-    beforeAll(async () => {
-      bot = await startBot();
-    });
-    afterAll(async () => bot.stop());
+    const server = useServer();
 
     it('accepts a request without a token and replies through the channel', async () => {
-      const r = await new Conversation(bot.url, channel).send('halo');
+      const r = await server.conversation().send('halo');
       expect(r.status).toBe(200);
       expect(r.replies.length).toBeGreaterThan(0);
     });
   });
 
   describe('with app credentials', () => {
-    let bot: TestBot;
     let metadata: http.Server;
+    let metadataUrl = '';
     const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = () => Math.floor(Date.now() / 1000);
@@ -62,40 +52,41 @@ describe('authentication', () => {
         }
       });
       await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}/.well-known/openidconfiguration`;
-      bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', BOT_OPENID_METADATA: url });
+      metadataUrl = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}/.well-known/openidconfiguration`;
     });
     afterAll(async () => {
-      await bot.stop();
       metadata.closeAllConnections();
       await new Promise((r) => metadata.close(r));
     });
 
+    // Started after the metadata server (hooks run in order), which it reads its signing keys from.
+    const server = useServer(() => ({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', BOT_OPENID_METADATA: metadataUrl }));
+
     it('rejects a request without a token with 401 and sends nothing', async () => {
-      const conv = new Conversation(bot.url, channel);
+      const conv = server.conversation();
       const r = await conv.send('halo');
       expect(r.status).toBe(401);
       expect(r.replies).toHaveLength(0);
     });
 
     it('rejects a token signed with a key the channel never published (forged) with 401', async () => {
-      const conv = new Conversation(bot.url, channel);
-      const token = sign(forger.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
+      const conv = server.conversation();
+      const token = sign(forger.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
       expect(r.replies).toHaveLength(0);
     });
 
     it('accepts a token signed with the published key (so the 401s above are about the token)', async () => {
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
-      const conv = new Conversation(bot.url, channel);
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
+      const conv = server.conversation();
       const r = await conv.post(conv.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'someone' }] }), { authorization: `Bearer ${token}` });
       expect(r.status).not.toBe(401);
       expect(r.status).toBeLessThan(500);
     });
 
     it('rejects a forged emulator-style token (Azure AD issuer, v1.0 claims) with 401, not 500', async () => {
-      const conv = new Conversation(bot.url, channel, 'emulator');
+      const conv = server.conversation('emulator');
       for (const iss of ['https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0']) {
         const token = sign(forger.privateKey, 'published-key', { iss, aud: APP_ID, appid: APP_ID, azp: APP_ID, ver: iss.endsWith('v2.0') ? '2.0' : '1.0', iat: now(), nbf: now() - 10, exp: now() + 3600 });
         const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
@@ -107,15 +98,15 @@ describe('authentication', () => {
 
     it('rejects an expired token with 401', async () => {
       const then = now() - 7200;
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: then, nbf: then, exp: then + 60, serviceurl: channel.url });
-      const conv = new Conversation(bot.url, channel);
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: then, nbf: then, exp: then + 60, serviceurl: server.channel.url });
+      const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
     });
 
     it('rejects a token for another bot (wrong audience) with 401', async () => {
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: '99999999-0000-0000-0000-000000000000', iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: channel.url });
-      const conv = new Conversation(bot.url, channel);
+      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: '99999999-0000-0000-0000-000000000000', iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
+      const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
     });

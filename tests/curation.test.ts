@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/load.js';
 import { loadCore } from '../src/core.js';
 import type { ReviewReport } from '../src/curation/report.js';
+import { labelTo } from './helpers/content.js';
 import { Conversation, lastChoices, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
 
 const KEY = 'review-key-0123456789abcdef';
@@ -55,7 +56,7 @@ describe('curation loop', () => {
     const c = new Conversation(bot.url, channel);
     const r = await c.send(unsure!);
     const offered = lastChoices(r.replies);
-    expect(offered.at(-1)).toBe('Bukan keduanya');
+    expect(offered.at(-1)).toBe(loadCatalog(intentsDir).bot.messages.noneOfThese);
     await c.send('2');
     // Outcomes: one solved, one not solved then escalated.
     const ok = new Conversation(bot.url, channel);
@@ -64,7 +65,7 @@ describe('curation loop', () => {
     await ok.send('sudah');
     const bad = new Conversation(bot.url, channel);
     await bad.send('status aplikasi efaktur belum registrasi NPWP 01.234.567.8-901.000');
-    await bad.send('Reset lewat e-Nofa (Reset Aplikasi Client)');
+    await bad.send(labelTo('reset-aplikasi/penyebab', 'reset-enofa'));
     await bad.send('belum');
     await bad.send('ya');
   });

@@ -11,27 +11,28 @@ import { newFlowState } from '../src/flow/engine.js';
 import { createLogger, logId } from '../src/log.js';
 import { createApp } from '../src/server.js';
 import { MemoryStorage } from '../src/storage/memory-storage.js';
-import { Conversation, repliesText, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
+import { liveCatalog, nodeAt, showsAnswer } from './helpers/content.js';
+import { Conversation, repliesText } from './helpers/harness.js';
+import { useServer } from './helpers/server.js';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 
 const core = loadCore('intents');
 
-let bot: TestBot;
-let channel: ChannelServer;
-beforeAll(async () => {
-  channel = await startChannel();
-  bot = await startBot({ RATE_LIMIT_MESSAGES: '10', RATE_LIMIT_WINDOW_SECONDS: '10' });
-});
-afterAll(async () => {
-  await bot.stop();
-  await channel.close();
-});
+const server = useServer({ RATE_LIMIT_MESSAGES: '10', RATE_LIMIT_WINDOW_SECONDS: '10' });
+const content = liveCatalog().bot;
+const M = content.messages;
+/** The password question of the lupa-password topic, as the content words it. */
+const PASSWORD_QUESTION = (() => {
+  const n = nodeAt('lupa-password/jenis');
+  return n.type === 'question' ? n.text : '?';
+})();
+const showsDesktop = (text: string) => showsAnswer(text, 'lupa-password/desktop');
 
-const raw = (body: string, contentType = 'application/json') => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
+const raw = (body: string, contentType = 'application/json') => fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 describe('malformed requests to /api/messages get a 4xx with a reason', () => {
-  const valid = () => new Conversation(bot.url, channel).activity({ text: 'halo' });
+  const valid = () => server.conversation().activity({ text: 'halo' });
   it.each([
     ['non-JSON', () => raw('{not json'), 400],
     ['wrong content type', () => raw(JSON.stringify(valid()), 'text/plain'), 415],
@@ -61,7 +62,7 @@ describe('malformed requests to /api/messages get a 4xx with a reason', () => {
     ['U+202E in the conversation id', { conversation: { id: 'abc\u202efed' } }, 'activity.conversation.id'],
     ['a boolean channelData', { channelData: true }, 'activity.channelData'],
   ])('%s gets 400 naming the field, and no turn runs', async (_name, partial, field) => {
-    const c = new Conversation(bot.url, channel);
+    const c = server.conversation();
     const r = await c.post({ ...c.activity({ text: 'halo' }), ...partial });
     expect(r.status).toBe(400);
     expect(String((r.body as { error?: string })?.error)).toContain(field);
@@ -69,20 +70,20 @@ describe('malformed requests to /api/messages get a 4xx with a reason', () => {
   });
 
   it('logs carry a hash of the conversation id, never the id (it would let a log reader post into it)', async () => {
-    const c = new Conversation(bot.url, channel);
+    const c = server.conversation();
     await c.send('lupa password efaktur');
-    const logs = bot.logs.join('');
+    const logs = server.bot.logs.join('');
     expect(logs).toContain(logId(c.id)!);
     expect(logs).not.toContain(c.id);
   });
 
   it('GET on /api/messages is not allowed, and unknown routes are 404', async () => {
-    expect((await fetch(`${bot.url}/api/messages`)).status).toBeGreaterThanOrEqual(400);
-    expect((await fetch(`${bot.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/messages`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 
   it('random activity shapes never produce a 5xx', async () => {
-    const conv = new Conversation(bot.url, channel);
+    const conv = server.conversation();
     await fc.assert(
       fc.asyncProperty(
         fc.record(
@@ -145,7 +146,7 @@ describe('odd text', () => {
 
   it('through the protocol: empty, emoji, 10,000 characters, control and RTL characters get a polite reply', async () => {
     for (const text of ['', '   ', '😀🙏', 'a'.repeat(10_000), '\u0000\u0007 halo', '\u202eetax 40005', 'مرحبا']) {
-      const r = await new Conversation(bot.url, channel).send(text);
+      const r = await server.conversation().send(text);
       expect(r.status, JSON.stringify(text.slice(0, 20))).toBe(200);
       expect(r.replies.length, JSON.stringify(text.slice(0, 20))).toBeGreaterThan(0);
       expect(r.text).not.toMatch(/undefined|null|NaN|\[object Object\]/);
@@ -153,14 +154,15 @@ describe('odd text', () => {
   });
 
   it("a user's text is never echoed into Markdown unescaped", async () => {
-    const c = new Conversation(bot.url, channel);
+    const c = server.conversation();
     const r1 = await c.send('/cari **tebal** <img src=x onerror=alert(1)> `kode`');
     expect(r1.text).not.toContain('**tebal**');
     expect(r1.text).not.toContain('`kode`');
     await c.send('efaktur saya error ```\n# judul palsu\n``` tolong');
     const r2 = await c.send('hubungi petugas');
     // The copy-ready summary is a list of one-line items: the user's backticks and heading stay literal.
-    const summary = r2.replies.map((a) => a.text ?? '').find((t) => t.includes('Nomor referensi:'))!;
+    const refLine = content.summary.copy.ref.split('{ref}')[0]!;
+    const summary = r2.replies.map((a) => a.text ?? '').find((t) => t.includes(refLine))!;
     expect(summary).not.toMatch(/```/);
     expect(summary).not.toMatch(/^\s*(- )?#/m);
   });
@@ -175,51 +177,50 @@ describe('non-message activities and attachments', () => {
     ['installationUpdate', { type: 'installationUpdate', action: 'add' }],
     ['an event with an unknown name', { type: 'event', name: 'something.else' }],
   ])('%s is handled without errors', async (_n, partial) => {
-    const c = new Conversation(bot.url, channel);
-    const before = bot.logs.length;
+    const c = server.conversation();
+    const before = server.bot.logs.length;
     const r = await c.post(c.activity(partial));
     expect(r.status).toBe(200);
-    expect(bot.logs.slice(before).join('')).not.toMatch(/"level":50/);
+    expect(server.bot.logs.slice(before).join('')).not.toMatch(/"level":50/);
   });
 
   it('an unknown invoke gets 501 Not Implemented', async () => {
-    const c = new Conversation(bot.url, channel, 'msteams');
+    const c = server.conversation('msteams');
     const r = await c.post(c.activity({ type: 'invoke', name: 'unknown/thing', value: {} }));
     expect(r.status).toBe(501);
   });
 
   it('a screenshot gets a kind answer asking for the error code', async () => {
-    const c = new Conversation(bot.url, channel);
+    const c = server.conversation();
     const r = await c.post(c.activity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'https://example.invalid/error.png', name: 'error.png' }] as never }));
-    expect(r.text).toMatch(/tidak dapat membaca gambar/);
-    expect(r.text).toMatch(/kode error/);
+    expect(r.text).toBe(M.attachment);
   });
 });
 
 describe('abuse', () => {
   it('rate-limits a noisy conversation politely (once), without slowing others', async () => {
-    const noisy = new Conversation(bot.url, channel);
+    const noisy = server.conversation();
     const results = [];
     for (let i = 0; i < 14; i++) results.push(await noisy.send(`halo ${i}`));
-    const limited = results.filter((r) => /terlalu banyak pesan/.test(r.text));
+    const limited = results.filter((r) => r.text.includes(M.rateLimited));
     expect(limited).toHaveLength(1);
     expect(results.slice(11).every((r) => r.replies.length === 0)).toBe(true); // silent after the notice
-    const quiet = new Conversation(bot.url, channel);
+    const quiet = server.conversation();
     const t0 = performance.now();
-    const r = await quiet.send('lupa pw');
-    expect(r.text).toMatch(/Password mana/);
+    await quiet.send('lupa pw');
+    expect(await server.step(quiet)).toMatchObject({ kind: 'question', at: 'lupa-password/jenis' });
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('sets security headers, no version banner, no CORS on APIs', async () => {
-    const r = await fetch(`${bot.url}/healthz`, { headers: { origin: 'https://evil.example' } });
+    const r = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://evil.example' } });
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(r.headers.get('content-security-policy')).toMatch(/frame-ancestors/);
     expect(r.headers.get('server')).toBeNull();
     expect(r.headers.get('x-powered-by')).toBeNull();
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
-    const pre = await fetch(`${bot.url}/api/messages`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${server.url}/api/messages`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -270,81 +271,79 @@ describe('faults', () => {
   afterAll(async () => app.stop());
 
   it('store unavailable: apology with the Kring Pajak contact, /readyz not ready, recovery when it returns', async () => {
-    const c = new Conversation(url, channel);
+    const c = new Conversation(url, server.channel);
     await c.send('lupa pw');
     faulty.mode = 'down';
     const r = await c.send('desktop');
     expect(r.status).toBe(200);
-    expect(r.text).toMatch(/gangguan/);
-    expect(r.text).toMatch(/1500200/);
+    expect(r.text).toContain(M.storeDown);
+    expect(r.text).toContain(content.contacts.channels[0]!.value);
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
     faulty.mode = 'ok';
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const again = await c.send('desktop');
-    expect(again.text).toMatch(/Serial Number/); // the step was not lost
+    expect(showsDesktop(again.text)).toBe(true); // the step was not lost
   });
 
   it('a slow store (no answer within 3 s): apology with the contact instead of hanging', async () => {
-    const c = new Conversation(url, channel);
+    const c = new Conversation(url, server.channel);
     faulty.mode = 'slow';
     const t0 = performance.now();
     const r = await c.send('lupa pw');
     faulty.mode = 'ok';
     expect(performance.now() - t0).toBeLessThan(6000);
-    expect(r.text).toMatch(/gangguan/);
-    expect(r.text).toMatch(/1500200/);
+    expect(r.text).toContain(M.storeDown);
+    expect(r.text).toContain(content.contacts.channels[0]!.value);
   });
 
   it('an eTag conflict on save (another instance won): no false alarm, the stored step is not half-written', async () => {
-    const c = new Conversation(url, channel);
+    const c = new Conversation(url, server.channel);
     await c.send('lupa pw');
     faulty.mode = 'conflict';
     const r = await c.send('desktop');
-    expect(r.text).toMatch(/Serial Number/);
-    expect(r.text).not.toMatch(/gangguan/);
+    expect(showsDesktop(r.text)).toBe(true);
+    expect(r.text).not.toContain(M.storeDown);
     faulty.mode = 'ok';
     const again = await c.send('desktop'); // the previous step is still the stored one
-    expect(again.text).toMatch(/Serial Number/);
+    expect(showsDesktop(again.text)).toBe(true);
   });
 
   it('a reply POST failing once is retried by the connector; failing for good ends the turn cleanly', async () => {
-    const c = new Conversation(url, channel);
-    channel.failNext(500, 1);
+    const c = new Conversation(url, server.channel);
+    server.channel.failNext(500, 1);
     const r = await c.send('lupa pw');
     expect(r.status).toBe(200);
-    expect(r.text).toMatch(/Password mana/); // retried
-    channel.failNext(503, 50);
+    expect(r.text).toContain(PASSWORD_QUESTION); // retried
+    server.channel.failNext(503, 50);
     const down = await c.send('desktop');
     expect(down.status).toBeLessThan(500 + 100); // answered, not hung
-    channel.failNext(200, 0);
+    server.channel.failNext(200, 0);
     // The failed turn was not saved half-way: the question is still open.
     const next = await c.send('desktop');
-    expect(next.text).toMatch(/Serial Number/);
+    expect(showsDesktop(next.text)).toBe(true);
   });
 
   it('a crash in one turn: apology with contacts, no stack trace to the user, masked in the logs', async () => {
-    const c = new Conversation(url, channel);
+    const c = new Conversation(url, server.channel);
     const r = await c.send('boom-crash');
     expect(r.status).toBe(200);
-    expect(r.text).toMatch(/terjadi gangguan/);
-    expect(r.text).toMatch(/1500200/);
+    expect(r.text).toContain(M.error);
     expect(repliesText(r.replies)).not.toMatch(/simulated crash|\bat \S+ \(/);
     const all = logs.join('');
     expect(all).toMatch(/turn failed/);
     expect(all).not.toContain('01.234.567.8-901.000');
-    expect((await c.send('lupa pw')).text).toMatch(/Password mana/);
+    expect((await c.send('lupa pw')).text).toContain(PASSWORD_QUESTION);
   });
 });
 
 describe('logs', () => {
   it('one JSON line per turn with a correlation id, intent, decision and latency; no personal data', async () => {
-    const c = new Conversation(bot.url, channel);
+    const c = server.conversation();
     const secrets = ['01.234.567.8-901.000', '3171234567890001', 'Rahasia#2024x', '2399BDAA7QX2M4KL', 'budi@contoh.co.id', '081234567890'];
     await c.send(`npwp ${secrets[0]} nik ${secrets[1]}`);
     await c.send(`password saya ${secrets[2]} kode aktivasi ${secrets[3]}`);
     await c.send(`email ${secrets[4]} hp ${secrets[5]} tolong hubungi petugas`);
-    const lines = bot.logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const turns = lines.filter((l) => l.msg === 'turn' && l.conversation === logId(c.id));
+    const turns = server.turns(c);
     expect(turns).toHaveLength(3);
     for (const t of turns) {
       expect(typeof t.turnId).toBe('string');
@@ -352,7 +351,7 @@ describe('logs', () => {
       expect(typeof t.decision).toBe('string');
       expect(typeof t.latencyMs).toBe('number');
     }
-    const all = bot.logs.join('');
+    const all = server.bot.logs.join('');
     for (const s of secrets) expect(all).not.toContain(s);
   });
 });

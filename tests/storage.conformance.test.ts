@@ -1,25 +1,21 @@
+/**
+ * Every store (memory, SQLite, Redis) behaves like botbuilder's MemoryStorage: reads, writes, deletes,
+ * eTags (optimistic concurrency) and conflicts. The SQLite and Redis specifics are in
+ * storage-sqlite.test.ts and storage-redis.test.ts.
+ */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { MemoryStorage as BotbuilderMemoryStorage, type StoreItems } from 'botbuilder';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type BotStore,
-  StoreConflictError,
-  createStore,
-  isStoreConflict,
-} from '../src/storage/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BotStore, StoreConflictError, createStore, isStoreConflict } from '../src/storage/index.js';
 import { MemoryStorage } from '../src/storage/memory-storage.js';
-import { RedisStorage, StoreUnavailableError } from '../src/storage/redis-storage.js';
 import { SqliteStorage } from '../src/storage/sqlite-storage.js';
-import { type RedisHandle, freePort, startRedis } from './helpers/redis-server.js';
+import { type RedisHandle, startRedis } from './helpers/redis-server.js';
+import { expectConflict, useTempDirs } from './helpers/storage.js';
 
-// One Redis for the whole file (the outage test below starts its own).
+// One Redis for the whole file.
 let redis: RedisHandle;
-const tempDirs: string[] = [];
+const tempDir = useTempDirs();
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -27,14 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await redis?.stop();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-storage-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
 
 interface Backend {
   name: 'memory' | 'sqlite' | 'redis';
@@ -50,16 +39,6 @@ const backends: Backend[] = [
     create: () => createStore({ kind: 'redis', redisUrl: redis.url, redisPrefix: `test:${randomUUID()}:` }),
   },
 ];
-
-/** Expects `promise` to reject with an eTag conflict. */
-async function expectConflict(promise: Promise<unknown>): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'the write should have been rejected').toBeInstanceOf(Error);
-  expect(isStoreConflict(err), `not a conflict: ${String(err)}`).toBe(true);
-}
 
 describe.each(backends)('Storage conformance: $name', (backend) => {
   let store: BotStore;
@@ -249,266 +228,4 @@ describe('isStoreConflict / StoreConflictError', () => {
     expect(() => createStore({ kind: 'sqlite', dataDir: tempDir(), ttlSeconds: 0 })).toThrow(/ttlSeconds/);
     await Promise.all([memory.close(), sqlite.close()]);
   });
-});
-
-describe('SqliteStorage specifics', () => {
-  it('creates the parent directory, uses WAL mode and the documented table', async () => {
-    const file = path.join(tempDir(), 'nested', 'deeper', 'state.sqlite');
-    const store = new SqliteStorage({ path: file });
-    await store.write({ k: { v: 1 } });
-    expect(fs.existsSync(file)).toBe(true);
-
-    const raw = new Database(file, { readonly: true });
-    try {
-      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      const columns = raw.prepare('PRAGMA table_info(items)').all() as { name: string; type: string; notnull: number; pk: number }[];
-      expect(columns.map((c) => [c.name, c.type, c.notnull, c.pk])).toEqual([
-        ['key', 'TEXT', 0, 1],
-        ['doc', 'TEXT', 1, 0],
-        ['etag', 'TEXT', 1, 0],
-        ['expires_at', 'INTEGER', 0, 0],
-      ]);
-      const row = raw.prepare('SELECT doc, etag, expires_at FROM items WHERE key = ?').get('k') as {
-        doc: string;
-        etag: string;
-        expires_at: number | null;
-      };
-      expect(JSON.parse(row.doc)).toEqual({ v: 1 }); // eTag lives in its own column only
-      expect(row.expires_at).toBeNull();
-      expect((await store.read(['k']))['k'].eTag).toBe(row.etag);
-    } finally {
-      raw.close();
-      await store.close();
-    }
-  });
-
-  it('keeps data across reopening the same file', async () => {
-    const file = path.join(tempDir(), 'state.sqlite');
-    const first = new SqliteStorage({ path: file });
-    await first.write({ 'user/1': { name: 'Budi', prefs: { lang: 'id' } } });
-    const before = (await first.read(['user/1']))['user/1'];
-    await first.close();
-    await first.close(); // idempotent
-    await expect(first.read(['user/1'])).rejects.toThrow(/closed/);
-
-    const second = new SqliteStorage({ path: file });
-    try {
-      const after = (await second.read(['user/1']))['user/1'];
-      expect(after).toEqual(before);
-      await second.write({ 'user/1': { ...after, name: 'Budi S.' } }); // eTag still valid
-      await expectConflict(second.write({ 'user/1': { ...after, name: 'stale' } }));
-    } finally {
-      await second.close();
-    }
-  });
-
-  it('enforces eTags between two stores sharing one file', async () => {
-    const file = path.join(tempDir(), 'shared.sqlite');
-    const a = new SqliteStorage({ path: file });
-    const b = new SqliteStorage({ path: file });
-    try {
-      await a.write({ k: { v: 1 } });
-      const seenByA = (await a.read(['k']))['k'];
-      const seenByB = (await b.read(['k']))['k'];
-      expect(seenByB).toEqual(seenByA);
-      await b.write({ k: { ...seenByB, v: 2 } });
-      await expectConflict(a.write({ k: { ...seenByA, v: 3 } }));
-      expect((await a.read(['k']))['k'].v).toBe(2);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
-  });
-
-  it('treats expired items as missing and purges them (fake clock)', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const file = path.join(tempDir(), 'ttl.sqlite');
-    const store = new SqliteStorage({ path: file, ttlSeconds: 1 });
-    try {
-      const t0 = new Date('2030-01-01T00:00:00Z').getTime();
-      vi.setSystemTime(t0);
-      await store.write({ k: { v: 1 } });
-      vi.setSystemTime(t0 + 900);
-      expect((await store.read(['k']))['k']?.v).toBe(1);
-      vi.setSystemTime(t0 + 1200);
-      expect(await store.read(['k'])).toEqual({});
-      // an expired item counts as missing for eTag checks too
-      await store.write({ k: { v: 2, eTag: 'old-etag' } });
-      expect((await store.read(['k']))['k']?.v).toBe(2);
-      // TTL counts from the last write
-      vi.setSystemTime(t0 + 2000);
-      expect((await store.read(['k']))['k']?.v).toBe(2);
-
-      vi.setSystemTime(t0 + 5000);
-      expect(store.purgeExpired()).toBe(1);
-      const raw = new Database(file, { readonly: true });
-      try {
-        expect(raw.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 0 });
-      } finally {
-        raw.close();
-      }
-    } finally {
-      vi.useRealTimers();
-      await store.close();
-    }
-  });
-
-  it('expires only keys under ttlPrefixes (real clock)', async () => {
-    const store = new SqliteStorage({ path: path.join(tempDir(), 'p.sqlite'), ttlSeconds: 1, ttlPrefixes: ['conv/'] });
-    try {
-      await store.write({ 'conv/1': { v: 1 }, 'user/1': { v: 1 } });
-      expect(Object.keys(await store.read(['conv/1', 'user/1'])).sort()).toEqual(['conv/1', 'user/1']);
-      await new Promise((r) => setTimeout(r, 1200));
-      expect(Object.keys(await store.read(['conv/1', 'user/1']))).toEqual(['user/1']);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('purges expired rows on a timer that does not keep the process alive', async () => {
-    const file = path.join(tempDir(), 'timer.sqlite');
-    const store = new SqliteStorage({ path: file, ttlSeconds: 0.05, purgeIntervalMs: 50 });
-    try {
-      await store.write({ k: { v: 1 } });
-      const raw = new Database(file, { readonly: true });
-      try {
-        await vi.waitFor(() => expect(raw.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 0 }), {
-          timeout: 2000,
-          interval: 50,
-        });
-      } finally {
-        raw.close();
-      }
-    } finally {
-      await store.close();
-    }
-  });
-});
-
-describe('RedisStorage specifics', () => {
-  let rawClient: Redis;
-
-  beforeAll(() => {
-    rawClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  });
-
-  afterAll(async () => {
-    await rawClient?.quit();
-  });
-
-  it("stores items under the prefix (default 'efaktur-bot:') as {doc, etag} without a duplicate eTag", async () => {
-    const store = createStore({ kind: 'redis', redisUrl: redis.url });
-    try {
-      await store.write({ 'conv/default-prefix': { v: 1, nested: { a: 'ü' } } });
-      expect(await rawClient.exists('efaktur-bot:conv/default-prefix')).toBe(1);
-      expect(await rawClient.exists('conv/default-prefix')).toBe(0);
-      const hash = await rawClient.hgetall('efaktur-bot:conv/default-prefix');
-      expect(Object.keys(hash).sort()).toEqual(['doc', 'etag']);
-      expect(JSON.parse(hash['doc']!)).toEqual({ v: 1, nested: { a: 'ü' } });
-      expect((await store.read(['conv/default-prefix']))['conv/default-prefix'].eTag).toBe(hash['etag']);
-      await store.delete(['conv/default-prefix']);
-      expect(await rawClient.exists('efaktur-bot:conv/default-prefix')).toBe(0);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('keeps stores with different prefixes apart', async () => {
-    const a = new RedisStorage({ url: redis.url, prefix: 'tenant-a:' });
-    const b = new RedisStorage({ url: redis.url, prefix: 'tenant-b:' });
-    try {
-      await a.write({ k: { owner: 'a' } });
-      expect(await b.read(['k'])).toEqual({});
-      expect(await rawClient.keys('tenant-a:*')).toEqual(['tenant-a:k']);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
-  });
-
-  it('sets a TTL on keys under ttlPrefixes only, and renews it on write', async () => {
-    const prefix = `ttl:${randomUUID()}:`;
-    const store = new RedisStorage({ url: redis.url, prefix, ttlSeconds: 60, ttlPrefixes: ['conv/'] });
-    try {
-      await store.write({ 'conv/1': { v: 1 }, 'user/1': { v: 1 } });
-      const pttl = await rawClient.pttl(`${prefix}conv/1`);
-      expect(pttl).toBeGreaterThan(0);
-      expect(pttl).toBeLessThanOrEqual(60_000);
-      expect(await rawClient.pttl(`${prefix}user/1`)).toBe(-1); // exists, no expiry
-      await rawClient.pexpire(`${prefix}conv/1`, 5_000);
-      await store.write({ 'conv/1': { v: 2 } });
-      expect(await rawClient.pttl(`${prefix}conv/1`)).toBeGreaterThan(5_000);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('treats expired keys as missing (real clock)', async () => {
-    const store = new RedisStorage({ url: redis.url, prefix: `exp:${randomUUID()}:`, ttlSeconds: 0.3 });
-    try {
-      await store.write({ k: { v: 1 } });
-      expect((await store.read(['k']))['k']?.v).toBe(1);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await store.read(['k'])).toEqual({});
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('fails fast when Redis was never reachable', async () => {
-    const port = await freePort(); // nothing listens there
-    const store = new RedisStorage({ url: `redis://127.0.0.1:${port}` });
-    try {
-      const started = performance.now();
-      const err = await store.ping().catch((e: unknown) => e);
-      expect(performance.now() - started).toBeLessThan(2000);
-      expect(err).toBeInstanceOf(StoreUnavailableError);
-      expect(isStoreConflict(err)).toBe(false);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('rejects within 2 s while Redis is down and recovers by itself when it returns', async () => {
-    const server = await startRedis();
-    const store = new RedisStorage({ url: server.url, prefix: 'outage:' });
-    try {
-      await store.write({ k: { v: 1 } });
-      expect((await store.read(['k']))['k']?.v).toBe(1);
-
-      await server.stop();
-
-      for (const op of [
-        () => store.read(['k']),
-        () => store.write({ k: { v: 2 } }),
-        () => store.delete(['k']),
-        () => store.ping(),
-      ]) {
-        const started = performance.now();
-        const err = await op().catch((e: unknown) => e);
-        const elapsed = performance.now() - started;
-        expect(err, 'the operation should fail while Redis is down').toBeInstanceOf(Error);
-        expect(isStoreConflict(err)).toBe(false);
-        expect(elapsed).toBeLessThan(2000);
-      }
-      // many callers at once (e.g. several conversations) all fail fast too
-      const started = performance.now();
-      const many = await Promise.allSettled(Array.from({ length: 20 }, () => store.read(['k'])));
-      expect(many.every((r) => r.status === 'rejected')).toBe(true);
-      expect(performance.now() - started).toBeLessThan(2000);
-
-      await server.restart(); // same port, empty data set
-
-      // the same store object works again once the client has reconnected
-      await vi.waitFor(() => store.ping(), { timeout: 5000, interval: 100 });
-      expect(await store.read(['k'])).toEqual({});
-      await store.write({ k: { v: 3 } });
-      const item = (await store.read(['k']))['k'];
-      expect(item?.v).toBe(3);
-      await store.write({ k: { ...item, v: 4 } });
-      await expectConflict(store.write({ k: { ...item, v: 5 } }));
-      expect((await store.read(['k']))['k']?.v).toBe(4);
-    } finally {
-      await store.close();
-      await server.stop();
-    }
-  }, 20_000);
 });
