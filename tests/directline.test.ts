@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
@@ -207,20 +208,36 @@ describe('built-in Direct Line', () => {
     expect(garbage.status).toBe(403);
     expect(garbage.body.error.message).toMatch(/invalid token/);
     const now = Math.floor(Date.now() / 1000);
-    const forged = signToken('some-other-secret-0123456789', { conv: first.conversationId, user: first.userId, iat: now, exp: now + 600 });
+    const forged = await signToken('some-other-secret-0123456789', { conv: first.conversationId, user: first.userId, iat: now, exp: now + 600 });
     expect((await dl.req('GET', path, forged)).status).toBe(403);
     const [h, , s] = first.token.split('.');
     const payload = Buffer.from(JSON.stringify({ conv: first.conversationId, user: 'dl_admin', iat: now, exp: now + 99999 })).toString('base64url');
     expect((await dl.req('GET', path, `${h}.${payload}.${s}`)).status).toBe(403);
-    const expired = signToken(TOKEN_SECRET, { conv: first.conversationId, user: first.userId, iat: now - 3600, exp: now - 10 });
+    const expired = await signToken(TOKEN_SECRET, { conv: first.conversationId, user: first.userId, iat: now - 3600, exp: now - 10 });
     const r = await dl.req('GET', path, expired);
     expect(r.status).toBe(403);
     expect(r.body.error.message).toMatch(/expired/);
     expect((await dl.req('POST', '/v3/directline/tokens/refresh', expired)).status).toBe(403);
     expect((await dl.req('POST', '/v3/directline/conversations', 'garbage')).status).toBe(403);
     // A valid token signed with the server's secret works (sanity check of the test itself).
-    const valid = signToken(TOKEN_SECRET, { conv: first.conversationId, user: first.userId, iat: now, exp: now + 600 });
+    const valid = await signToken(TOKEN_SECRET, { conv: first.conversationId, user: first.userId, iat: now, exp: now + 600 });
     expect((await dl.req('GET', path, valid)).status).toBe(200);
+    // Signed with the server's secret but not a token of this channel: another audience, no
+    // audience, an issued-at in the future, or "alg: none" with the valid token's claims.
+    const key = new TextEncoder().encode(TOKEN_SECRET);
+    const claims = { conv: first.conversationId, user: first.userId };
+    const made = (aud: string | undefined, iat: number) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('efaktur-helpdesk-directline').setIssuedAt(iat).setExpirationTime(iat + 600);
+      return (aud ? jwt.setAudience(aud) : jwt).sign(key);
+    };
+    const [, validPayload] = valid.split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${validPayload}.`;
+    for (const token of [await made('someone-else', now), await made(undefined, now), await made('efaktur-helpdesk-directline:client', now + 3600), unsigned]) {
+      const refused = await dl.req('GET', path, token);
+      expect(refused.status, token).toBe(403);
+      expect(refused.body.error.message).toMatch(/invalid token/);
+    }
+    expect((await dl.req('GET', path, await made('efaktur-helpdesk-directline:client', now))).status).toBe(200);
   }, T);
 
   it('rejects bad bodies with a reason', async () => {

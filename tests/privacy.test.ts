@@ -435,6 +435,14 @@ describe('robustness', () => {
     );
   }, 30_000);
 
+  it('is idempotent where an e-mail address stands between a keyword and a ":" (found by the property below)', () => {
+    for (const input of ['passphrase abc123 a@b.co :', 'password 13/02/2023 812 a@b.co : 5551234']) {
+      const once = mask(input);
+      expect(mask(once), input).toBe(once);
+    }
+    expect(mask('passphrase abc123 a@b.co :')).toBe('passphrase [RAHASIA] [EMAIL] :');
+  });
+
   it('is idempotent: masking masked text changes nothing (property)', () => {
     const words = [
       'pw:', 'password', 'passphrase', 'nya', 'kode', 'aktivasi', 'saya', 'lupa', 'NPWP', 'NIK', '012345678901000',

@@ -2,13 +2,12 @@
  * Teams app package: manifest template vs. the official Teams JSON schema (offline, from
  * @microsoft/app-manifest), icons, zip layout, and rejection of bad MicrosoftAppId / BOT_DOMAIN.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { TeamsManifestV1D30 } from '@microsoft/app-manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc32, encodePng, readPngSize } from '../src/cli/make-icons.js';
 import {
   APP_PACKAGE_DIR,
   PROJECT_ROOT,
@@ -16,6 +15,7 @@ import {
   buildPackage,
   main,
   readConfig,
+  readPngSize,
   renderManifest,
   teamsSchemaDir,
   teamsSchemaPath,
@@ -33,6 +33,16 @@ const render = (): Manifest => renderManifest(templateText, { botId: BOT_ID, dom
 // ---------------------------------------------------------------------------------------------
 // Minimal PNG decoder and zip reader, written independently of the code under test.
 // ---------------------------------------------------------------------------------------------
+/** CRC-32 as PNG chunks and zip entries use it (ISO-HDLC, reflected polynomial 0xEDB88320), bit by bit. */
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 interface DecodedPng {
   width: number;
   height: number;
@@ -261,7 +271,7 @@ describe('icons', () => {
   const color = readFileSync(join(APP_PACKAGE_DIR, 'color.png'));
   const outline = readFileSync(join(APP_PACKAGE_DIR, 'outline.png'));
 
-  it('crc32 matches the standard check value', () => {
+  it("the test's CRC-32 matches the standard check value", () => {
     expect(crc32(Buffer.from('123456789', 'ascii'))).toBe(0xcbf43926);
     expect(crc32(Buffer.alloc(0))).toBe(0);
   });
@@ -304,12 +314,28 @@ describe('icons', () => {
     expect(colours.has('255,255,255,255')).toBe(true);
   });
 
-  it('encodePng output decodes back to the same pixels', () => {
-    const pixels = Uint8Array.from([1, 2, 3, 250, 251, 252, 9, 8, 7, 0, 0, 0, 255, 0, 128, 17, 34, 51]);
-    const png = encodePng({ width: 3, height: 2, colorType: 2, pixels });
-    expect(readPngSize(png)).toEqual({ width: 3, height: 2, bitDepth: 8, colorType: 2 });
-    expect([...decodePng(png).pixels]).toEqual([...pixels]);
-    expect(() => encodePng({ width: 3, height: 2, colorType: 6, pixels })).toThrow(/pixel bytes/);
+  it('the package refuses icons Teams would reject, with one clear line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-icons-'));
+    try {
+      writeFileSync(join(dir, TEMPLATE_FILE), templateText);
+      const build = () => buildPackage({ botId: BOT_ID, domain: DOMAIN, appPackageDir: dir, outFile: join(dir, 'out.zip') });
+      await expect(build()).rejects.toThrow(/icon .*color\.png is missing: put a 192×192 PNG there/);
+      writeFileSync(join(dir, 'color.png'), outline); // the sizes swapped
+      writeFileSync(join(dir, 'outline.png'), color);
+      await expect(build()).rejects.toThrow('color.png must be 192×192 pixels, is 32×32');
+      writeFileSync(join(dir, 'color.png'), color);
+      await expect(build()).rejects.toThrow('outline.png must be 32×32 pixels, is 192×192');
+      const rgb = Buffer.from(outline);
+      rgb[25] = 2; // IHDR colour type: RGB, no alpha channel
+      writeFileSync(join(dir, 'outline.png'), rgb);
+      await expect(build()).rejects.toThrow('outline.png must have an alpha channel (transparent background), PNG colour type is 2');
+      writeFileSync(join(dir, 'outline.png'), 'GIF89a not a png at all, just some bytes');
+      await expect(build()).rejects.toThrow('outline.png: not a PNG file (bad signature)');
+      writeFileSync(join(dir, 'outline.png'), outline);
+      await expect(build()).resolves.toMatchObject({ entries: ['manifest.json', 'color.png', 'outline.png'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,10 @@
  * appPackage/manifest.template.json, validates the result against the official Teams JSON schema shipped in
  * `@microsoft/app-manifest` (offline), and writes appPackage/build/efaktur-helpdesk.zip with manifest.json,
  * color.png and outline.png at the zip root. Prints the zip's path; on bad input prints one line and exits 1.
+ *
+ * The icons are committed files (appPackage/color.png 192×192, a blue tile with a white "eF";
+ * outline.png 32×32, the white "eF" on a transparent background): made once, checked here for the sizes
+ * and the alpha channel Teams requires. Replace them with any PNGs of those sizes.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +20,6 @@ import AjvModule from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import yazl from 'yazl';
-import { readPngSize } from './make-icons.js';
 import { isDirectRun } from './direct-run.js';
 import { loadDotEnv } from '../config.js';
 
@@ -31,6 +34,29 @@ export const DEFAULT_OUT_FILE = join(APP_PACKAGE_DIR, 'build', 'efaktur-helpdesk
 
 /** Icon sizes Teams requires. */
 export const ICON_SIZES = { color: 192, outline: 32 } as const;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface PngInfo {
+  width: number;
+  height: number;
+  bitDepth: number;
+  /** 6 = RGBA (an alpha channel, as the outline icon needs), 2 = RGB, … */
+  colorType: number;
+}
+
+/**
+ * Width, height, bit depth and colour type from a PNG's header chunk (IHDR, which the format puts
+ * first): all that Teams' rules are about, so no image library is needed. Throws if `buf` is not a PNG.
+ */
+export function readPngSize(buf: Uint8Array): PngInfo {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 33 || !b.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG file (bad signature)');
+  if (b.readUInt32BE(8) !== 13 || b.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new Error('not a PNG file (first chunk is not IHDR)');
+  }
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20), bitDepth: b.readUInt8(24), colorType: b.readUInt8(25) };
+}
 
 export type Manifest = Record<string, unknown>;
 
@@ -246,9 +272,15 @@ function readIcon(dir: string, manifest: Manifest, kind: keyof typeof ICON_SIZES
     throw new PackageError(`icons.${kind} must be a file name at the package root, got ${JSON.stringify(name)}`);
   }
   const path = join(dir, name);
-  if (!existsSync(path)) throw new PackageError(`icon ${path} is missing (run: npx tsx src/cli/make-icons.ts)`);
+  if (!existsSync(path)) throw new PackageError(`icon ${path} is missing: put a ${ICON_SIZES[kind]}×${ICON_SIZES[kind]} PNG there`);
   const data = readFileSync(path);
-  const { width, height, colorType } = readPngSize(data);
+  let info: PngInfo;
+  try {
+    info = readPngSize(data);
+  } catch (e) {
+    throw new PackageError(`${name}: ${(e as Error).message}`);
+  }
+  const { width, height, colorType } = info;
   const size = ICON_SIZES[kind];
   if (width !== size || height !== size) {
     throw new PackageError(`${name} must be ${size}×${size} pixels, is ${width}×${height}`);

@@ -1,7 +1,7 @@
 /**
- * Claimed character ranges of the text being masked (moved out of mask.ts, which grew too long).
+ * Claimed character ranges of the text being masked (shared by the detectors).
  *
- * All detectors of `mask.ts` run on the same text and "claim" ranges; a range claimed by an earlier
+ * All detectors (see mask.ts) run on the same text and "claim" ranges; a range claimed by an earlier
  * detector is not claimed again, except that a later, wider claim may swallow earlier ones it fully
  * contains. Reserved ranges (kind `null`: placeholders already in the text, timestamps, UUIDs) are
  * never swallowed and are written back unchanged.

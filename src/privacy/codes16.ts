@@ -1,6 +1,6 @@
 /**
  * Activation codes written without a keyword, in any case (issue 18, item 3): see
- * `isLooseActivationCode`. The upper-case rule of mask.ts (`detectUppercaseCodes`) catches
+ * `isLooseActivationCode`. The upper-case rule of codes.ts (`detectUppercaseCodes`) catches
  * "2399BDAA"; this one the 16-character codes users paste in lower or mixed case.
  */
 import type { Claims } from './claims.js';

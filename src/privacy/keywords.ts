@@ -8,8 +8,9 @@
  * bot understands as a secret keyword is masked. The bot's normaliser (src/nlu/normalise.ts) maps a
  * word to "password" through
  *   1. the lexicon (intents/_lexicon.yaml: `words` such as pw, pwd, passw, psw, pasword, sandi and
- *      `phrases` such as "kata sandi", "kata kunci", "pass word") — copied below, and
- *      tests/privacy-keywords.test.ts fails when the lexicon gains a secret word this list lacks;
+ *      `phrases` such as "kata sandi", "kata kunci", "pass word") — repeated in
+ *      intents/_privacy.yaml `secretKeywords`, and tests/privacy-keywords.test.ts fails when the
+ *      lexicon gains a secret word that file lacks;
  *   2. typo repair towards its vocabulary (`correctTypo`: edit distance ≤ 1 for a typed word shorter
  *      than 8 letters, ≤ 2 from 8 letters on) — mirrored here with the same bounds against the
  *      keywords of 6 letters or more (password, passwd, passphrase, katasandi, passcode), a swap of
@@ -19,6 +20,7 @@
  *      one slip away from them are ordinary words ("pun", "ping", "sendi", "candi");
  *   3. splitting words run together (`splitRunTogether`: "passwordsaya", "lupapassword") — mirrored
  *      for a long keyword glued to one of the words that sit around keywords (words.ts).
+ * The spellings are data (intents/_privacy.yaml, loaded by words.ts); the matching rules are here.
  * Indonesian possessive suffixes are accepted on every keyword: -nya, -ku, -mu ("passwordku",
  * "pwku", "passnya", "sandiku", "pin-nya"). A keyword is a whole word; "-nya" reads as "its value is".
  *
@@ -26,9 +28,9 @@
  * while masking is a pure function called from every layer, including logging.
  */
 
-import { PARTICLES, PRONOUNS, QUALIFIERS, STOP_WORDS } from './words.js';
+import { GLUED_KEYWORDS, KEYWORD_WORDS, NOT_KEYWORDS, PARTICLES, PHRASE_KEYWORDS, PRONOUNS, QUALIFIERS, SLIP_KEYWORDS, STOP_WORDS, type SecretKeyword } from './words.js';
 
-export type SecretKeyword = 'password' | 'passphrase' | 'pin' | 'otp' | 'efin' | 'verification-code';
+export type { SecretKeyword } from './words.js';
 
 export interface KeywordHit {
   /** Range of the keyword (with its suffix) in the text. */
@@ -39,55 +41,18 @@ export interface KeywordHit {
   nya: boolean;
 }
 
-/** Single words, exactly (after the suffix is removed): the lexicon's aliases of "password" and friends. */
-const EXACT: ReadonlyMap<string, SecretKeyword> = new Map<string, SecretKeyword>([
-  // intents/_lexicon.yaml `words` -> password
-  ['pw', 'password'],
-  ['pwd', 'password'],
-  ['passw', 'password'],
-  ['passwd', 'password'],
-  ['pass', 'password'],
-  ['psw', 'password'],
-  ['pasword', 'password'],
-  ['paswort', 'password'],
-  ['sandi', 'password'],
-  ['katasandi', 'password'],
-  // other usual spellings and names
-  ['password', 'password'],
-  ['pswd', 'password'],
-  ['katakunci', 'password'],
-  ['passcode', 'password'],
-  ['passphrase', 'passphrase'],
-  ['frasasandi', 'passphrase'],
-  ['pin', 'pin'],
-  ['otp', 'otp'],
-  ['efin', 'efin'],
-]);
+const HSPACE = String.raw`[ \t\u00A0]+`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** Keywords of 6+ letters matched with slips (one, or two for a typed word of 8+ letters). */
-const FUZZY: ReadonlyArray<readonly [string, SecretKeyword]> = [
-  ['password', 'password'],
-  ['passwd', 'password'],
-  ['passcode', 'password'],
-  ['katasandi', 'password'],
-  ['passphrase', 'passphrase'],
-];
-
-/** Real words one slip away from a keyword: never keywords. */
-const NOT_KEYWORDS: ReadonlySet<string> = new Set(['passed']);
-
-/** Two-word keywords (the lexicon's `phrases` and the usual English/Indonesian names). */
-const PHRASE_RE =
-  /(?<![\p{L}\p{N}_\]])(kata[ \t\u00A0]+(?:sandi|kunci)|frasa[ \t\u00A0]+sandi|pass[ \t\u00A0]+(?:phrase|word)|kode[ \t\u00A0]+(?:verifikasi|otp)|verification[ \t\u00A0]+code)(?:(-?nya)|-?ku|-?mu)?(?![\p{L}\p{N}_])/giu;
+/** Two-word keywords (intents/_privacy.yaml `phrases`), any horizontal spacing between the words. */
+const PHRASE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_\]])(${PHRASE_KEYWORDS.map(([p]) => p.split(' ').map(escapeRe).join(HSPACE)).join('|')})(?:(-?nya)|-?ku|-?mu)?(?![\p{L}\p{N}_])`,
+  'giu',
+);
+const PHRASE_KEYWORD: ReadonlyMap<string, SecretKeyword> = new Map(PHRASE_KEYWORDS);
 
 /** Candidate single words (letters only, optionally with a dashed suffix). */
 const WORD_RE = /(?<![\p{L}\p{N}_\]])\p{L}+(?:-(?:nya|ku|mu))?(?![\p{L}\p{N}_])/giu;
-
-const PHRASE_KEYWORD: ReadonlyArray<readonly [RegExp, SecretKeyword]> = [
-  [/^frasa/i, 'passphrase'],
-  [/phrase$/i, 'passphrase'],
-  [/^(?:kode|verification)/i, 'verification-code'],
-];
 
 /**
  * The number of slips between `a` and `b` (letters dropped, added, replaced, or two neighbours
@@ -126,26 +91,19 @@ function gluedAfter(rest: string): boolean {
   return PRONOUNS.has(rest) || QUALIFIERS.has(rest) || PARTICLES.has(rest);
 }
 
-/** Long keywords found glued to another word (short ones would match inside ordinary words). */
-const GLUABLE: ReadonlyArray<readonly [string, SecretKeyword]> = [
-  ['password', 'password'],
-  ['passphrase', 'passphrase'],
-  ['katasandi', 'password'],
-];
-
 /** The keyword a (lower-case, suffix-free) word stands for, or null. */
 function baseKeyword(base: string): SecretKeyword | null {
-  const exact = EXACT.get(base);
+  const exact = KEYWORD_WORDS.get(base);
   if (exact) return exact;
   if (base.length < 5 || base.length > 12 || NOT_KEYWORDS.has(base)) return null;
   const max = base.length >= 8 ? 2 : 1; // the normaliser's bounds (see the header)
-  for (const [target, keyword] of FUZZY) if (slips(base, target, max) <= max) return keyword;
+  for (const [target, keyword] of SLIP_KEYWORDS) if (slips(base, target, max) <= max) return keyword;
   return null;
 }
 
 /** "passwordsaya" -> password, "lupapassword" -> password: a long keyword and a known word run together. */
 function gluedKeyword(w: string): SecretKeyword | null {
-  for (const [target, keyword] of GLUABLE) {
+  for (const [target, keyword] of GLUED_KEYWORDS) {
     if (w.length <= target.length) continue;
     if (w.startsWith(target) && gluedAfter(w.slice(target.length))) return keyword;
     if (w.endsWith(target) && STOP_WORDS.has(w.slice(0, w.length - target.length))) return keyword;
@@ -172,7 +130,7 @@ export function findSecretKeywords(text: string): KeywordHit[] {
   const hits: KeywordHit[] = [];
   for (const m of text.matchAll(PHRASE_RE)) {
     const phrase = m[1] ?? '';
-    const keyword = PHRASE_KEYWORD.find(([re]) => re.test(phrase.replace(/[ \t\u00A0]+/g, '')))?.[1] ?? 'password';
+    const keyword = PHRASE_KEYWORD.get(phrase.toLowerCase().replace(/[ \t\u00A0]+/g, ' ')) ?? 'password';
     hits.push({ start: m.index, end: m.index + m[0].length, keyword, nya: m[2] !== undefined });
   }
   const phrases = hits.length;

@@ -1,7 +1,4 @@
-/**
- * Characters, tokens and shared patterns of the masking detectors (moved out of mask.ts, which grew
- * too long, so that the detectors in their own files can use them).
- */
+/** Characters, tokens and shared patterns of the masking detectors, each of which lives in its own file. */
 
 export function isDigitCode(c: number): boolean {
   return c >= 0x30 && c <= 0x39;

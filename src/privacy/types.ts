@@ -1,2 +1,2 @@
-/** The kinds of secret the masker finds (see `PLACEHOLDERS` in mask.ts for their tags). */
+/** The kinds of secret the masker finds (see `PLACEHOLDERS` in placeholders.ts for their tags). */
 export type SecretKind = 'npwp' | 'nik' | 'activation-code' | 'password' | 'email' | 'phone' | 'card';

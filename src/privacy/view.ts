@@ -1,5 +1,5 @@
 /**
- * The text the detectors of `mask.ts` look at, and the way back to the text the user typed.
+ * The text the masking detectors look at, and the way back to the text the user typed.
  *
  * Why it exists: a secret can be typed in characters that look like ASCII but are not, e.g. an NPWP
  * in full-width digits ("０１.２３４.５６７.８-９０１.０００", common with Japanese/Chinese IMEs and

@@ -24,13 +24,13 @@ export function registerClientRoutes(server: Server, ctx: DirectLineContext): vo
   const issue = async (conv: string, user: string) => {
     const keys = await ctx.keys.get();
     const iat = nowSec();
-    return { token: signToken(keys.tokenKey, { conv, user, iat, exp: iat + limits.tokenTtlSeconds }), expires_in: limits.tokenTtlSeconds };
+    return { token: await signToken(keys.tokenKey, { conv, user, iat, exp: iat + limits.tokenTtlSeconds }), expires_in: limits.tokenTtlSeconds };
   };
 
   /** Checks the bearer token (and, with `conversationId`, that it belongs to that conversation). */
   const authorize = async (req: Request, res: Response, conversationId?: string): Promise<TokenClaims | undefined> => {
     const keys = await ctx.keys.get();
-    const check = verifyToken(keys.tokenKey, bearer(req), nowSec());
+    const check = await verifyToken(keys.tokenKey, bearer(req), nowSec());
     if (!check.ok) {
       send(res, check.status, { error: { code: check.status === 401 ? 'MissingToken' : 'TokenInvalid', message: check.reason } });
       return undefined;

@@ -1,10 +1,11 @@
 /**
  * Tokens and the channel's keys.
  *
- * Tokens are JWT-shaped (HS256): `{conv, user, iat, exp}` signed with HMAC-SHA256. The user id
- * (`dl_…`) lives in the token, which is where Web Chat/DirectLineJS read it from, so a page cannot
- * speak as another user; the conversation id is bound into it, so a token for conversation A gets 403
- * on B's URLs. Nothing about a token is stored: any instance that holds the signing key accepts it.
+ * Tokens are JWTs (HS256, made and checked with `jose`): `{conv, user}` with `iss`, `aud`, `iat` and
+ * `exp`. The user id (`dl_…`) lives in the token, which is where Web Chat/DirectLineJS read it from,
+ * so a page cannot speak as another user; the conversation id is bound into it, so a token for
+ * conversation A gets 403 on B's URLs. Nothing about a token is stored: any instance that holds the
+ * signing key accepts it.
  *
  * All keys come from one master secret, so that every instance (and the same instance after a
  * restart) agrees on them:
@@ -14,8 +15,10 @@
  * From the master, by HMAC with fixed labels: the hop key (the random path segment of the serviceUrl
  * between channel and bot) and the conversation-id key (ids this channel mints carry a short MAC, so
  * any instance can tell synchronously that an id belongs to its web chat, without asking the store).
+ * Those two are not tokens (a path segment and a tag inside an id), so they stay plain HMACs here.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Request } from 'restify';
 
 export interface TokenClaims {
@@ -30,41 +33,86 @@ export interface TokenClaims {
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; status: 401 | 403; reason: string };
 
-const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
-const TOKEN_HEADER = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+/** Who issues the tokens and what they are for: a JWT signed with the same key for anything else is refused. */
+const ISSUER = 'efaktur-helpdesk-directline';
+const AUDIENCE = 'efaktur-helpdesk-directline:client';
+/** Longer than any token this channel issues: a bearer header longer than this is not ours. */
+const MAX_TOKEN_LENGTH = 2048;
+/**
+ * How far in the future `iat` may be: another instance's clock may run a little ahead. (`exp` is
+ * checked without tolerance: an expired token is refused the second it expires.)
+ */
+const IAT_SKEW_SECONDS = 60;
 
 function hmac(secret: Buffer | string, data: string): Buffer {
   return createHmac('sha256', secret).update(data).digest();
 }
 
-export function signToken(secret: Buffer | string, claims: TokenClaims): string {
-  const payload = b64url(JSON.stringify({ iss: 'efaktur-helpdesk-directline', ...claims }));
-  const signed = `${TOKEN_HEADER}.${payload}`;
-  return `${signed}.${b64url(hmac(secret, signed))}`;
+/** The HMAC key's bytes (a string key is its UTF-8, as `createHmac` would read it). */
+function keyBytes(secret: Uint8Array | string): Uint8Array {
+  return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
 }
 
-export function verifyToken(secret: Buffer | string, token: string | undefined, nowSeconds: number): TokenCheck {
+/**
+ * Tokens already signed or verified with a key, and their claims. Why: a Web Chat polls every
+ * second with the same token, and jose's HMAC runs on WebCrypto (asynchronous, through the thread
+ * pool: tens of microseconds against a few for a lookup); the poll answers as promptly as the
+ * synchronous check before it. Only the exact token string is remembered, per key object (a
+ * ChannelKeys' `tokenKey`; adopting another master secret makes new keys and forgets them all), and
+ * expiry is checked on every use. Bounded: the oldest entries go first.
+ */
+const known = new WeakMap<Uint8Array, Map<string, TokenClaims>>();
+const KNOWN_LIMIT = 10_000;
+
+function remember(secret: Uint8Array | string, token: string, claims: TokenClaims): void {
+  if (typeof secret === 'string') return;
+  let tokens = known.get(secret);
+  if (!tokens) known.set(secret, (tokens = new Map()));
+  if (tokens.size >= KNOWN_LIMIT) tokens.delete(tokens.keys().next().value ?? '');
+  tokens.set(token, claims);
+}
+
+export async function signToken(secret: Uint8Array | string, claims: TokenClaims): Promise<string> {
+  const token = await new SignJWT({ conv: claims.conv, user: claims.user })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .sign(keyBytes(secret));
+  remember(secret, token, { ...claims });
+  return token;
+}
+
+const INVALID = { ok: false, status: 403, reason: 'invalid token' } as const;
+const EXPIRED = { ok: false, status: 403, reason: 'token expired' } as const;
+
+export async function verifyToken(secret: Uint8Array | string, token: string | undefined, nowSeconds: number): Promise<TokenCheck> {
   if (!token) return { ok: false, status: 401, reason: 'missing token: send Authorization: Bearer <token>' };
-  const parts = token.split('.');
-  if (parts.length !== 3 || token.length > 2048) return { ok: false, status: 403, reason: 'invalid token' };
-  const [h, p, s] = parts as [string, string, string];
-  const expected = hmac(secret, `${h}.${p}`);
-  const given = Buffer.from(s, 'base64url');
-  // Constant-time comparison (lengths are public: a SHA-256 MAC is always 32 bytes).
-  if (given.length !== expected.length || !timingSafeEqual(given, expected) || h !== TOKEN_HEADER) {
-    return { ok: false, status: 403, reason: 'invalid token' };
-  }
-  let claims: Partial<TokenClaims>;
+  if (token.length > MAX_TOKEN_LENGTH) return INVALID;
+  const seen = typeof secret === 'string' ? undefined : known.get(secret)?.get(token);
+  if (seen) return seen.exp <= nowSeconds ? EXPIRED : { ok: true, claims: { ...seen } };
+  let payload: Record<string, unknown>;
   try {
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Partial<TokenClaims>;
-  } catch {
-    return { ok: false, status: 403, reason: 'invalid token' };
+    ({ payload } = await jwtVerify(token, keyBytes(secret), {
+      algorithms: ['HS256'],
+      typ: 'JWT',
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['iat', 'exp'],
+      currentDate: new Date(nowSeconds * 1000),
+    }));
+  } catch (err) {
+    // The signature is checked before the claims: only a token this channel signed is "expired".
+    if (err instanceof errors.JWTExpired) return EXPIRED;
+    return INVALID;
   }
-  if (typeof claims.conv !== 'string' || typeof claims.user !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
-    return { ok: false, status: 403, reason: 'invalid token' };
-  }
-  if (claims.exp <= nowSeconds) return { ok: false, status: 403, reason: 'token expired' };
-  return { ok: true, claims: claims as TokenClaims };
+  const { conv, user, iat, exp } = payload;
+  if (typeof conv !== 'string' || typeof user !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return INVALID;
+  if (iat > nowSeconds + IAT_SKEW_SECONDS) return INVALID;
+  const claims = { conv, user, iat, exp };
+  remember(secret, token, claims);
+  return { ok: true, claims: { ...claims } };
 }
 
 export function bearer(req: Request): string | undefined {
@@ -80,7 +128,7 @@ export const CONVERSATION_ID_LENGTH = ID_RANDOM_CHARS + 12;
 
 export class ChannelKeys {
   /** Signs and checks tokens. */
-  readonly tokenKey: Buffer | string;
+  readonly tokenKey: Uint8Array;
   /** The path segment of the serviceUrl handed to the bot (see channel.ts). */
   readonly hopKey: string;
   private readonly idKey: Buffer;
@@ -88,7 +136,7 @@ export class ChannelKeys {
 
   /** @param master the configured DIRECT_LINE_TOKEN_SECRET, or the store's random secret */
   constructor(readonly master: string) {
-    this.tokenKey = master;
+    this.tokenKey = keyBytes(master);
     this.hopKey = hmac(master, 'efaktur-directline hop key v1').subarray(0, 24).toString('base64url');
     this.hopKeyBytes = Buffer.from(this.hopKey);
     this.idKey = hmac(master, 'efaktur-directline conversation id v1');
