@@ -7,7 +7,10 @@ import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botfr
 import restify, { type Request, type Response } from 'restify';
 import { HelpdeskAdapter } from './bot/adapter.js';
 import { HelpdeskBot } from './bot/helpdesk-bot.js';
-import { LiveAgents } from './bot/live-agents.js';
+import { AgentsTeamsChannel } from './bot/agents-channel.js';
+import { userDelivery } from './bot/proactive.js';
+import { LiveAgents } from './handoff/live.js';
+import { TicketStore } from './handoff/tickets.js';
 import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
@@ -76,10 +79,28 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const newConversations = config.auth.appId
     ? undefined
     : new StoreLimiter(store, { redisKeyPrefix: 'limits:new-conversations:', sqliteTable: 'rate_limits', keyPrefix: 'new-conversations', points: config.newConversationsPerSource, durationSeconds: 600 });
+  // Tickets are shared by the bot (hand-offs), the live agents and the consoles.
+  const tickets = new TicketStore(store);
+  const content = () => core.catalog.bot;
+  const agentsChannel = new AgentsTeamsChannel({ adapter, tickets, storage: store, logger, bot: content, appId: config.auth.appId, agentsTeams: config.agentsTeams });
+  const live = new LiveAgents({
+    tickets,
+    logger,
+    bot: content,
+    hours: { hours: config.handoff.hours, days: config.handoff.days, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
+    waitSeconds: config.handoff.waitSeconds,
+    consoleAgents: config.agents.length > 0,
+    deliver: userDelivery(adapter, config.auth.appId, content),
+    // Only with a configured agents' channel (and credentials) can Teams agents take conversations.
+    mirror: config.agentsTeams ? agentsChannel : undefined,
+  });
   const bot = new HelpdeskBot({
     core,
     store,
     logger,
+    tickets,
+    live,
+    agentsChannel,
     rateLimit: config.rateLimit,
     admitNewConversation: newConversations
       ? async (context) => {
@@ -87,7 +108,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           return !source || (await newConversations.take(source)).allowed;
         }
       : undefined,
-    onEvents: async (events, context) => curation.recordEvents(events, new Date(), context.activity.conversation?.id),
+    onEvents: async (events, conversationId) => curation.recordEvents(events, new Date(), conversationId),
   });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -182,19 +203,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks, conversations: budget.status });
   });
 
-  const live = new LiveAgents({
-    adapter,
-    tickets: bot.tickets,
-    storage: store,
-    logger,
-    bot: () => core.catalog.bot,
-    hours: { hours: config.handoff.hours, days: config.handoff.days, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
-    waitSeconds: config.handoff.waitSeconds,
-    consoleAgents: config.agents.length > 0,
-    appId: config.auth.appId,
-    agentsTeams: config.agentsTeams,
-  });
-  bot.live = live;
   // Agents who never claim: each instance checks the queue; the ticket update decides who notifies.
   const sweepTimer = setInterval(() => void live.sweep().catch((err) => logger.warn({ err: errInfo(err) }, 'queue sweep failed')), 15_000);
   sweepTimer.unref();
@@ -206,9 +214,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const budgetTimer = setInterval(enforceBudget, 60_000);
   budgetTimer.unref();
   void enforceBudget();
-  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets: bot.tickets, live, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
+  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
 
-  registerAgentApi(server, { apiKey: config.agentApiKey, tickets: bot.tickets, answers: core.answers, curation, matcher: core.matcher });
+  registerAgentApi(server, { apiKey: config.agentApiKey, tickets, answers: core.answers, curation, matcher: core.matcher });
 
   // --- web chat (page, built-in Direct Line, Azure token exchange) ---
   webChat = registerWebChat(server, { config, logger, baseUrl: () => baseUrl, store });

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CORE = ['src/catalog', 'src/nlu', 'src/flow', 'src/privacy', 'src/answers', 'src/handoff', 'src/curation', 'src/core.ts'];
+const CORE = ['src/catalog', 'src/nlu', 'src/flow', 'src/conversation', 'src/privacy', 'src/answers', 'src/handoff', 'src/curation', 'src/core.ts'];
 
 function files(p: string): string[] {
   if (statSync(p).isFile()) return [p];

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/bot/rate-limit.js';
+import { RateLimiter } from '../src/conversation/rate-limit.js';
 import type { BotStore } from '../src/storage/index.js';
 import { StoreLimiter } from '../src/storage/rate-limiters.js';
 import { RedisStorage } from '../src/storage/redis-storage.js';

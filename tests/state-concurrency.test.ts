@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationData } from '../src/bot/helpdesk-bot.js';
+import type { ConversationData } from '../src/conversation/data.js';
 import { reviveFlowState } from '../src/flow/engine.js';
 import { labelsOf } from './helpers/content.js';
 import { Conversation, repliesText, type ChannelServer, type ReceivedActivity, type SendResult, type TestBot } from './helpers/harness.js';

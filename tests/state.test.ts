@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationData } from '../src/bot/helpdesk-bot.js';
+import type { ConversationData } from '../src/conversation/data.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createApp } from '../src/server.js';

@@ -31,6 +31,11 @@ export interface AnswerHit {
 
 const CARD_BASE = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4' };
 
+/** Escapes user- or agent-provided text before it is placed into Markdown. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
+}
+
 export function answerMarkdown(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): string {
   const parts: string[] = [`**${node.title}**`];
   if (node.text) parts.push(node.text.trim());

@@ -7,8 +7,9 @@
  *  - the contacts as an Adaptive Card with the same content in `text` for channels without cards.
  */
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
-import { contactsCardJson } from '../answers/index.js';
+import { answerBubbles, BUBBLE_MAX_CHARS, contactsCardJson, contactsMarkdown } from '../answers/index.js';
 import type { BotContent } from '../catalog/schema.js';
+import type { Outgoing } from '../conversation/types.js';
 
 export type OutActivity = Partial<Activity>;
 
@@ -16,12 +17,7 @@ export type OutActivity = Partial<Activity>;
 const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator', 'test-cards']);
 const TEAMS_MAX_SUGGESTED = 3;
 
-/** Escapes user-provided text before it is placed into Markdown. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
-}
-
-export { answerMarkdown, contactsMarkdown } from '../answers/index.js';
+export { answerMarkdown, contactsMarkdown, escapeMarkdown } from '../answers/index.js';
 
 /** Wraps an Adaptive Card (plain JSON from the core) as a Bot Framework attachment. */
 export function cardAttachment(card: Record<string, unknown>): Attachment {
@@ -65,4 +61,73 @@ export function choicesActivity(channelId: string | undefined, text: string, lab
 
 export function textActivity(text: string): OutActivity {
   return { type: 'message', text, textFormat: 'markdown' };
+}
+
+/** The contacts once: a card where cards render (its text says the same), Markdown elsewhere. */
+export function contactsActivity(bot: BotContent, channelId: string | undefined, ref?: string): OutActivity {
+  return supportsCards(channelId) ? { type: 'message', attachments: [contactsCard(bot, ref)] } : textActivity(contactsMarkdown(bot));
+}
+
+/** What a turn sends: the activities in order, and the hand-off context for hubs (an event, see helpdesk-bot.ts). */
+export interface Rendered {
+  activities: OutActivity[];
+  handoff?: Extract<Outgoing, { kind: 'handoff-context' }>;
+}
+
+/**
+ * The service's replies for this channel: short texts together, a procedure in bubbles of at most
+ * 1,500 characters, a question with buttons as a short message of its own (a phone lands on step 1;
+ * the Agents Playground shows Markdown raw on messages that carry suggested actions).
+ */
+export function renderOutgoing(bot: BotContent, channel: string | undefined, replies: Outgoing[]): Rendered {
+  const activities: OutActivity[] = [];
+  let handoff: Rendered['handoff'];
+  let pending: string[] = [];
+  const flushText = () => {
+    if (pending.length) activities.push(textActivity(pending.join('\n\n')));
+    pending = [];
+  };
+  for (const r of replies) {
+    switch (r.kind) {
+      case 'text':
+        if (r.from) {
+          // A live agent's message: its own activity, shown with the agent's name.
+          flushText();
+          activities.push({ ...textActivity(r.text), from: { id: 'agent', name: r.from, role: 'bot' } as Activity['from'] });
+        } else pending.push(r.text);
+        break;
+      case 'answer': {
+        const bubbles = answerBubbles(r.node);
+        // What came before (the Coretax note, "understood") rides with the first bubble when it fits.
+        if (pending.length && pending.join('\n\n').length + bubbles[0]!.length + 2 > BUBBLE_MAX_CHARS) flushText();
+        pending.push(bubbles[0]!);
+        for (const b of bubbles.slice(1)) {
+          flushText();
+          pending.push(b);
+        }
+        break;
+      }
+      case 'contacts':
+        flushText();
+        activities.push(contactsActivity(bot, channel, r.ref));
+        break;
+      case 'choices': {
+        const prompt = choicesActivity(channel, r.text, r.labels);
+        // Short lines before a question ("Mohon maaf, saya belum menangkap…") stay with it; a
+        // procedure or any Markdown stands in its own message (see above).
+        const before = pending.join('\n\n');
+        if (!prompt.attachments?.length && before && before.length <= 300 && !/[*_`]/.test(before)) {
+          prompt.text = `${before}\n\n${prompt.text}`;
+          pending = [];
+        } else flushText();
+        activities.push(prompt);
+        break;
+      }
+      case 'handoff-context':
+        handoff = r;
+        break;
+    }
+  }
+  flushText();
+  return { activities, handoff };
 }

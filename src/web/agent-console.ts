@@ -5,14 +5,14 @@
  * their signing secret and the sign-in limits live in the bot's store, so every instance accepts the
  * same sessions, a restart keeps them, and signing out ends them everywhere (src/web/console/).
  * State-changing calls also need the `X-Requested-With: agent-console` header (CSRF).
- * Every action on a ticket is recorded with the agent's id (see src/bot/live-agents.ts).
+ * Every action on a ticket is recorded with the agent's id (see src/handoff/live.ts).
  * Supervisors (`:supervisor` in AGENTS) also get the insights page `/agent/insights` (src/web/insights.ts).
  */
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { AnswerIndex } from '../answers/index.js';
-import type { LiveAgents, AgentIdentity } from '../bot/live-agents.js';
+import type { LiveAgents, AgentIdentity } from '../handoff/live.js';
 import type { AgentAccount } from '../config.js';
 import type { Ticket, TicketStore } from '../handoff/tickets.js';
 import type { BotStore } from '../storage/index.js';

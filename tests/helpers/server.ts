@@ -8,7 +8,7 @@
  * path of `intent/node` visited. Flow tests assert those, so an editor's rewording breaks none of them.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { ConversationData } from '../../src/bot/helpdesk-bot.js';
+import type { ConversationData } from '../../src/conversation/data.js';
 import type { TurnOutcome } from '../../src/flow/engine.js';
 import { logId } from '../../src/log.js';
 import { Conversation, startBot, startChannel, type ChannelServer, type TestBot } from './harness.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { contactsMarkdown } from '../../src/answers/index.js';
-import type { ConversationData } from '../../src/bot/helpdesk-bot.js';
+import type { ConversationData } from '../../src/conversation/data.js';
 import type { App } from '../../src/server.js';
 import { labelTo, labelsOf, liveCatalog, showsAnswer } from './content.js';
 import { lastChoices, spawnBot, startBot, startChannel, type BotProcess, type ChannelServer, type Conversation, type SendResult, type TestBot } from './harness.js';
