@@ -1,5 +1,6 @@
 // `npm run lint`: ESLint's and typescript-eslint's recommended rules over the code, the tests, the
-// bench and the browser scripts of the web pages. Formatting is not linted (no formatter is imposed).
+// bench and the browser scripts of the web pages (console-ui/ and src/web/public/). Formatting is not
+// linted (no formatter is imposed).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -24,6 +25,12 @@ export default tseslint.config(
     // The pages' scripts run in the browser as classic scripts.
     files: ['src/web/public/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
+    // The agent console's and insights page's sources (console-ui/, bundled for the browser by esbuild):
+    // ES modules with browser globals; console-ui/tsconfig.json type-checks them without Node's types.
+    files: ['console-ui/**/*.{ts,js}'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
     files: ['eslint.config.js'],

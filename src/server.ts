@@ -214,7 +214,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const budgetTimer = setInterval(enforceBudget, 60_000);
   budgetTimer.unref();
   void enforceBudget();
-  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
+  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, logger, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets, answers: core.answers, curation, matcher: core.matcher });
 

@@ -8,17 +8,18 @@
  * Without it this test FAILS on purpose: a silently skipped browser test proves nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium, type Browser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type TestBot } from './helpers/harness.js';
+import { Conversation, startBot, startChannel, type TestBot } from './helpers/harness.js';
 
 const SCENARIO_MS = 120_000;
 const WAIT = 30_000;
 const ARTIFACTS = path.resolve('test-artifacts');
 const KEY = 'kunci-budi-uji-2468';
+const SITI_KEY = 'kunci-siti-uji-1357';
 const REF = /KP-[2-9A-HJKMNP-Z]{6}/;
 /** Web Chat's suggested-actions toolbar label (id-ID, or English as a fallback). */
 const SUGGESTED = /tindakan yang disarankan|suggested actions/i;
@@ -31,7 +32,7 @@ describe('agent console in a browser', () => {
 
   beforeAll(async () => {
     bot = await startBot({
-      AGENTS: `budi:Budi Santoso:${createHash('sha256').update(KEY).digest('hex')}`,
+      AGENTS: `budi:Budi Santoso:${createHash('sha256').update(KEY).digest('hex')},siti:Siti Aminah:${createHash('sha256').update(SITI_KEY).digest('hex')}`,
       AGENT_HOURS: '00:00-24:00',
       AGENT_DAYS: '1,2,3,4,5,6,7',
       RATE_LIMIT_MESSAGES: '1000',
@@ -86,15 +87,23 @@ describe('agent console in a browser', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('no-cache');
+    const bundle = await js.text();
+    // The bundle is the current sources' (built on demand): it holds the words file's sentences.
+    expect(bundle).toContain(readFileSync(path.resolve('console-ui/agent/words.js'), 'utf8').match(/replyTooLong: '([^']+)'/)![1]);
+    const jsAgain = await fetch(`${bot.url}/agent/agent.js`, { headers: { 'if-none-match': js.headers.get('etag') ?? '' } });
+    expect(jsAgain.status).toBe(304);
     const css = await fetch(`${bot.url}/agent/agent.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     // Revalidation works.
     const again = await fetch(`${bot.url}/agent`, { headers: { 'if-none-match': page.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
-    // User data goes into the page with textContent only.
-    const script = readFileSync(path.resolve('src/web/public/agent.js'), 'utf8');
-    expect(script).not.toMatch(/\.innerHTML\s*\+?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/);
+    // User data goes into the page with textContent only: in the sources and in what is served.
+    const sources = readdirSync(path.resolve('console-ui'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$/.test(f));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const [name, script] of [...sources.map((f) => [f, readFileSync(path.resolve('console-ui', f), 'utf8')]), ['bundle', bundle]]) {
+      expect(script, name).not.toMatch(/\.innerHTML\s*\+?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/);
+    }
   });
 
   it(
@@ -267,6 +276,39 @@ describe('agent console in a browser', () => {
       expect(problems).toEqual([]);
       await agent.close();
       await user.close();
+    },
+    SCENARIO_MS,
+  );
+
+  it(
+    "words the server's refusal by its code: Ambil on a ticket another agent took since the last poll",
+    async () => {
+      const channel = await startChannel();
+      const page = await context.newPage();
+      try {
+        const ref = (await new Conversation(bot.url, channel).send('saya mau bicara dengan petugas')).text.match(REF)![0];
+        watch(page, 'refusal');
+        // The console's 2-second poll runs only when the test lets the clock move: the page cannot
+        // learn of Siti's claim before Budi presses Ambil.
+        await page.clock.install();
+        await page.goto(`${bot.url}/agent#${ref}`);
+        await page.getByLabel('Agent ID').fill('budi');
+        await page.getByLabel('Kunci', { exact: true }).fill(KEY);
+        await page.getByLabel('Kunci', { exact: true }).press('Enter');
+        await page.getByRole('heading', { name: `Tiket ${ref}` }).waitFor({ state: 'visible', timeout: WAIT });
+        const login = await fetch(`${bot.url}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: 'siti', key: SITI_KEY }) });
+        const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+        const claimed = await fetch(`${bot.url}/agent/api/tickets/${ref}/claim`, { method: 'POST', headers: { cookie, 'x-requested-with': 'agent-console' } });
+        expect(claimed.status).toBe(200);
+        await page.getByRole('button', { name: 'Ambil', exact: true }).click();
+        await page.locator('#action-message').filter({ hasText: 'Tiket sudah diambil oleh Siti Aminah.' }).waitFor({ state: 'visible', timeout: WAIT });
+        await page.locator('#ticket-status').filter({ hasText: 'Diambil oleh Siti Aminah' }).waitFor({ state: 'visible', timeout: WAIT });
+        expect(await page.locator('#reply-state').innerText()).toBe('Tiket ini ditangani Siti Aminah.');
+        expect(problems).toEqual([]);
+      } finally {
+        await page.close();
+        await channel.close();
+      }
     },
     SCENARIO_MS,
   );

@@ -137,7 +137,9 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
       }
       const blocked = await login(bot.url, 'budi', KEYS.budi, from, { 'x-forwarded-for': '198.51.100.7' });
       expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe('too-many-sign-ins');
       expect(blocked.body.limit).toBe('source');
+      expect(blocked.body.retryAfterSeconds).toBe(Number(blocked.headers['retry-after']));
       expect(blocked.body.error).toMatch(/too many failed sign-ins from this address: try again in \d+ minutes?/);
       const retryAfter = Number(blocked.headers['retry-after']);
       expect(Number.isInteger(retryAfter)).toBe(true);
@@ -164,6 +166,7 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
       }
       const blocked = await login(bot.url, 'siti', KEYS.siti, '127.0.1.200');
       expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe('too-many-sign-ins');
       expect(blocked.body.limit).toBe('agent');
       expect(blocked.body.error).toMatch(/for this agent id/);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -195,6 +198,7 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
       expect(loadConfig({ AGENTS }).agents.map((a) => a.id)).toContain('pendek'); // a hash cannot tell the length
       const r = await login(bot.url, 'pendek', KEYS.pendek, '127.0.0.5');
       expect(r.status).toBe(401);
+      expect(r.body.code).toBe('wrong-credentials');
       expect(r.headers['set-cookie']).toBeUndefined();
       expect((await login(bot.url, 'pas', KEYS.pas, '127.0.0.5')).status).toBe(200);
     });
@@ -249,7 +253,9 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
       expect(out.status).toBe(200);
       expect(out.headers['set-cookie']?.[0]).toMatch(/Max-Age=0/);
       expect((await me(bot.url, copy)).status).toBe(401);
-      expect((await call(bot.url, 'GET', '/agent/api/queue', { cookie: copy })).status).toBe(401);
+      const queue = await call(bot.url, 'GET', '/agent/api/queue', { cookie: copy });
+      expect(queue.status).toBe(401);
+      expect(queue.body.code).toBe('sign-in-required');
       const key = sessionRecordKey(tokenOf(copy).body.sid);
       expect((await bot.app.store.read([key]))[key]).toBeUndefined();
     });
@@ -285,7 +291,9 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
         const cookie = cookieOf(r);
         await redis!.stop();
         expect((await login(bot.url, 'budi', KEYS.budi, '127.0.0.6')).status).toBe(503);
-        expect((await me(bot.url, cookie)).status).toBe(503);
+        const down = await me(bot.url, cookie);
+        expect(down.status).toBe(503);
+        expect(down.body.code).toBe('store-unavailable');
         await redis!.restart();
         // Redis came back empty (data is not kept): the old session is gone, a new sign-in works.
         const deadline = Date.now() + 10_000;

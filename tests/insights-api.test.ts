@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/load.js';
+import type { InsightsView } from '../console-ui/insights/types.js';
 import type { Insights } from '../src/insights/index.js';
 import { Conversation, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
 
@@ -113,6 +114,10 @@ describe('insights API on two instances', () => {
   it('both instances give the same figures, each conversation counted once', async () => {
     const fa = JSON.parse((await figures(a)).text) as Insights;
     const fb = JSON.parse((await figures(b)).text) as Insights;
+    // The page reads the figures through its own type (console-ui/insights/types.ts): the server's must
+    // fit it, or this file does not compile (npm run typecheck).
+    const seen: InsightsView = fa;
+    expect(seen.series.length).toBeGreaterThan(0);
     for (const f of [fa, fb]) {
       expect(f.conversations).toMatchObject({ total: 5, handedOff: 1, confirmedSolved: 1 }); // the moving one counted once
       expect(f.handoffTriggers.find((t) => t.trigger === 'procedure-failed')).toMatchObject({ conversations: 1 });
@@ -147,10 +152,21 @@ describe('insights API on two instances', () => {
     const f = JSON.parse((await figures(a)).text) as Insights;
     const cetak = f.clusters.find((c) => c.phrasings.some((p) => p.includes('cetak ulang')))!;
     const body = { cluster: cetak.id, intent: 'kode-error-lain', from: f.period.from, to: f.period.to };
-    expect((await accept(a, body, { cookie: cookies.sari! })).status).toBe(403); // no X-Requested-With
-    expect((await accept(b, body, { 'x-requested-with': 'agent-console', cookie: cookies.budi! })).status).toBe(403);
-    expect((await accept(a, { ...body, intent: 'tidak-ada' })).status).toBe(400);
-    expect((await accept(a, { ...body, cluster: 'c-00000000' })).status).toBe(404);
+    // Each refusal with its status and its code (what the page words).
+    const refusals: Array<[Promise<Response>, number, string]> = [
+      [accept(a, body, { cookie: cookies.sari! }), 403, 'csrf-header-missing'], // no X-Requested-With
+      [accept(b, body, { 'x-requested-with': 'agent-console', cookie: cookies.budi! }), 403, 'supervisors-only'],
+      [accept(a, body, { 'x-requested-with': 'agent-console' }), 401, 'sign-in-required'],
+      [accept(a, { ...body, intent: 'tidak-ada' }), 400, 'unknown-intent'],
+      [accept(a, { ...body, cluster: 'c-00000000' }), 404, 'unknown-cluster'],
+      [accept(a, { ...body, cluster: 'cetak' }), 400, 'invalid-accept-request'],
+      [accept(a, { ...body, from: 'kemarin' }), 400, 'invalid-period'],
+    ];
+    for (const [pending, status, code] of refusals) {
+      const refused = await pending;
+      expect(refused.status, code).toBe(status);
+      expect(await refused.json(), code).toMatchObject({ code, error: expect.any(String) });
+    }
     const file = path.join(intentsDir, 'kode-error-lain.yaml');
     const before = readFileSync(file, 'utf8');
     const r = await accept(a, body);

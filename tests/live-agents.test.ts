@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conversation, startBot, startChannel, type ChannelServer, type ReceivedActivity, type TestBot } from './helpers/harness.js';
+import type { QueueItem, TicketView } from '../console-ui/agent/types.js';
+import type { Ticket } from '../src/handoff/tickets.js';
 import { startRedis } from './helpers/redis-server.js';
 
 const sha = (k: string) => createHash('sha256').update(k).digest('hex');
@@ -73,7 +75,12 @@ describe('live agents (console)', () => {
     expect(await new Agent(bot.url, 'nobody', BUDI_KEY).login()).toBe(401);
     expect(await anon.login()).toBe(200);
     expect((await anon.get('/agent/api/me')).status).toBe(200);
-    expect((await anon.post('/agent/api/tickets/KP-ZZZZZZ/claim', {}, false)).status).toBe(403);
+    const noCsrf = await anon.post('/agent/api/tickets/KP-ZZZZZZ/claim', {}, false);
+    expect(noCsrf.status).toBe(403);
+    expect(await noCsrf.json()).toMatchObject({ code: 'csrf-header-missing' });
+    const missing = await anon.post('/agent/api/tickets/KP-ZZZZZZ/claim');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'no-such-ticket' });
     const forged = new Agent(bot.url, 'budi', BUDI_KEY);
     forged.cookie = `agent_session=${Buffer.from(JSON.stringify({ sub: 'budi', exp: Date.now() + 1e6 })).toString('base64url')}.AAAA`;
     expect((await forged.get('/agent/api/me')).status).toBe(401);
@@ -106,12 +113,20 @@ describe('live agents (console)', () => {
     let mark = count(channel, user.id);
     expect((await budi.post(`/agent/api/tickets/${ref}/claim`)).status).toBe(200);
     expect(texts(since(channel, user.id, mark))).toMatch(/Petugas \*\*Budi Santoso\*\* telah bergabung/);
-    expect((await siti.post(`/agent/api/tickets/${ref}/claim`)).status).toBe(409); // already taken
+    const taken = await siti.post(`/agent/api/tickets/${ref}/claim`);
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toMatchObject({ code: 'already-taken', assignee: 'Budi Santoso' });
 
     // The user's messages go to the agent, not the matcher.
     r = await user.send('status aplikasi efaktur belum registrasi');
     expect(r.replies).toHaveLength(0);
     const ticket = await (await budi.get(`/agent/api/tickets/${ref}`)).json();
+    // The console reads tickets through its own types (console-ui/agent/types.ts): what the server
+    // sends (a Ticket without its reference, plus waitingMs / mine) must fit them, or this does not compile.
+    const asView = (t: Omit<Ticket, 'reference'> & { waitingMs?: number }): TicketView => t;
+    const asQueueItem = (t: Omit<Ticket, 'reference' | 'transcript'> & { waitingMs?: number; mine: boolean }): QueueItem => t;
+    expect(asView(ticket).ref).toBe(ref);
+    expect(asQueueItem(item).ref).toBe(ref);
     expect(ticket.transcript.map((e: { text: string }) => e.text)).toContain('status aplikasi efaktur belum registrasi');
     expect(ticket.reference).toBeUndefined();
 
@@ -123,8 +138,15 @@ describe('live agents (console)', () => {
     expect((await budi.post(`/agent/api/tickets/${ref}/messages`, { text: `Baik Bapak/Ibu, silakan ikuti langkah ini:\n\n${canned.markdown}` })).status).toBe(200);
     expect(texts(since(channel, user.id, mark))).toMatch(/Reset Aplikasi Client/);
     expect(texts(since(channel, user.id, mark))).toMatch(/petugas helpdesk:/); // visibly a person's message
-    // Another agent cannot write into Budi's conversation.
-    expect((await siti.post(`/agent/api/tickets/${ref}/messages`, { text: 'halo' })).status).toBe(409);
+    // Another agent cannot write into Budi's conversation; an empty or overlong reply is refused first.
+    const notHers = await siti.post(`/agent/api/tickets/${ref}/messages`, { text: 'halo' });
+    expect(notHers.status).toBe(409);
+    expect(await notHers.json()).toMatchObject({ code: 'not-assigned-to-you' });
+    for (const text of ['  ', 'x'.repeat(4001)]) {
+      const bad = await budi.post(`/agent/api/tickets/${ref}/messages`, { text });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ code: 'invalid-text', maxChars: 4000 });
+    }
 
     // Close: the user is told and asked for the outcome.
     mark = count(channel, user.id);
@@ -136,6 +158,9 @@ describe('live agents (console)', () => {
     expect(r.text).toMatch(/Senang masalah Anda sudah teratasi/);
     const closed = await (await budi.get(`/agent/api/tickets/${ref}`)).json();
     expect(closed).toMatchObject({ status: 'closed', outcome: 'solved', assignee: { id: 'budi' } });
+    const late = await siti.post(`/agent/api/tickets/${ref}/claim`);
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ code: 'ticket-not-waiting', status: 'closed' });
     expect(closed.history.map((h: { action: string; agent?: string }) => `${h.action}${h.agent ? `@${h.agent}` : ''}`)).toEqual(['created', 'queued', 'claimed@budi', 'closed@budi', 'outcome:solved']);
 
     // Normal service again.

@@ -4,6 +4,7 @@
  * JSON). Search uses the bot's own normaliser and fuzzy matching; short-code matches rank first,
  * then titles, then bodies (as Chatwoot ranks canned responses).
  */
+import { fill } from '../catalog/fill.js';
 import Fuse from 'fuse.js';
 import type { Catalog } from '../catalog/load.js';
 import type { AnswerNode, BotContent } from '../catalog/schema.js';
@@ -103,15 +104,15 @@ export function answerCardJson(node: Pick<AnswerNode, 'title' | 'text' | 'steps'
 export function contactsMarkdown(bot: BotContent): string {
   const c = bot.contacts;
   const lines = c.channels.map((ch) => `- ${ch.label}: ${ch.value}`);
-  return `**${c.title}**\n\n${lines.join('\n')}\n\nJam layanan: ${c.hours}. ${c.hoursNote}`;
+  return `**${c.title}**\n\n${lines.join('\n')}\n\n${fill(c.hoursLabel, { hours: c.hours })}. ${c.hoursNote}`;
 }
 
 export function contactsCardJson(bot: BotContent, ref?: string): Record<string, unknown> {
   const c = bot.contacts;
   const body: unknown[] = [{ type: 'TextBlock', text: c.title, weight: 'Bolder', size: 'Medium', wrap: true }];
-  if (ref) body.push({ type: 'TextBlock', text: `Nomor referensi: ${ref}`, weight: 'Bolder', color: 'Accent', wrap: true });
+  if (ref) body.push({ type: 'TextBlock', text: fill(c.referenceLabel, { ref }), weight: 'Bolder', color: 'Accent', wrap: true });
   body.push({ type: 'FactSet', facts: c.channels.map((ch) => ({ title: ch.label, value: ch.value })) });
-  body.push({ type: 'TextBlock', text: `Jam layanan: ${c.hours}`, wrap: true });
+  body.push({ type: 'TextBlock', text: fill(c.hoursLabel, { hours: c.hours }), wrap: true });
   body.push({ type: 'TextBlock', text: c.hoursNote, wrap: true, isSubtle: true, size: 'Small' });
   const actions = c.channels.filter((ch) => ch.url && /^https:\/\//.test(ch.url)).map((ch) => ({ type: 'Action.OpenUrl', title: ch.label, url: ch.url }));
   return { ...CARD_BASE, body, actions };

@@ -118,12 +118,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // Teams rejects this event (HTTP 400), so it is never sent there.
     if (!handoff || a.channelId === 'msteams') return;
     const { ticket } = handoff;
+    const words = this.core.catalog.bot.transcript;
     const transcript: Transcript = {
       activities: handoff.transcript.map((e) => ({
         type: ActivityTypes.Message,
         text: e.text,
         timestamp: new Date(e.at),
-        from: e.from === 'user' ? { id: a.from?.id ?? 'user', name: 'Pengguna', role: 'user' } : { id: a.recipient?.id ?? 'bot', name: e.name ?? 'Asisten e-Faktur', role: 'bot' },
+        from: e.from === 'user' ? { id: a.from?.id ?? 'user', name: words.userName, role: 'user' } : { id: a.recipient?.id ?? 'bot', name: e.name ?? words.botName, role: 'bot' },
         conversation: a.conversation,
       })) as Activity[],
     };

@@ -180,7 +180,7 @@ export const botContentSchema = z.strictObject({
     menuLabel: z.string().min(1),
     agentLabel: z.string().min(1),
   }),
-  /** Live-agent hand-over wording; placeholders: {ref}, {position}, {agent}, {wait}, {hours}. */
+  /** Live-agent hand-over wording; placeholders: {ref}, {position}, {agent}, {wait}, {hours}, {days}. */
   live: z.strictObject({
     queued: z.string().min(1),
     stillWaiting: z.string().min(1),
@@ -204,6 +204,22 @@ export const botContentSchema = z.strictObject({
     notAgentsChannel: z.string().min(1),
     /** The agent's name when Teams' roster cannot be read. */
     agentFallbackName: z.string().min(1),
+    /** Weekday names from Monday (ISO 1) to Sunday (7), for the agents' service days in `outsideHours` ({days}). */
+    dayNames: z.array(z.string().min(1)).length(7),
+    /** The wait in `stillWaiting` ({wait}); {minutes}, {hours}. */
+    duration: z.strictObject({ underMinute: z.string().min(1), minutes: z.string().min(1), hours: z.string().min(1), hoursMinutes: z.string().min(1) }),
+    /** A user's line in a ticket's Teams thread; {text} is what they wrote (masked). */
+    userLine: z.string().min(1),
+  }),
+  /** How the masked transcript that agents read marks what was not typed text. */
+  transcript: z.strictObject({
+    attachment: z.string().min(1),
+    contacts: z.string().min(1),
+    /** {title}, {code}: the procedure given. */
+    procedure: z.string().min(1),
+    /** Names on the transcript sent to a hand-off hub. */
+    userName: z.string().min(1),
+    botName: z.string().min(1),
   }),
   coretaxNote: z.string().min(1),
   /**
@@ -233,6 +249,10 @@ export const botContentSchema = z.strictObject({
     channels: z.array(contactSchema).min(1),
     hours: z.string().min(1),
     hoursNote: z.string().min(1),
+    /** {hours}: the hours line. */
+    hoursLabel: z.string().min(1),
+    /** On the contacts card after a hand-off; {ref}: the ticket's reference. */
+    referenceLabel: z.string().min(1),
   }),
   /**
    * Intents with a role in the turn decision: a request for a person, a short factual follow-up

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { AnswerUsage } from '../answers/usage.js';
+import { fill } from '../catalog/fill.js';
 import type { Core } from '../core.js';
 import type { FlowEvent, Reply } from '../flow/state.js';
 import { TicketStore } from '../handoff/tickets.js';
@@ -55,7 +56,7 @@ export class ConversationService {
     const started = performance.now();
     const { text } = input;
     if (!text.trim() && input.attachmentsOnly) {
-      record(data, 'user', '[lampiran]');
+      record(data, 'user', this.core.catalog.bot.transcript.attachment);
       const msg = this.core.catalog.bot.messages.attachment;
       record(data, 'bot', msg);
       return [{ kind: 'text', text: msg }];
@@ -148,10 +149,10 @@ export class ConversationService {
           out.push({ kind: 'answer', node: r.node });
           if (r.node.contacts) {
             out.push({ kind: 'contacts' });
-            record(data, 'bot', '[Kontak resmi Kring Pajak]');
+            record(data, 'bot', this.core.catalog.bot.transcript.contacts);
           }
           // The procedure's title and short code say what was given.
-          record(data, 'bot', `[Panduan: ${r.node.title} (/${r.node.code})]`);
+          record(data, 'bot', fill(this.core.catalog.bot.transcript.procedure, { title: r.node.title, code: r.node.code }));
           break;
         case 'choices': {
           const labels = r.options.map((o) => o.label);

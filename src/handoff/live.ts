@@ -13,7 +13,7 @@ import type { Outgoing } from '../conversation/types.js';
 import { MESSAGE_CHARS, TICKET_TRANSCRIPT_ENTRIES } from '../limits.js';
 import { errInfo } from '../log.js';
 import { mask } from '../privacy/index.js';
-import { durationText, queuePosition, withinHours, type ServiceHours } from './queue.js';
+import { daysText, durationText, queuePosition, withinHours, type ServiceHours } from './queue.js';
 import type { Ticket, TicketStore, TranscriptEntry } from './tickets.js';
 
 export interface AgentIdentity {
@@ -75,7 +75,7 @@ export class LiveAgents {
   async enqueue(ticket: Ticket): Promise<string | undefined> {
     const { agents, inHours } = await this.available();
     if (!agents) return undefined;
-    if (!inHours) return fill(this.live.outsideHours, { ref: ticket.ref, hours: `${this.o.hours.hours}, hari ${this.o.hours.days.join(',')}` });
+    if (!inHours) return fill(this.live.outsideHours, { ref: ticket.ref, hours: this.o.hours.hours.replace('-', '–'), days: daysText(this.o.hours.days, this.live.dayNames) });
     const now = new Date().toISOString();
     const updated = await this.o.tickets.update(ticket.ref, (t) => ({ ...t, status: 'waiting', waitingSince: now, lastActivityAt: now, history: [...t.history, { at: now, action: 'queued' }] }));
     const position = await this.position(ticket.ref);
@@ -123,14 +123,14 @@ export class LiveAgents {
         return { handled: true, clearRef: true, replies: [] };
       }
       await this.o.tickets.update(ref, (t) => this.appendTranscript(t, entry));
-      await this.mirrorLine(ticket, `**Pengguna:** ${escapeMarkdown(entry.text)}`);
+      await this.mirrorLine(ticket, fill(this.live.userLine, { text: escapeMarkdown(entry.text) }));
       const position = await this.position(ref);
-      return { handled: true, replies: [{ kind: 'text', text: fill(this.live.stillWaiting, { position, wait: durationText(waitedMs) }) }] };
+      return { handled: true, replies: [{ kind: 'text', text: fill(this.live.stillWaiting, { position, wait: durationText(waitedMs, this.live.duration) }) }] };
     }
     if (ticket.status === 'assigned') {
       // The agent answers; the matcher is not consulted.
       await this.o.tickets.update(ref, (t) => this.appendTranscript(t, entry));
-      await this.mirrorLine(ticket, `**Pengguna:** ${escapeMarkdown(entry.text)}`);
+      await this.mirrorLine(ticket, fill(this.live.userLine, { text: escapeMarkdown(entry.text) }));
       return { handled: true, replies: [] };
     }
     if (ticket.status === 'closed' && ticket.assignee && !ticket.outcome) {

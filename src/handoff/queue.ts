@@ -2,6 +2,7 @@
  * The live-agent queue, as plain functions over tickets: service hours, queue position, the
  * waiting time in words. No in-process state: every instance computes the same from the store.
  */
+import { fill } from '../catalog/fill.js';
 import type { Ticket } from './tickets.js';
 
 export interface ServiceHours {
@@ -31,12 +32,27 @@ export function queuePosition(waiting: Ticket[], ref: string): number {
   return ordered.findIndex((t) => t.ref === ref) + 1;
 }
 
-/** "3 menit", "kurang dari 1 menit", "1 jam 5 menit". */
-export function durationText(ms: number): string {
+/** How long a user has waited, in the words of `_bot.yaml` (`live.duration`): "3 menit", "1 jam 5 menit". */
+export function durationText(ms: number, words: DurationWords): string {
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'kurang dari 1 menit';
-  if (minutes < 60) return `${minutes} menit`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? `${h} jam ${m} menit` : `${h} jam`;
+  if (minutes < 1) return words.underMinute;
+  if (minutes < 60) return fill(words.minutes, { minutes });
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? fill(words.hoursMinutes, { hours, minutes: rest }) : fill(words.hours, { hours });
+}
+
+export interface DurationWords {
+  underMinute: string;
+  minutes: string;
+  hours: string;
+  hoursMinutes: string;
+}
+
+/** ISO weekdays as words: a run of days as "Senin–Jumat", others listed ("Senin, Rabu"). */
+export function daysText(days: number[], names: string[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const name = (d: number) => names[d - 1] ?? String(d);
+  const contiguous = sorted.length > 2 && sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
+  return contiguous ? `${name(sorted[0]!)}–${name(sorted.at(-1)!)}` : sorted.map(name).join(', ');
 }

@@ -6,6 +6,8 @@
  *   GET /api/answers/:id                               one answer with both renderings (id or short code)
  *   GET /api/review?days=30                            the helpdesk's figures: the curation report and the
  *   GET /api/review?from=…&to=…&bucket=week            insights page's figures (one source: src/insights/)
+ *
+ * Errors are `{ code, error }` (src/web/console/api-errors.ts): programs branch on `code`.
  */
 import type { Request, Response, Server } from 'restify';
 import type { AnswerIndex, CannedAnswer } from '../answers/index.js';
@@ -14,6 +16,7 @@ import { insightsSource, loadInsights, parsePeriod } from '../insights/index.js'
 import type { IntentClassifier } from '../nlu/classifier.js';
 import type { TicketStatus, TicketStore } from '../handoff/tickets.js';
 import { requireAgentKey } from './agent-auth.js';
+import { sendError } from './console/api-errors.js';
 
 const STATUSES: TicketStatus[] = ['open', 'waiting', 'assigned', 'closed', 'failed'];
 
@@ -23,25 +26,18 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
   const auth = requireAgentKey(deps.apiKey);
   server.get('/api/handoffs', auth, async (req: Request, res: Response) => {
     const q = (req.query ?? {}) as Record<string, string>;
-    if (q.status && !STATUSES.includes(q.status as TicketStatus)) {
-      res.send(400, { error: `status must be one of ${STATUSES.join(', ')}` });
-      return;
-    }
+    if (q.status && !STATUSES.includes(q.status as TicketStatus)) return sendError(res, 400, 'invalid-query', `status must be one of ${STATUSES.join(', ')}`);
     const page = Number(q.page ?? 1);
     const pageSize = Number(q.pageSize ?? 20);
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      res.send(400, { error: 'page must be >= 1 and pageSize between 1 and 100' });
-      return;
+      return sendError(res, 400, 'invalid-query', 'page must be >= 1 and pageSize between 1 and 100');
     }
     const result = await deps.tickets.list({ status: q.status as TicketStatus | undefined, page, pageSize });
     res.send(200, { ...result, items: result.items.map(({ reference: _r, ...t }) => t) });
   });
   server.get('/api/handoffs/:ref', auth, async (req: Request, res: Response) => {
     const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
-    if (!t) {
-      res.send(404, { error: 'no such ticket' });
-      return;
-    }
+    if (!t) return sendError(res, 404, 'no-such-ticket', 'no such ticket');
     const { reference: _r, ...ticket } = t;
     res.send(200, ticket);
   });
@@ -58,20 +54,14 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
     // an id containing "%" (e.g. /api/answers/%25) and would mis-read double-encoded ids.
     const id = [req.params.id, req.params.node].filter(Boolean).map(String).join('/');
     const a = deps.answers.get(id);
-    if (!a) {
-      res.send(404, { error: 'no such answer' });
-      return;
-    }
+    if (!a) return sendError(res, 404, 'no-such-answer', 'no such answer');
     res.send(200, a);
   };
   server.get('/api/review', auth, async (req: Request, res: Response) => {
     const q = (req.query ?? {}) as Record<string, string>;
     const source = insightsSource(deps.curation);
     const period = parsePeriod({ from: q.from, to: q.to, days: q.days, bucket: q.bucket }, source.tzOffsetMinutes);
-    if (typeof period === 'string') {
-      res.send(400, { error: period });
-      return;
-    }
+    if (typeof period === 'string') return sendError(res, 400, 'invalid-period', period);
     res.send(200, await loadInsights(source, period, { matcher: deps.matcher }));
   });
   server.get('/api/answers/:id', auth, one);

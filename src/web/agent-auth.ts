@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Next, Request, Response } from 'restify';
+import { sendError } from './console/api-errors.js';
 
 /**
  * The shortest agent console key accepted (issue 18, item 5). `AGENTS` holds only each key's sha256, so the
@@ -36,13 +37,13 @@ export function presentedKey(req: Request): string {
 export function requireAgentKey(apiKey: string | undefined) {
   return (req: Request, res: Response, next: Next) => {
     if (!apiKey) {
-      res.send(404, { error: 'agent API is disabled (set AGENT_API_KEY)' });
+      sendError(res, 404, 'agent-api-disabled', 'agent API is disabled (set AGENT_API_KEY)');
       return next(false);
     }
     const key = presentedKey(req);
     if (!key || !secretMatches(key, { plain: apiKey })) {
       res.header('WWW-Authenticate', 'Bearer realm="agents"');
-      res.send(401, { error: 'unauthorized: a valid agent key is required' });
+      sendError(res, 401, 'agent-key-required', 'unauthorized: a valid agent key is required');
       return next(false);
     }
     return next();

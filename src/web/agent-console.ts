@@ -7,6 +7,7 @@
  * State-changing calls also need the `X-Requested-With: agent-console` header (CSRF).
  * Every action on a ticket is recorded with the agent's id (see src/handoff/live.ts).
  * Supervisors (`:supervisor` in AGENTS) also get the insights page `/agent/insights` (src/web/insights.ts).
+ * Errors are `{ code, error, ...details }` (src/web/console/api-errors.ts); the page words them by code.
  */
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response, Server } from 'restify';
@@ -15,10 +16,12 @@ import type { AnswerIndex } from '../answers/index.js';
 import type { LiveAgents, AgentIdentity } from '../handoff/live.js';
 import type { AgentAccount } from '../config.js';
 import type { Ticket, TicketStore } from '../handoff/tickets.js';
+import type { Logger } from '../log.js';
 import type { BotStore } from '../storage/index.js';
 import { MIN_AGENT_KEY_LENGTH, keyLength, secretMatches } from './agent-auth.js';
 import { registerAgentPage } from './agent-page.js';
 import { registerInsights, type InsightsDeps } from './insights.js';
+import { sendError } from './console/api-errors.js';
 import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/login-limits.js';
 import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
 import { MESSAGE_CHARS } from '../limits.js';
@@ -37,6 +40,8 @@ export interface AgentConsoleDeps {
   answers: AnswerIndex;
   /** The supervisors' insights page and its API (omitted: not served). */
   insights?: InsightsDeps;
+  /** Where missing page files and bundles that do not build are reported. */
+  logger?: Logger;
 }
 
 function sessionCookie(req: Request): string | undefined {
@@ -54,7 +59,7 @@ function view(t: Ticket, now = Date.now()) {
 }
 
 export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): void {
-  registerAgentPage(server);
+  registerAgentPage(server, deps.logger);
   const enabled = deps.agents.length > 0;
   const store = enabled ? deps.store : undefined;
   const sessions = store ? new ConsoleSessions(store, deps.sessionSecret) : undefined;
@@ -62,8 +67,8 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
   if (limits) server.server.once('close', () => limits.close());
   const byId = new Map(deps.agents.map((a) => [a.id, a]));
   const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
-  const disabled = (res: Response) => res.send(404, { error: 'agent console is disabled (set AGENTS)' });
-  const storeDown = (res: Response) => res.send(503, { error: 'the session store is unavailable; try again shortly' });
+  const disabled = (res: Response) => sendError(res, 404, 'console-disabled', 'agent console is disabled (set AGENTS)');
+  const storeDown = (res: Response) => sendError(res, 503, 'store-unavailable', 'the session store is unavailable; try again shortly');
   const cookieOptions = (req: Request, maxAgeSeconds: number) => ({
     httpOnly: true,
     sameSite: 'strict' as const,
@@ -86,14 +91,8 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     } catch {
       return void storeDown(res);
     }
-    if (!agent) {
-      res.send(401, { error: 'sign in first' });
-      return;
-    }
-    if (mutating && req.headers['x-requested-with'] !== 'agent-console') {
-      res.send(403, { error: 'missing X-Requested-With: agent-console' });
-      return;
-    }
+    if (!agent) return void sendError(res, 401, 'sign-in-required', 'sign in first');
+    if (mutating && req.headers['x-requested-with'] !== 'agent-console') return void sendError(res, 403, 'csrf-header-missing', 'missing X-Requested-With: agent-console');
     await handler(req, res, agent);
   };
 
@@ -114,8 +113,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     if (!check.allowed) {
       const wait = minutes(check.retryAfterSeconds);
       res.header('Retry-After', String(check.retryAfterSeconds));
-      res.send(429, {
-        error: `too many failed sign-ins ${check.limit === 'agent' ? 'for this agent id' : 'from this address'}: try again in ${wait} minute${wait === 1 ? '' : 's'}`,
+      sendError(res, 429, 'too-many-sign-ins', `too many failed sign-ins ${check.limit === 'agent' ? 'for this agent id' : 'from this address'}: try again in ${wait} minute${wait === 1 ? '' : 's'}`, {
         limit: check.limit,
         retryAfterSeconds: check.retryAfterSeconds,
       });
@@ -124,10 +122,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     const account = agentId !== undefined ? byId.get(agentId) : undefined;
     // Compare even for unknown ids and short keys, so timing does not reveal which ids exist.
     const matches = secretMatches(key, { sha256Hex: account?.keyHash ?? '0'.repeat(64) });
-    if (!matches || !account || keyLength(key) < MIN_AGENT_KEY_LENGTH) {
-      res.send(401, { error: 'unknown agent or wrong key' });
-      return;
-    }
+    if (!matches || !account || keyLength(key) < MIN_AGENT_KEY_LENGTH) return void sendError(res, 401, 'wrong-credentials', 'unknown agent or wrong key');
     let issued;
     try {
       await limits!.succeeded(source, account.id);
@@ -147,8 +142,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
       try {
         await sessions.revoke(token);
       } catch {
-        res.send(503, { error: 'could not end the session: the session store is unavailable; try again' });
-        return;
+        return void sendError(res, 503, 'store-unavailable', 'could not end the session: the session store is unavailable; try again');
       }
     }
     res.send(200, { ok: true });
@@ -156,7 +150,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
 
   server.get('/agent/api/me', guard(async (_req, res, agent) => res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })));
   if (deps.insights) {
-    registerInsights(server, deps.insights, {
+    registerInsights(server, { logger: deps.logger, ...deps.insights }, {
       enabled,
       account: async (req) => {
         const session = await sessions?.verify(sessionCookie(req));
@@ -182,16 +176,31 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     '/agent/api/tickets/:ref',
     guard(async (req, res) => {
       const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
-      if (!t) return void res.send(404, { error: 'no such ticket' });
+      if (!t) return void sendError(res, 404, 'no-such-ticket', 'no such ticket');
       res.send(200, view(t));
     }),
   );
+
+  /**
+   * A refused claim, release, close or reply as an API error. LiveAgents explains a refusal in English
+   * (`reason`, kept as the error text); the code comes from the ticket itself rather than from that
+   * wording: a claim returns the ticket it refused, the other actions only refuse a missing ticket or
+   * one the agent does not hold.
+   */
+  const refused = async (res: Response, ref: string, r: { ticket?: Ticket; reason?: string }, claim: boolean): Promise<void> => {
+    const reason = r.reason ?? 'refused';
+    const t = claim ? r.ticket : await deps.tickets.get(ref);
+    if (!t) return sendError(res, 404, 'no-such-ticket', reason);
+    if (!claim) return sendError(res, 409, 'not-assigned-to-you', reason);
+    if (t.status === 'assigned') return sendError(res, 409, 'already-taken', reason, { assignee: t.assignee?.name });
+    sendError(res, 409, 'ticket-not-waiting', reason, { status: t.status });
+  };
 
   const action = (name: 'claim' | 'release' | 'close') =>
     guard(async (req, res, agent) => {
       const ref = String(req.params.ref ?? '').toUpperCase();
       const r = name === 'claim' ? await deps.live.claim(ref, agent) : name === 'release' ? await deps.live.release(ref, agent) : await deps.live.close(ref, agent);
-      if (!r.ok) return void res.send(r.reason === 'no such ticket' ? 404 : 409, { error: r.reason });
+      if (!r.ok) return refused(res, ref, r, name === 'claim');
       res.send(200, { ok: true });
     }, true);
   server.post('/agent/api/tickets/:ref/claim', action('claim'));
@@ -202,9 +211,10 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     json,
     guard(async (req, res, agent) => {
       const text = (req.body as { text?: unknown } | undefined)?.text;
-      if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS) return void res.send(400, { error: `text must be 1 to ${MESSAGE_CHARS} characters` });
-      const r = await deps.live.sendFromAgent(String(req.params.ref ?? '').toUpperCase(), agent, text);
-      if (!r.ok) return void res.send(r.reason === 'no such ticket' ? 404 : 409, { error: r.reason });
+      if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS) return sendError(res, 400, 'invalid-text', `text must be 1 to ${MESSAGE_CHARS} characters`, { maxChars: MESSAGE_CHARS });
+      const ref = String(req.params.ref ?? '').toUpperCase();
+      const r = await deps.live.sendFromAgent(ref, agent, text);
+      if (!r.ok) return refused(res, ref, r, false);
       res.send(200, { ok: true });
     }, true),
   );

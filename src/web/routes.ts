@@ -17,13 +17,10 @@
  * server cannot issue, so the built-in Direct Line is not registered and the page says the chat is
  * unavailable (configure DIRECT_LINE_SECRET for that deployment).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -32,8 +29,7 @@ import { StoreLimiter } from '../storage/rate-limiters.js';
 import { sourceKey } from './console/login-limits.js';
 import { clientIp, registerDirectLine, SQLITE_WEB_LIMITS_TABLE, type DirectLineLimits, type DirectLineService } from './directline.js';
 import { CSP } from './security.js';
-
-const gzip = promisify(gzipCb);
+import { findPublicDir, serveStaticFiles } from './static-files.js';
 
 export type WebChatMode = 'builtin' | 'azure' | 'unavailable';
 
@@ -67,22 +63,6 @@ export interface WebChat {
   directLine?: DirectLineService;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** src/web/public next to this module (tsx, vitest) or, from the build in dist/src/web, in the source tree. */
-export function publicDirCandidates(): string[] {
-  return [path.join(here, 'public'), path.resolve(here, '../../../src/web/public'), path.resolve('src/web/public')];
-}
-
-function findPublicDir(logger: Logger): string {
-  const candidates = publicDirCandidates();
-  const found = candidates.find((d) => existsSync(path.join(d, 'index.html')));
-  if (found) return found;
-  // The bot keeps working for Teams and other channels; only the page answers 500 (and says why in the log).
-  logger.error({ looked: candidates }, 'web chat page files not found: deploy src/web/public with the build');
-  return candidates[0]!;
-}
-
 /** botframework-webchat does not export package.json or dist/*: look the package up on the resolution paths. */
 export function webChatBundlePath(): string {
   const req = createRequire(import.meta.url);
@@ -96,49 +76,6 @@ export function webChatBundlePath(): string {
   return path.join(dir, 'dist', 'webchat.js');
 }
 
-interface Asset {
-  body: Buffer;
-  gz?: Buffer;
-  etag: string;
-  type: string;
-  cache: string;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
-async function loadAsset(file: string, cache: string): Promise<Asset> {
-  const body = readFileSync(file);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  const asset: Asset = { body, etag, type: TYPES[path.extname(file)] ?? 'application/octet-stream', cache };
-  if (body.length > 1024) asset.gz = await gzip(body, { level: 6 });
-  return asset;
-}
-
-function serve(req: Request, res: Response, asset: Asset, extraHeaders: Record<string, string> = {}): void {
-  const headers: Record<string, string | number> = {
-    'Content-Type': asset.type,
-    'Cache-Control': asset.cache,
-    ETag: asset.etag,
-    Vary: 'Accept-Encoding',
-    ...extraHeaders,
-  };
-  if (String(req.headers['if-none-match'] ?? '') === asset.etag) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  const wantsGzip = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
-  const body = wantsGzip && asset.gz ? asset.gz : asset.body;
-  if (body === asset.gz) headers['Content-Encoding'] = 'gzip';
-  headers['Content-Length'] = body.length;
-  res.writeHead(200, headers);
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
 /** The page's CSP in Azure mode also lets the page reach the Direct Line service (HTTPS and WebSocket). */
 function azureCsp(endpoint: string): string {
   const u = new URL(endpoint);
@@ -148,7 +85,7 @@ function azureCsp(endpoint: string): string {
 
 export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
   const { config, logger } = deps;
-  const publicDir = deps.publicDir ?? findPublicDir(logger);
+  const publicDir = deps.publicDir ?? findPublicDir('index.html', logger);
   const builtinEnabled = !config.auth.appId;
   const mode: WebChatMode = config.directLineSecret ? 'azure' : builtinEnabled ? 'builtin' : 'unavailable';
   const rate = deps.tokenRate ?? deps.directLine?.limits?.tokenRate ?? { max: 30, windowMs: 60_000 };
@@ -161,34 +98,17 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
   });
 
   // --- static files (a fixed list: no directory listing, no paths from the request) ----------
-  const files: Record<string, { file: () => string; cache: string }> = {
-    '/': { file: () => path.join(publicDir, 'index.html'), cache: 'no-cache' },
-    '/static/chat.js': { file: () => path.join(publicDir, 'chat.js'), cache: 'no-cache' },
-    '/static/chat.css': { file: () => path.join(publicDir, 'chat.css'), cache: 'no-cache' },
-    '/static/webchat.js': { file: webChatBundlePath, cache: 'public, max-age=86400' },
-  };
-  const loaded = new Map<string, Promise<Asset>>();
-  for (const [route, spec] of Object.entries(files)) {
-    const handler = async (req: Request, res: Response) => {
-      let p = loaded.get(route);
-      if (!p) {
-        p = loadAsset(spec.file(), spec.cache);
-        loaded.set(route, p);
-        p.catch(() => loaded.delete(route));
-      }
-      let asset: Asset;
-      try {
-        asset = await p;
-      } catch (err) {
-        logger.error({ err: { message: (err as Error)?.message }, route }, 'web chat asset missing');
-        res.send(500, { error: 'asset unavailable' });
-        return;
-      }
-      serve(req, res, asset, route === '/' && mode === 'azure' ? { 'Content-Security-Policy': azureCsp(config.directLineEndpoint) } : {});
-    };
-    server.get(route, handler);
-    server.head(route, handler);
-  }
+  const pageHeaders = (): Record<string, string> => (mode === 'azure' ? { 'Content-Security-Policy': azureCsp(config.directLineEndpoint) } : {});
+  serveStaticFiles(
+    server,
+    {
+      '/': { file: () => path.join(publicDir, 'index.html'), headers: pageHeaders },
+      '/static/chat.js': { file: () => path.join(publicDir, 'chat.js') },
+      '/static/chat.css': { file: () => path.join(publicDir, 'chat.css') },
+      '/static/webchat.js': { file: webChatBundlePath, cache: 'public, max-age=86400' },
+    },
+    logger,
+  );
 
   // --- which Direct Line the page uses ----------------------------------------------------------
   server.get('/api/webchat/config', async (_req: Request, res: Response) => {

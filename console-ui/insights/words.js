@@ -2,11 +2,13 @@
  * ======================================================================================
  *  WORDING OF THE INSIGHTS PAGE (/agent/insights): every word a supervisor reads on the
  *  page, its charts, tables and CSV files. Polite Indonesian. Edit here only.
- *  {placeholders} are filled in by insights.js. Elements with data-w="key" in
- *  insights.html get words[key].
+ *  {placeholders} are filled in by the page's script. Elements with data-w="key" in
+ *  src/web/public/insights.html get words[key].
+ *  Bundled into /agent/insights.js: a running server picks an edit up on the next load of
+ *  the page when it can rebuild the bundle (npm run dev, tests), else after npm run build.
  * ======================================================================================
  */
-window.INSIGHTS_WORDS = Object.freeze({
+export default Object.freeze({
   skip: 'Langsung ke konten utama',
   pageTitle: 'Wawasan Layanan — Asisten e-Faktur',
   title: 'Wawasan Layanan',
@@ -87,6 +89,15 @@ window.INSIGHTS_WORDS = Object.freeze({
   tableOf: 'Tabel data: {title}',
   chartOf: 'Grafik: {title}. Data lengkapnya ada di tabel di bawah grafik.',
   downloadCsv: 'Unduh CSV',
+  /** Names of the downloaded CSV files, before "-<from>-<to>.csv". */
+  csvFiles: {
+    containment: 'selesai-tanpa-petugas',
+    handoff: 'pengalihan-ke-petugas',
+    proceduresByPeriod: 'hasil-langkah-per-periode',
+    procedures: 'hasil-per-langkah',
+    fallback: 'pesan-tidak-dipahami',
+    unanswered: 'pertanyaan-belum-terjawab'
+  },
   noData: 'Belum ada data pada periode ini.',
 
   triggers: {

@@ -1,0 +1,24 @@
+/**
+ * DOM helpers of both pages. Everything from users, tickets, answers or figures goes onto the page as
+ * text (textContent), never as markup: nothing a user typed can become HTML or script here.
+ */
+
+/** The element with this id, checked to be of the expected kind (a page that lacks it is a bug: it throws). */
+export function byId<T extends HTMLElement = HTMLElement>(id: string, kind?: new () => T): T {
+  const e = document.getElementById(id);
+  if (!e || !(e instanceof (kind ?? HTMLElement))) throw new Error(`the page has no ${kind?.name ?? 'element'} #${id}`);
+  return e as T;
+}
+
+/** Creates an element with a class and, optionally, text (set with textContent). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string | null, text?: string | number | null): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+/** Fills `{name}` placeholders of a words-file template; unknown ones stay as they are. */
+export function fill(template: string, values: Record<string, string | number | undefined> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] !== undefined ? String(values[k]) : m));
+}
