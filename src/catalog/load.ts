@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isLocalTarget, parseTarget } from './targets.js';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { botContentSchema, intentSchema, lexiconSchema, type BotContent, type FlowNode, type Intent, type Lexicon, type Target } from './schema.js';
@@ -101,10 +102,11 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
     return;
   }
   for (const [id, node] of Object.entries(nodes)) {
-    for (const { where, target } of nodeTargets(node)) {
-      if (target.startsWith('@')) continue;
-      if (target.startsWith('intent:')) {
-        const [otherId, otherNode] = target.slice(7).split('#') as [string, string | undefined];
+    for (const { where, target: raw } of nodeTargets(node)) {
+      const target = parseTarget(raw);
+      if (target.kind === 'special') continue;
+      if (target.kind === 'intent') {
+        const { intent: otherId, node: otherNode } = target;
         const other = all.get(otherId);
         if (!other && invalid.has(otherId)) continue; // already reported in its own file
         if (!other) problems.push(`${file}: nodes.${id}.${where}: unknown intent "${otherId}"`);
@@ -112,7 +114,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
         else if (otherNode && !other.nodes[otherNode]) problems.push(`${file}: nodes.${id}.${where}: intent "${other.id}" has no node "${otherNode}"`);
         continue;
       }
-      if (!nodes[target]) problems.push(`${file}: nodes.${id}.${where}: unknown node "${target}"`);
+      if (!nodes[target.node]) problems.push(`${file}: nodes.${id}.${where}: unknown node "${target.node}"`);
     }
   }
   // Reachability from the start node.
@@ -122,7 +124,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
     const node = nodes[queue.shift()!];
     if (!node) continue;
     for (const { target } of nodeTargets(node)) {
-      if (!target.startsWith('@') && !target.startsWith('intent:') && nodes[target] && !reached.has(target)) {
+      if (isLocalTarget(target) && nodes[target] && !reached.has(target)) {
         reached.add(target);
         queue.push(target);
       }
@@ -138,7 +140,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
     for (const [id, node] of Object.entries(nodes)) {
       if (canExit.has(id)) continue;
       const targets = nodeTargets(node, false);
-      const exits = targets.length === 0 || targets.some(({ target }) => target.startsWith('@') || target.startsWith('intent:') || canExit.has(target));
+      const exits = targets.length === 0 || targets.some(({ target }) => !isLocalTarget(target) || canExit.has(target));
       if (exits) {
         canExit.add(id);
         changed = true;
@@ -159,7 +161,7 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
       seen.add(cur);
       const n: FlowNode | undefined = nodes[cur];
       const next: string | undefined = n?.type === 'answer' ? n.next : undefined;
-      cur = next && !next.startsWith('@') && !next.startsWith('intent:') ? next : undefined;
+      cur = next && isLocalTarget(next) ? next : undefined;
     }
   }
 }

@@ -8,18 +8,18 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
-import type { Intent } from '../catalog/schema.js';
+import { qualifyTarget, targetIntent } from '../catalog/targets.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
 import { decideTurn, saysMore, type FollowUp } from './decide.js';
-import { normalisePhrase, resolveOption, type Option } from './options.js';
+import type { Option } from './options.js';
 import { asideOptions, personTarget, pointerFor, promptText, questionTokens } from './prompts.js';
+import { Navigator } from './navigate.js';
 import { Turn } from './turn.js';
-import { MAX_TEXT_CHARS, newFlowState, topicOf, type FlowState, type HandoffTrigger, type Prompt, type TurnInput, type TurnResult } from './state.js';
+import { MAX_CHOICES, MAX_TEXT_CHARS, newFlowState, type FlowState, type Prompt, type TurnInput, type TurnResult } from './state.js';
 
 export * from './state.js';
 
-const MAX_CHOICES = 40;
 
 /** How many user messages the pre-fill looks back over, and how long an answer's follow-ups stay in force. */
 const RECENT = 3;
@@ -38,10 +38,13 @@ export class FlowEngine {
   /** Command words (`_bot.yaml: commands`), normalised like user text by the turn decision. */
   private readonly commands: { menu: Set<string>; cancel: Set<string> };
 
+  private readonly nav: Navigator;
+
   constructor(
     readonly catalog: Catalog,
     readonly matcher: IntentClassifier,
   ) {
+    this.nav = new Navigator(catalog, matcher);
     this.roles = catalog.bot.roles;
     this.metaIntents = new Set([this.roles.person, this.roles.menu, this.roles.thanks]);
     this.commands = { menu: new Set(catalog.bot.commands.menu), cancel: new Set(catalog.bot.commands.cancel) };
@@ -56,7 +59,7 @@ export class FlowEngine {
   welcome(state: FlowState = newFlowState()): TurnResult {
     const t = new Turn({ ...state, prompt: undefined, intent: undefined });
     t.say(this.m.welcome);
-    this.showMenu(t, this.m.menuPrompt);
+    this.nav.showMenu(t, this.m.menuPrompt);
     return this.done(t);
   }
 
@@ -103,7 +106,7 @@ export class FlowEngine {
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
-      optionIntents: new Set((prompt?.options ?? []).filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7).split('#')[0]!)),
+      optionIntents: new Set((prompt?.options ?? []).flatMap((o) => targetIntent(o.goto) ?? [])),
       commands: this.commands,
       roles: this.roles,
       switchAt: SWITCH_AT,
@@ -119,16 +122,16 @@ export class FlowEngine {
     switch (decision.kind) {
       case 'empty':
         t.say(this.m.emptyMessage);
-        this.showMenu(t, this.m.menuPrompt);
+        this.nav.showMenu(t, this.m.menuPrompt);
         break;
       case 'cancel':
         t.state.fallbacks = 0;
         t.say(this.m.cancelled);
-        this.showMenu(t, this.m.menuPrompt);
+        this.nav.showMenu(t, this.m.menuPrompt);
         break;
       case 'menu':
         t.state.fallbacks = 0;
-        this.showMenu(t);
+        this.nav.showMenu(t);
         break;
       case 'option':
         // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
@@ -141,18 +144,18 @@ export class FlowEngine {
       case 'person':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
-        this.goto(t, this.roles.person, personTarget(this.catalog, this.roles.person));
+        this.nav.goto(t, this.roles.person, personTarget(this.catalog, this.roles.person));
         break;
       case 'follow-up':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
         t.state.prompt = undefined;
-        this.goto(t, prompt?.intent ?? t.state.intent ?? this.roles.menu, decision.goto, 'procedure-failed');
+        this.nav.goto(t, prompt?.intent ?? t.state.intent ?? this.roles.menu, decision.goto, 'procedure-failed');
         break;
       case 'aside':
         t.state.fallbacks = 0;
         t.state.prompt = undefined;
-        this.goto(t, decision.intent, `intent:${decision.intent}`);
+        this.nav.goto(t, decision.intent, `intent:${decision.intent}`);
         // The question is answered; the check it interrupted is still the open question.
         if (prompt && !t.state.prompt && !t.replies.some((r) => r.kind === 'handoff')) t.ask(prompt, this.m.checkAgain);
         break;
@@ -160,7 +163,7 @@ export class FlowEngine {
         t.state.fallbacks = 0;
         if (decision.unsolved && prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
         t.state.prompt = undefined;
-        this.goto(t, decision.intent, `intent:${decision.intent}`);
+        this.nav.goto(t, decision.intent, `intent:${decision.intent}`);
         // A statement of scope (the Coretax question) answers a side question: the open question stays open.
         if ((prompt?.kind === 'check' || prompt?.kind === 'question') && !decision.unsolved && !t.state.prompt && this.catalog.intents.get(decision.intent)?.scope) {
           t.ask(prompt, prompt.kind === 'check' ? this.m.checkAgain : promptText(this.catalog, prompt));
@@ -192,7 +195,7 @@ export class FlowEngine {
     if (!ref?.intent || !ref.node) return [];
     const node = this.catalog.intents.get(ref.intent)?.nodes[ref.node];
     // Targets made absolute: the answer's intent is no longer the open one a turn later.
-    return node?.type === 'answer' ? node.followUps.map((f) => ({ ...f, goto: this.qualify(ref.intent!, f.goto) })) : [];
+    return node?.type === 'answer' ? node.followUps.map((f) => ({ ...f, goto: qualifyTarget(ref.intent!, f.goto) })) : [];
   }
 
   private didYouMean(t: Turn, cls: Classification): void {
@@ -206,9 +209,9 @@ export class FlowEngine {
   private reask(t: Turn, prompt: Prompt, text: string): void {
     t.state.fallbacks += 1;
     t.reasked = true;
-    if (prompt.kind === 'did-you-mean') t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7)), picked: null });
+    if (prompt.kind === 'did-you-mean') t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.flatMap((o) => targetIntent(o.goto) ?? []), picked: null });
     if (t.state.fallbacks >= 2 && prompt.kind !== 'confirm') {
-      this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
     }
     t.ask(prompt, prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint);
@@ -228,12 +231,12 @@ export class FlowEngine {
     const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
     if (pointer?.goto) {
       t.state.prompt = undefined;
-      return this.goto(t, this.roles.menu, pointer.goto);
+      return this.nav.goto(t, this.roles.menu, pointer.goto);
     }
     t.state.fallbacks += 1;
     t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     if (t.state.fallbacks >= 2) {
-      this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
     }
     t.outside = true;
@@ -247,12 +250,12 @@ export class FlowEngine {
     // Out of scope but recognisable (SPT Tahunan, Coretax, EFIN…): say where to go instead.
     const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
     // Words of a topic this bot answers, which the model was unsure of: that topic, not a fallback.
-    if (pointer?.goto) return this.goto(t, this.roles.menu, pointer.goto);
+    if (pointer?.goto) return this.nav.goto(t, this.roles.menu, pointer.goto);
     t.state.fallbacks += 1;
     t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     if (pointer?.text) t.say(pointer.text);
     if (t.state.fallbacks >= 2) {
-      this.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+      this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
     }
     // After a pointer the same choices follow, with a shorter line (the pointer said where to go).
@@ -261,37 +264,6 @@ export class FlowEngine {
       { label: this.m.agentLabel, goto: '@handoff' },
     ];
     t.ask({ kind: 'fallback', options }, pointer ? this.m.afterPointer : this.m.fallback);
-  }
-
-  /** Ask before handing off (indirect triggers); "no" continues at `otherwise` or closes politely. */
-  private offerPerson(t: Turn, trigger: HandoffTrigger, text?: string, otherwise?: string): void {
-    t.ask(
-      {
-        kind: 'confirm',
-        trigger,
-        options: [
-          { label: this.m.escalateYesLabel, goto: '@handoff', role: 'yes' },
-          { label: this.m.escalateNoLabel, goto: otherwise ?? '@declined', role: 'no' },
-        ],
-      },
-      text ?? this.m.escalateConfirm,
-    );
-  }
-
-  /** The topic menu: the `sapaan` intent's first question when it has one, else the catalog's menu intents. */
-  private showMenu(t: Turn, text?: string): void {
-    t.state.intent = undefined;
-    t.state.prompt = undefined;
-    if (this.catalog.intents.get(this.roles.menu)?.start) {
-      this.goto(t, this.roles.menu, `intent:${this.roles.menu}`);
-      const last = t.replies[t.replies.length - 1];
-      // After the welcome, the menu needs no second greeting: keep the options, use the short prompt.
-      if (text && last?.kind === 'choices') last.text = text;
-      return;
-    }
-    const options: Option[] = this.catalog.menu.slice(0, 9).map((i) => ({ label: i.title, goto: `intent:${i.id}` }));
-    options.push({ label: this.m.agentLabel, goto: '@handoff' });
-    t.ask({ kind: 'fallback', options }, this.m.menuPrompt);
   }
 
   private answerPrompt(t: Turn, prompt: Prompt, idx: number): void {
@@ -304,8 +276,8 @@ export class FlowEngine {
       t.events.push({
         type: 'did-you-mean',
         text: t.state.lastQuestion ?? '',
-        offered: prompt.options.filter((o) => o.goto.startsWith('intent:')).map((o) => o.goto.slice(7)),
-        picked: option.goto.startsWith('intent:') ? option.goto.slice(7) : null,
+        offered: prompt.options.flatMap((o) => targetIntent(o.goto) ?? []),
+        picked: targetIntent(option.goto) ?? null,
       });
     }
     if (prompt.kind === 'check' && prompt.intent && prompt.node) {
@@ -314,16 +286,16 @@ export class FlowEngine {
       if (!solved) {
         // Two "belum teratasi" in one conversation: offer a person before the next remedy.
         if (t.state.unsolved >= 2 && option.goto !== '@escalate' && option.goto !== '@handoff' && option.goto !== '@end') {
-          this.offerPerson(t, 'unhelpful');
+          this.nav.offerPerson(t, 'unhelpful');
           return;
         }
       }
     }
     if (prompt.kind === 'confirm' && option.goto === '@handoff') {
-      this.handoff(t, prompt.trigger ?? 'user-request');
+      this.nav.handoff(t, prompt.trigger ?? 'user-request');
       return;
     }
-    this.goto(t, intentId, option.goto, prompt.kind === 'check' ? 'procedure-failed' : 'user-request');
+    this.nav.goto(t, intentId, option.goto, prompt.kind === 'check' ? 'procedure-failed' : 'user-request');
   }
 
   /** A check answered (or left by a failure signal such as an error code or a request for a person). */
@@ -334,146 +306,4 @@ export class FlowEngine {
     if (!solved) t.state.unsolved += 1;
   }
 
-  /**
-   * Before a question is asked: the option the user already named, in this message or (while they were
-   * still explaining, before any topic was reached) the one before. Undefined when none is clear.
-   */
-  private prefill(t: Turn, intentId: string, nodeId: string, text: string, options: Option[]): Option | undefined {
-    const questionTokens = new Set(normalisePhrase(this.matcher.normaliser, text).tokens);
-    for (const said of t.said) {
-      if (!said) continue;
-      // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
-      const mode = intentId === this.roles.aside ? 'answer' : 'prefill';
-      const ctx = { normaliser: this.matcher.normaliser, mode, questionTokens } as const;
-      // A story ends with what is asked: an option its last sentence names wins over one named on the way
-      // ("… kemarin ganti komputer … reset biasa gagal. Saya mau reset lewat e-Nofa, caranya?").
-      const sentences = said.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.trim());
-      const r = (sentences.length > 1 ? resolveOption(sentences.at(-1)!, options, ctx) : undefined) ?? resolveOption(said, options, ctx);
-      if (r) {
-        t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
-        return options[r.index];
-      }
-    }
-    return undefined;
-  }
-
-  /** Makes a node target absolute ("intent:x#node") so it survives being stored in a prompt. */
-  private qualify(intentId: string, target: string): string {
-    return target.startsWith('@') || target.startsWith('intent:') ? target : `intent:${intentId}#${target}`;
-  }
-
-  private handoff(t: Turn, trigger: HandoffTrigger, text?: string): void {
-    t.state.prompt = undefined;
-    t.state.intent = undefined;
-    t.state.fallbacks = 0;
-    t.events.push({ type: 'handoff', trigger, intent: topicOf(t.state, this.roles) });
-    t.replies.push({ kind: 'handoff', trigger, text });
-  }
-
-  /** Follows a target; `from` is the intent the target is relative to. */
-  goto(t: Turn, from: string, target: string, trigger: HandoffTrigger = 'user-request', depth = 0): void {
-    if (depth > 12) {
-      // Content validation prevents this; if it ever happens, end politely instead of looping.
-      this.showMenu(t);
-      return;
-    }
-    switch (target) {
-      case '@end':
-        t.state.intent = undefined;
-        t.state.prompt = undefined;
-        t.say(this.m.solved);
-        return;
-      case '@menu':
-        return this.showMenu(t);
-      case '@escalate':
-        return this.offerPerson(t, trigger);
-      case '@handoff':
-        return this.handoff(t, 'user-request');
-      case '@declined':
-        t.state.intent = undefined;
-        t.say(this.m.escalateDeclined);
-        return;
-      case '@fallback':
-        t.state.intent = undefined;
-        t.ask(
-          { kind: 'fallback', options: [{ label: this.m.menuLabel, goto: '@menu' }, { label: this.m.agentLabel, goto: '@handoff' }] },
-          this.m.fallback,
-        );
-        return;
-    }
-    let intentId = from;
-    let nodeId: string | undefined;
-    if (target.startsWith('intent:')) {
-      const [i, n] = target.slice(7).split('#');
-      intentId = i!;
-      nodeId = n ?? this.catalog.intents.get(intentId)?.start;
-    } else if (target.startsWith('node:')) {
-      const [i, n] = target.slice(5).split('#');
-      intentId = i!;
-      nodeId = n;
-    } else {
-      nodeId = target;
-    }
-    const intent: Intent | undefined = this.catalog.intents.get(intentId);
-    const node = nodeId ? intent?.nodes[nodeId] : undefined;
-    if (!intent || !node || !nodeId) {
-      // The content changed since this conversation's state was stored: start over gracefully.
-      this.showMenu(t);
-      return;
-    }
-    t.state.intent = intentId;
-    t.visit(intentId, nodeId);
-    switch (node.type) {
-      case 'question': {
-        const options: Option[] = node.choices.map((c) => ({ label: c.label, synonyms: c.synonyms, goto: this.qualify(intentId, c.goto), understood: c.understood }));
-        if (intentId === this.roles.menu) {
-          t.ask({ kind: 'menu', intent: intentId, node: nodeId, options }, node.text);
-          return;
-        }
-        const known = depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined;
-        if (known) {
-          t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
-          // A factual follow-up or the contacts are answered by their own title; a procedure says what was understood.
-          if (intentId !== this.roles.aside && intentId !== this.roles.person) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
-          t.said = []; // one message answers one question
-          return this.goto(t, intentId, known.goto, trigger, depth + 1);
-        }
-        t.ask({ kind: 'question', intent: intentId, node: nodeId, options }, node.text);
-        return;
-      }
-      case 'handoff':
-        if (node.text) t.say(node.text);
-        return this.handoff(t, trigger === 'procedure-failed' ? 'procedure-failed' : 'user-request');
-      case 'answer': {
-        if (typeof node.coretax === 'string') {
-          t.state.coretaxShown = true;
-          t.say(node.coretax);
-        } else if (node.coretax && !t.state.coretaxShown) {
-          t.state.coretaxShown = true;
-          t.say(this.catalog.bot.coretaxNote);
-        }
-        t.replies.push({ kind: 'answer', intent: intentId, nodeId, node });
-        t.state.lastAnswer = { intent: intentId, node: nodeId, age: 0 };
-        if (node.next) return this.goto(t, intentId, node.next, trigger, depth + 1);
-        if (!node.check) {
-          t.state.intent = undefined;
-          t.state.prompt = undefined;
-          return;
-        }
-        t.ask(
-          {
-            kind: 'check',
-            intent: intentId,
-            node: nodeId,
-            options: [
-              { label: this.m.checkSolvedLabel, goto: this.qualify(intentId, node.onSolved), role: 'yes' },
-              { label: this.m.checkUnsolvedLabel, goto: this.qualify(intentId, node.onUnsolved), role: 'no' },
-            ],
-          },
-          this.m.checkQuestion,
-        );
-        return;
-      }
-    }
-  }
 }

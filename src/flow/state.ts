@@ -11,6 +11,9 @@ export const STATE_VERSION = 2;
 /** Messages longer than this get a gentle note (we still try to answer). */
 export { MESSAGE_CHARS as MAX_TEXT_CHARS } from '../limits.js';
 
+/** The choices a conversation remembers (the hand-off summary lists them). */
+export const MAX_CHOICES = 40;
+
 export type HandoffTrigger = 'user-request' | 'procedure-failed' | 'fallbacks' | 'unhelpful';
 
 export interface Prompt {
