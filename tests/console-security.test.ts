@@ -2,114 +2,27 @@
  * Agent console security (issue 18, items 5–7), against the real server and a real store (memory,
  * SQLite, Redis):
  *  - sign-in limits per source address and per agent id (429 + Retry-After), shared by instances;
- *  - keys shorter than 16 characters never sign in, and the AGENTS helper refuses to hash them;
+ *  - keys shorter than 16 characters never sign in;
  *  - cookies forged from the configuration, with a far-future expiry, or without a session record
- *    are refused; the session secret is random, kept in the store and shared by instances;
+ *    are refused; the session secret is shared by instances;
  *  - signing out ends the session on every instance.
+ * The session secret itself is tested in tests/console-session-secret.test.ts, the AGENTS helper and
+ * source addresses in tests/console-agent-keys.test.ts.
  *
  * Requests come from several loopback addresses (127.0.0.x) so that the per-source counters of one
  * test do not touch the next; X-Forwarded-For is sent on purpose and must be ignored.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { sign } from 'cookie-signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { LOGIN_LIMITS, sourceKey } from '../src/web/console/login-limits.js';
-import { SESSION_SECRET_KEY, SESSION_TTL_MS, sessionRecordKey } from '../src/web/console/sessions.js';
-import { agentEntry, agentKeyHash } from '../src/web/console/agent-key.js';
+import { loadConfig } from '../src/config.js';
+import { LOGIN_LIMITS } from '../src/web/console/login-limits.js';
+import { SESSION_TTL_MS, sessionRecordKey } from '../src/web/console/sessions.js';
+import { AGENTS, API_KEY, BASE_ENV, KEYS, b64, call, cookieOf, cookieWith, login, logout, me, storedSecret, tmpDirs, tokenOf, type Reply } from './helpers/console-security.js';
 import { startBot, type TestBot } from './helpers/harness.js';
 import { startRedis, type RedisHandle } from './helpers/redis-server.js';
 
-const sha = (k: string) => createHash('sha256').update(k).digest('hex');
-const KEYS = {
-  budi: 'kunci-budi-rahasia-123',
-  siti: 'kunci-siti-rahasia-456',
-  rina: 'kunci-rina-rahasia-789',
-  dewi: 'kunci-dewi-rahasia-012',
-  /** exactly 16 characters: the shortest key that works */
-  pas: 'enambelas-karakt',
-  /** 15 characters: its hash is valid configuration, but the key never signs in */
-  pendek: 'lima-belas-kara',
-};
-const AGENTS = Object.entries(KEYS)
-  .map(([id, key]) => `${id}:Agen ${id}:${sha(key)}`)
-  .join(',');
-const API_KEY = 'kunci-api-agen-uji-1234567890';
-const BASE_ENV = { AGENTS, AGENT_API_KEY: API_KEY, LOG_LEVEL: 'warn' };
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** One HTTP request from a chosen local address (the server sees it as the TCP peer). */
-function call(base: string, method: string, route: string, o: { body?: unknown; cookie?: string; from?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(route, base);
-    const data = o.body === undefined ? undefined : JSON.stringify(o.body);
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname + u.search,
-        method,
-        localAddress: o.from,
-        agent: false,
-        headers: {
-          ...(data ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) } : {}),
-          ...(o.cookie ? { cookie: o.cookie } : {}),
-          ...o.headers,
-        },
-      },
-      (res) => {
-        let raw = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (raw += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw ? JSON.parse(raw) : undefined }));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-const login = (base: string, agentId: string, key: string, from = '127.0.0.1', headers?: Record<string, string>) =>
-  call(base, 'POST', '/agent/api/login', { body: { agentId, key }, from, headers });
-const cookieOf = (r: Reply): string => {
-  const set = r.headers['set-cookie']?.[0] ?? '';
-  return set.split(';')[0]!;
-};
-const me = (base: string, cookie: string) => call(base, 'GET', '/agent/api/me', { cookie });
-const logout = (base: string, cookie: string) => call(base, 'POST', '/agent/api/logout', { cookie, headers: { 'x-requested-with': 'agent-console' } });
-/** The cookie's value (decoded) and its parts. */
-function tokenOf(cookie: string): { token: string; body: { sid: string; sub: string; exp: number } } {
-  const token = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
-  const body = JSON.parse(Buffer.from(token.slice(0, token.lastIndexOf('.')), 'base64url').toString('utf8'));
-  return { token, body };
-}
-const cookieWith = (token: string) => `agent_session=${encodeURIComponent(token)}`;
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-async function storedSecret(bot: TestBot): Promise<string | undefined> {
-  const item = (await bot.app.store.read([SESSION_SECRET_KEY]))[SESSION_SECRET_KEY] as { secret?: string } | undefined;
-  return item?.secret;
-}
-
-const tmpDirs: string[] = [];
-const tmpDir = () => {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'console-sec-'));
-  tmpDirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
+const tmpDir = tmpDirs();
 
 const { perAgent, perSource } = LOGIN_LIMITS;
 
@@ -313,115 +226,3 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
 storeSuite('memory');
 storeSuite('sqlite');
 storeSuite('redis');
-
-describe('the session secret (sqlite file shared by instances)', () => {
-  it('is random (never derived from the configuration), created once in the store by instances starting together, and kept across restarts', async () => {
-    const dir = tmpDir();
-    const env = { ...BASE_ENV, STORAGE: 'sqlite', DATA_DIR: dir };
-    let a = await startBot(env);
-    let b = await startBot(env);
-    let cookies: string[];
-    try {
-      expect(await storedSecret(a)).toBeUndefined();
-      // Both sign in at once, before any secret exists: they must agree on one.
-      const [ra, rb] = await Promise.all([login(a.url, 'budi', KEYS.budi), login(b.url, 'siti', KEYS.siti)]);
-      expect([ra.status, rb.status]).toEqual([200, 200]);
-      cookies = [cookieOf(ra), cookieOf(rb)];
-      for (const c of cookies) {
-        expect((await me(a.url, c)).status).toBe(200);
-        expect((await me(b.url, c)).status).toBe(200);
-      }
-      const secret = await storedSecret(a);
-      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await storedSecret(b)).toBe(secret);
-      // Nothing in the configuration produces it.
-      expect(secret).not.toContain(API_KEY);
-      const other = await startBot({ ...BASE_ENV, STORAGE: 'sqlite', DATA_DIR: tmpDir() });
-      try {
-        expect((await login(other.url, 'budi', KEYS.budi)).status).toBe(200);
-        expect(await storedSecret(other)).not.toBe(secret);
-        // A session of this store is unknown to a store with the same configuration.
-        expect((await me(other.url, cookies[0]!)).status).toBe(401);
-      } finally {
-        await other.stop();
-      }
-    } finally {
-      await a.stop();
-      await b.stop();
-    }
-    // Restarted instances keep the secret and the sessions.
-    a = await startBot(env);
-    b = await startBot(env);
-    try {
-      expect((await me(a.url, cookies[0]!)).status).toBe(200);
-      expect((await me(b.url, cookies[1]!)).status).toBe(200);
-      // Sign-out on A ends the session on B too.
-      expect((await logout(a.url, cookies[1]!)).status).toBe(200);
-      expect((await me(b.url, cookies[1]!)).status).toBe(401);
-      expect((await me(a.url, cookies[1]!)).status).toBe(401);
-      expect((await me(b.url, cookies[0]!)).status).toBe(200);
-    } finally {
-      await a.stop();
-      await b.stop();
-    }
-  });
-
-  it('SESSION_SECRET: at least 32 characters; when set, cookies are signed with it and no secret is generated', async () => {
-    expect(() => loadConfig({ SESSION_SECRET: 'a'.repeat(31) })).toThrow(ConfigError);
-    try {
-      loadConfig({ SESSION_SECRET: 'terlalu-pendek' });
-    } catch (err) {
-      expect((err as ConfigError).problems[0]).toMatch(/^SESSION_SECRET=.*: must be at least 32 characters/);
-    }
-    const configured = randomBytes(32).toString('base64url');
-    expect(loadConfig({ SESSION_SECRET: configured }).sessionSecret).toBe(configured);
-
-    // src/server.ts does not pass config.sessionSecret to the console (yet): it reads SESSION_SECRET then.
-    const before = process.env.SESSION_SECRET;
-    process.env.SESSION_SECRET = configured;
-    let bot: TestBot | undefined;
-    try {
-      bot = await startBot({ ...BASE_ENV, STORAGE: 'memory', SESSION_SECRET: configured });
-      const r = await login(bot.url, 'budi', KEYS.budi);
-      expect(r.status).toBe(200);
-      const { token, body } = tokenOf(cookieOf(r));
-      expect(sign(b64(body), configured)).toBe(token);
-      expect((await me(bot.url, cookieOf(r))).status).toBe(200);
-      expect(await storedSecret(bot)).toBeUndefined();
-    } finally {
-      if (before === undefined) delete process.env.SESSION_SECRET;
-      else process.env.SESSION_SECRET = before;
-      await bot?.stop();
-    }
-  });
-});
-
-describe('AGENTS entries and source addresses', () => {
-  it('the helper refuses keys shorter than 16 characters and makes entries loadConfig accepts', () => {
-    expect(() => agentKeyHash('a'.repeat(15))).toThrow(/at least 16 characters/);
-    expect(agentKeyHash(KEYS.pas)).toBe(sha(KEYS.pas));
-    const entry = agentEntry('budi', 'Budi Santoso', KEYS.budi);
-    expect(loadConfig({ AGENTS: entry }).agents).toEqual([{ id: 'budi', name: 'Budi Santoso', keyHash: sha(KEYS.budi) }]);
-
-    const cli = (args: string[], input?: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/web/console/agent-key.ts', ...args], { input, encoding: 'utf8' });
-    const short = cli(['budi', 'Budi Santoso', '--stdin'], 'pendek-sekali\n');
-    expect(short.status).toBe(1);
-    expect(short.stderr).toMatch(/refused: the key must be at least 16 characters/);
-    expect(short.stdout).toBe('');
-    const made = cli(['budi', 'Budi Santoso']);
-    expect(made.status).toBe(0);
-    const key = made.stdout.match(/key .*: (\S+)/)![1]!;
-    expect(key.length).toBeGreaterThanOrEqual(16);
-    expect(made.stdout).toContain(`AGENTS entry: budi:Budi Santoso:${sha(key)}`);
-  });
-
-  it('counts IPv4 as is (also IPv4-mapped IPv6) and IPv6 per /64', () => {
-    expect(sourceKey('203.0.113.9')).toBe('203.0.113.9');
-    expect(sourceKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
-    expect(sourceKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
-    expect(sourceKey('2001:db8:1:2:ffff:ffff:ffff:fffe')).toBe('2001:db8:1:2::/64');
-    expect(sourceKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
-    expect(sourceKey('::1')).toBe('0:0:0:0::/64');
-    expect(sourceKey(undefined)).toBe('unknown');
-  });
-});
