@@ -14,12 +14,17 @@ export function formatCode(code: string): string {
   return m[1] ? `ETAX${m[1].toUpperCase()}-${m[2]}` : `ETAX-${m[2]}`;
 }
 
-/** Titles of the procedures shown ("Reset aplikasi e-Faktur desktop"), deduplicated, in order. */
+/**
+ * Titles of the procedures shown ("Reset aplikasi e-Faktur desktop"), deduplicated, in order. Answers
+ * to questions asked in passing (where a menu is, the Coretax rules) were not steps the user tried.
+ */
 export function stepsTried(catalog: Catalog, path: string[]): string[] {
   const out: string[] = [];
   for (const p of path) {
     const [intentId, nodeId] = p.split('/');
-    const node = catalog.intents.get(intentId ?? '')?.nodes[nodeId ?? ''];
+    const intent = catalog.intents.get(intentId ?? '');
+    if (!intent || intent.id === catalog.bot.roles.aside || intent.scope) continue;
+    const node = intent.nodes[nodeId ?? ''];
     if (node?.type === 'answer' && !out.includes(node.title)) out.push(node.title);
   }
   return out;
