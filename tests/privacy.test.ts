@@ -104,6 +104,8 @@ describe('passwords and passphrases', () => {
     ['kata sandinya: budi 123', ['budi', '123']],
     ['pw nya rahAsia', ['rahAsia']],
     ['passphrase nya aku cinta kamu', ['aku cinta kamu', 'cinta']],
+    // A capitalised word with digits a few words after the keyword (from a blind conversation set).
+    ['captcha udh bener, password PKP jg udh (Pkp12345) tp tetep gagal', ['Pkp12345']],
   ])('masks %j', (input, secrets) => {
     expectMasked(input, secrets, 'password');
   });

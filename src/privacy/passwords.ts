@@ -152,9 +152,12 @@ function valueEnd(text: string, claims: Claims, first: Token, passphrase: boolea
   return end;
 }
 
-/** Letters and digits mixed with upper case or a symbol, 6+ long: shaped like a chosen password ("PtMaju2022"). */
+/**
+ * Letters and digits mixed with upper case or a symbol, 6+ long: shaped like a chosen password
+ * ("PtMaju2022", "Pkp12345" — a capital first letter counts: that is how most are chosen).
+ */
 function passwordShaped(core: string): boolean {
-  return core.length >= 6 && /\p{L}/u.test(core) && /\d/.test(core) && (/\p{Lu}/u.test(core.slice(1)) || /[^\p{L}\p{N}]/u.test(core)) && !isObviouslyPublic(core);
+  return core.length >= 6 && /\p{L}/u.test(core) && /\d/.test(core) && (/\p{Lu}/u.test(core) || /[^\p{L}\p{N}]/u.test(core)) && !isObviouslyPublic(core);
 }
 
 /**
@@ -198,7 +201,10 @@ export function detectPasswords(text: string, claims: Claims, hits: readonly Key
     const passphrase = hit.keyword === 'passphrase';
     // PINs and one-time codes are numbers: far from their keyword, a value without digits is not one.
     if (farSeparator && hit.keyword !== 'password' && !passphrase && !/\d/.test(core)) continue;
-    claims.absorb(token.maskStart, explicit ? valueEnd(text, claims, token, passphrase) : token.maskEnd, 'password');
+    const end = explicit ? valueEnd(text, claims, token, passphrase) : token.maskEnd;
+    claims.absorb(token.maskStart, end, 'password');
+    // Typed twice ("pw: Rahasia123! Rahasia123!"): the same window is searched again after the value.
+    claimPasswordShapedNear(text, end, claims);
   }
 }
 
