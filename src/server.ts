@@ -10,6 +10,7 @@ import { HelpdeskBot } from './bot/helpdesk-bot.js';
 import { AgentsTeamsChannel } from './bot/agents-channel.js';
 import { userDelivery } from './bot/proactive.js';
 import { LiveAgents } from './handoff/live.js';
+import { pathInWords } from './handoff/summary.js';
 import { TicketStore } from './handoff/tickets.js';
 import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
@@ -214,7 +215,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const budgetTimer = setInterval(enforceBudget, 60_000);
   budgetTimer.unref();
   void enforceBudget();
-  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, logger, answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
+  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, logger, steps: (path) => pathInWords(core.catalog, path), answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets, answers: core.answers, curation, matcher: core.matcher });
 

@@ -169,14 +169,17 @@ describe('agent console in a browser', () => {
       await expect.poll(() => agent.title()).toMatch(/^\(1\) Konsol Petugas/);
 
       // ---- Opens it (keyboard) and sees the summary, steps, codes and transcript.
-      const ticket = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as { summary: string; path: string[]; transcript: Array<{ text: string }> };
+      const ticket = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as { summary: string; path: string[]; steps: string[]; transcript: Array<{ text: string }> };
       await item.focus();
       await agent.keyboard.press('Enter');
       await agent.getByRole('heading', { name: `Tiket ${ref}` }).waitFor({ state: 'visible', timeout: WAIT });
       expect(await agent.locator('#t-summary').innerText()).toBe(ticket.summary);
       expect(ticket.summary.length).toBeGreaterThan(10);
       expect(await agent.locator('#t-codes').innerText()).toContain('ETAX-40005');
-      expect(await agent.locator('#t-path li').count()).toBe(ticket.path.length);
+      // The steps in words (topic › step), not the path's ids; the topic menu is left out.
+      expect(ticket.steps.length).toBeGreaterThan(0);
+      expect(await agent.locator('#t-path li').allInnerTexts()).toEqual(ticket.steps);
+      for (const id of ticket.path) expect(ticket.steps.join('\n')).not.toContain(id);
       await agent.locator('#transcript .msg-user').filter({ hasText: 'saya mau bicara dengan petugas' }).first().waitFor({ state: 'visible', timeout: WAIT });
       expect(await agent.locator('#reply').isDisabled()).toBe(true);
       expect(await agent.getByRole('button', { name: 'Selesai', exact: true }).isDisabled()).toBe(true);

@@ -26,8 +26,8 @@ export function renderTicket(t: TicketView): void {
   byId('t-summary').textContent = t.summary || '—';
   byId('t-topic').textContent = t.intentTitle || t.intent || '—';
   const steps = byId('t-path');
-  const path = t.path ?? [];
-  steps.replaceChildren(...path.map((p) => el('li', null, stepText(p))));
+  const path = t.steps ?? (t.path ?? []).map(stepText);
+  steps.replaceChildren(...path.map((p) => el('li', null, p)));
   steps.hidden = path.length === 0;
   byId('t-path-none').hidden = path.length > 0;
   const codes = t.codes ?? [];

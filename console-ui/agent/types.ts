@@ -20,6 +20,8 @@ export interface TicketView {
   intent?: string;
   intentTitle?: string;
   path?: string[];
+  /** The path in words (topic › step), when the server can say them. */
+  steps?: string[];
   codes?: string[];
   lastQuestion?: string;
   channel?: string;

@@ -59,3 +59,18 @@ export function copyReadySummary(catalog: Catalog, state: FlowState, ref: string
   else if (state.recent?.[0]) lines.push(fill(w.request, { request: oneLine(state.recent[0]) }));
   return lines.join('\n');
 }
+
+/**
+ * A conversation's path in words, for agents ("Status \"Belum Registrasi\" & reset aplikasi › Reset
+ * melalui e-Nofa"): answers by their title, questions by their text; the topic menu is left out.
+ */
+export function pathInWords(catalog: Catalog, path: string[]): string[] {
+  return path.flatMap((p) => {
+    const [intentId, nodeId] = p.split('/');
+    const intent = catalog.intents.get(intentId ?? '');
+    const node = intent?.nodes[nodeId ?? ''];
+    if (!intent || !node || intent.id === catalog.bot.roles.menu) return [];
+    const what = node.type === 'answer' ? node.title : node.type === 'question' ? node.text.trim() : undefined;
+    return [what ? `${intent.title} › ${what}` : intent.title];
+  });
+}

@@ -40,6 +40,8 @@ export interface AgentConsoleDeps {
   answers: AnswerIndex;
   /** The supervisors' insights page and its API (omitted: not served). */
   insights?: InsightsDeps;
+  /** A ticket's path (intent/node ids) in words for agents; without it the console shows the ids. */
+  steps?: (path: string[]) => string[];
   /** Where missing page files and bundles that do not build are reported. */
   logger?: Logger;
 }
@@ -52,10 +54,10 @@ function sessionCookie(req: Request): string | undefined {
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
-/** What the console shows of a ticket (no conversation reference). */
-function view(t: Ticket, now = Date.now()) {
+/** What the console shows of a ticket (no conversation reference); `steps` is its path in words. */
+function view(t: Ticket, now = Date.now(), steps?: (path: string[]) => string[]) {
   const { reference: _r, ...rest } = t;
-  return { ...rest, waitingMs: t.status === 'waiting' ? now - Date.parse(t.waitingSince ?? t.createdAt) : undefined };
+  return { ...rest, steps: steps?.(t.path), waitingMs: t.status === 'waiting' ? now - Date.parse(t.waitingSince ?? t.createdAt) : undefined };
 }
 
 export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): void {
@@ -167,7 +169,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
       // Newest activity first (what the agents asked for); the page also shows each waiting time.
       const items = [...waiting.items, ...assigned.items]
         .sort((a, b) => (b.lastActivityAt ?? b.updatedAt).localeCompare(a.lastActivityAt ?? a.updatedAt))
-        .map((t) => ({ ...view(t, now), mine: t.assignee?.id === agent.id, transcript: undefined, transcriptLength: t.transcript.length }));
+        .map((t) => ({ ...view(t, now, deps.steps), mine: t.assignee?.id === agent.id, transcript: undefined, transcriptLength: t.transcript.length }));
       res.send(200, { items });
     }),
   );
@@ -177,7 +179,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     guard(async (req, res) => {
       const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
       if (!t) return void sendError(res, 404, 'no-such-ticket', 'no such ticket');
-      res.send(200, view(t));
+      res.send(200, view(t, Date.now(), deps.steps));
     }),
   );
 
