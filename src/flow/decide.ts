@@ -237,8 +237,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check stays.
   if (atCheck && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && !yesNo()) return { kind: 'outside' };
   if (atCheck) {
-    // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address.
-    if (question && cls.decision === 'route' && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) return { kind: 'switch', intent: cls.intent };
+    // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
+    // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
+    const announced = announcesTopic(norm) && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside;
+    if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced)) return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
@@ -262,6 +264,13 @@ export function decideTurn(c: TurnContext): TurnDecision {
     const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
     // A "no" that tells what was tried ("ga bisa juga, udah saya set di administrasi sertifikat") stays a no.
     if (other && contentCount(norm) >= 2 && (marked || !yn)) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
+    // A question about another topic is not an answer to this one ("nomor Kring Pajak berapa ya?",
+    // "emang e-Faktur desktop masih boleh dipakai ya?": their "ya" is a particle).
+    if (question && cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== prompt!.intent && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) {
+      return { kind: 'switch', intent: cls.intent, unsolved: atCheck || undefined };
+    }
+    // "eh bukan, yang lupa ternyata password e-Nofa": a correction at a check starts the topic again from what it says.
+    if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent, unsolved: true };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };

@@ -47,7 +47,7 @@ const ORDINALS: Record<string, number> = {
   sepuluh: 10, kesepuluh: 10,
 };
 
-const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option', 'ke', 'saya', 'pilih', 'nomer', 'itu', 'deh', 'dong', 'aja', 'saja', 'kak', 'kakak', 'admin', 'min', 'nih', 'ya', 'yah', 'sih', 'gan', 'pak', 'bu', 'mas', 'mbak']);
+const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option', 'ke', 'saya', 'pilih', 'nomer', 'itu', 'deh', 'dong', 'aja', 'saja', 'kak', 'kakak', 'admin', 'min', 'nih', 'ya', 'yah', 'sih', 'gan', 'pak', 'bu', 'mas', 'mbak', 'ok', 'oke', 'okay', 'baik', 'sip']);
 
 /** Function words that never decide between options on their own. */
 const STOP = new Set([
@@ -59,6 +59,9 @@ const STOP = new Set([
 function ordinalIndex(tokens: string[], raw: string): number | undefined {
   const digits = raw.match(/^\s*(?:no\.?|nomor|nomer|pilihan|opsi|option|yang|yg|ke-?)?\s*(\d{1,2})\s*[.)]?\s*$/i);
   if (digits) return Number(digits[1]);
+  // "4. masih pakai 3.2 soalnya", "2, abis install ulang …": the number first, then why.
+  const leading = raw.match(/^\s*(?:no\.?|nomor|nomer|pilihan|opsi|yang|yg)?\s*(\d{1,2})\s*[.,)]\s+\D/i);
+  if (leading) return Number(leading[1]);
   const meaningful = tokens.filter((t) => !FILLER.has(t));
   if (meaningful.length === 1) {
     const t = meaningful[0]!;

@@ -39,8 +39,10 @@ function readClause(tokens: string[]): YesNo | undefined {
     const prev = tokens[i - 1];
     const start = i;
     if (NEGATION.has(t) || t === 'belum') {
-      // "tidak error lagi", "gak muncul lagi": the failure is gone.
-      if (t !== 'belum' && next && FAILURE.has(next) && next !== 'belum') {
+      // "tidak error lagi", "errornya gak muncul lagi": the failure is gone; but "kode barunya ga muncul"
+      // (no error named) is what should appear not appearing.
+      const goneFailure = next !== 'muncul' || tokens.some((x) => /^etax/.test(x) || x === 'error' || x === 'eror' || x === 'pesan' || x === 'lagi');
+      if (t !== 'belum' && next && FAILURE.has(next) && next !== 'belum' && goneFailure) {
         last = 'yes';
         i++;
         continue;
