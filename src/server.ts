@@ -125,6 +125,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
 
   const server = restify.createServer({ handleUncaughtExceptions: false });
+  // Idle keep-alive sockets are closed by the client, never by us first: with Node's 5 s default a
+  // client (a channel, a load balancer, fetch) that reuses a socket just as the server drops it gets
+  // ECONNRESET on a request the bot never saw. 65 s outlasts the usual client and proxy idle timeouts.
+  server.server.keepAliveTimeout = 65_000;
+  server.server.headersTimeout = 66_000;
   server.pre(securityHeaders());
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
