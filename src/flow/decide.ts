@@ -28,6 +28,7 @@ import type { Normalised, Normaliser } from '../nlu/normalise.js';
 import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
+import { targetIntent } from '../catalog/targets.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -209,11 +210,15 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
-  if (wantsPerson(norm, undefined, c.roles.person, text) || (wantsPerson(norm, c.classify(), c.roles.person) && yesNo() !== 'no')) {
+  const byWords = wantsPerson(norm, undefined, c.roles.person, text);
+  if (byWords || (wantsPerson(norm, c.classify(), c.roles.person) && yesNo() !== 'no')) {
     if (prompt?.kind === 'confirm') {
       const yes = prompt.options.findIndex((o) => o.role === 'yes');
       if (yes >= 0) return { kind: 'option', index: yes, via: 'yes-no' };
     }
+    // Only the model says so ("mau menyampaikan pengaduan"): the person topic's own question decides
+    // (contacts or a person), pre-filled from the message.
+    if (!byWords && (!prompt || FREE.has(prompt.kind))) return { kind: 'switch', intent: c.roles.person };
     return { kind: 'person' };
   }
   const atCheck = prompt?.kind === 'check';
@@ -286,13 +291,19 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
     if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
   }
+  // "eh ga jadi, sebenarnya muncul Tidak Dapat Menghubungi ETaxInvoice Server": an announced topic that
+  // one of the options leads to is that option, whatever other option words the message carries.
+  if (prompt && !FREE.has(prompt.kind) && announcesTopic(norm) && cls.decision === 'route' && c.optionIntents.has(cls.intent)) {
+    const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
+    if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
+  }
   // 10-11.
   if (prompt && !FREE.has(prompt.kind)) {
     const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
     if (described) return { kind: 'option', index: described.index, via: 'described' };
     // A reply that names a topic reached through an option is that option.
     if (cls.decision !== 'fallback') {
-      const viaIntent = prompt.options.findIndex((o) => o.goto === `intent:${cls.intent}`);
+      const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
     if (prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE) return { kind: 'outside' };
