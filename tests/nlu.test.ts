@@ -10,7 +10,7 @@ import { loadCore } from '../src/core.js';
 import { evaluate, type LabelledLine } from '../src/nlu/evaluate.js';
 import { stem } from '../src/nlu/normalise.js';
 import { BaselineClassifier } from '../src/eval/baseline.js';
-import { slipVariants } from '../src/eval/classifier-report.js';
+import { chooseBaselineThreshold, slipVariants } from '../src/eval/classifier-report.js';
 
 const core = loadCore('intents');
 const norm = (t: string) => core.matcher.normaliser.normalise(t);
@@ -145,9 +145,9 @@ describe('development sets', () => {
     expect(s.inScope.wrongIntentRate).toBeLessThanOrEqual(0.02);
   });
 
-  it('the shipped model is at least level with the standard linear baseline on the held-out sets, and ahead with slips', () => {
+  it('the shipped model is ahead of the standard linear baseline on the held-out sets, except rejection on dev-v4', () => {
     const baseline = new BaselineClassifier(core.catalog);
-    baseline.threshold = 0.3; // chosen by cross-validation over the examples (npm run eval prints it)
+    baseline.threshold = chooseBaselineThreshold(core.catalog); // as npm run eval chooses it
     for (const lines of [test, v4]) {
       const m = evaluate(core.matcher, lines);
       const b = evaluate(baseline, lines);
@@ -156,10 +156,11 @@ describe('development sets', () => {
       const ms = evaluate(core.matcher, slipVariants(lines));
       const bs = evaluate(baseline, slipVariants(lines));
       expect(ms.inScope.accuracy).toBeGreaterThan(bs.inScope.accuracy);
-      expect(ms.inScope.wrongIntentRate).toBeLessThan(bs.inScope.wrongIntentRate);
+      expect(ms.inScope.wrongIntentRate).toBeLessThanOrEqual(bs.inScope.wrongIntentRate);
     }
-    // Not claimed: out-of-scope rejection. On the dev-v2 test half both reject 130 of 134; on dev-v4 the
-    // baseline rejects one line more (164 against 163 of 165). README, "The intent model".
+    // Rejection: ahead on the dev-v2 test half. Not claimed on dev-v4, where the baseline rejects every
+    // out-of-scope line and the model 163 of 165 (README, "The intent model").
+    expect(evaluate(core.matcher, test).outOfScope.rejection).toBeGreaterThan(evaluate(baseline, test).outOfScope.rejection);
   });
 
   it('is deterministic: the same content trains the same model', () => {
