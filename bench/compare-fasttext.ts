@@ -8,13 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/catalog/load.js';
 import { NONE_INTENT } from '../src/catalog/load.js';
 import { IntentClassifier } from '../src/nlu/classifier.js';
 import { evaluate, type LabelledLine } from '../src/nlu/evaluate.js';
 
-const dir = process.argv[2];
-if (!dir) {
+const [dir, ...rest] = parseArgs({ allowPositionals: true, options: {} }).positionals;
+if (!dir || rest.length) {
   process.stderr.write('usage: npx tsx bench/compare-fasttext.ts <folder holding node_modules/fasttext.wasm.js>\n');
   process.exit(2);
 }

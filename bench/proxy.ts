@@ -13,6 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export interface Proxy {
   url: string;
@@ -79,7 +80,8 @@ export async function startRoundRobinProxy(targets: string[], port = 0): Promise
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [portArg, ...targets] = process.argv.slice(2);
+  // No flags: a flag-like argument is a mistake, not a target (parseArgs rejects it).
+  const [portArg, ...targets] = parseArgs({ allowPositionals: true, options: {} }).positionals;
   startRoundRobinProxy(targets, Number(portArg ?? 0)).then(
     (p) => {
       process.stdout.write(`listening ${new URL(p.url).port}\n`);

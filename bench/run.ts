@@ -33,6 +33,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, ROOT, formatProfile, formatReport, profileBot, runBench, type BenchOptions, type BenchResults, type Entry, type StorageKind } from './lib.js';
 
 function usage(): never {
@@ -42,21 +43,55 @@ function usage(): never {
   process.exit(0);
 }
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-function value(name: string, env: string): string | undefined {
-  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i >= 0) {
-    const a = argv[i]!;
-    if (a.includes('=')) return a.slice(a.indexOf('=') + 1);
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-    return v;
-  }
-  const e = process.env[env];
-  return e === undefined || e === '' ? undefined : e;
+function fail(err: unknown): never {
+  process.stderr.write(`bench failed: ${process.env.BENCH_DEBUG ? (err as Error)?.stack : (err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
 }
-function num(name: string, env: string): number | undefined {
+
+const FLAGS = {
+  quick: { type: 'boolean' },
+  scale: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  storage: { type: 'string' },
+  concurrency: { type: 'string' },
+  'cold-starts': { type: 'string' },
+  'no-build': { type: 'boolean' },
+  'no-dist': { type: 'boolean' },
+  entry: { type: 'string' },
+  out: { type: 'string' },
+  profile: { type: 'boolean' },
+  echo: { type: 'boolean' },
+  report: { type: 'boolean' },
+  'no-scale-out': { type: 'boolean' },
+  'scale-out-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+// Unknown flags and stray arguments are errors (strict); `--report` alone takes an optional file.
+const parsed = (() => {
+  try {
+    return parseFlags();
+  } catch (err) {
+    fail(err);
+  }
+})();
+const { values: args, positionals } = parsed;
+
+function parseFlags() {
+  const res = parseArgs({ allowPositionals: true, options: FLAGS });
+  if (res.positionals.length > (res.values.report ? 1 : 0)) throw new Error(`unexpected argument ${res.positionals.join(' ')} (see --help)`);
+  return res;
+}
+
+type ValueFlag = 'scale' | 'duration' | 'warmup' | 'storage' | 'concurrency' | 'cold-starts' | 'entry' | 'out';
+const flag = (name: 'quick' | 'no-build' | 'no-dist' | 'profile' | 'echo' | 'no-scale-out' | 'scale-out-only') => args[name] === true;
+/** The flag's value, else the environment variable's (an empty variable counts as unset). */
+function value(name: ValueFlag, env: string): string | undefined {
+  const v = args[name] ?? process.env[env];
+  return v === undefined || v === '' ? undefined : v;
+}
+function num(name: ValueFlag, env: string): number | undefined {
   const v = value(name, env);
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -65,15 +100,9 @@ function num(name: string, env: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  if (flag('help') || flag('h')) usage();
-  const known = new Set(['quick', 'scale', 'duration', 'warmup', 'storage', 'concurrency', 'cold-starts', 'no-build', 'no-dist', 'entry', 'out', 'profile', 'echo', 'report', 'help', 'no-scale-out', 'scale-out-only']);
-  for (const a of argv) {
-    if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) throw new Error(`unknown flag ${a} (see --help)`);
-  }
-  if (flag('report')) {
-    const i = argv.indexOf('--report');
-    const next = argv[i + 1];
-    const file = next && !next.startsWith('--') ? path.resolve(next) : path.join(ROOT, 'bench/results.json');
+  if (args.help) usage();
+  if (args.report) {
+    const file = positionals[0] ? path.resolve(positionals[0]) : path.join(ROOT, 'bench/results.json');
     process.stdout.write(`${formatReport(JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults)}\n`);
     return;
   }
@@ -136,10 +165,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${formatReport(results)}\n\nJSON: ${path.relative(process.cwd(), opts.out!) || opts.out}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench failed: ${process.env.BENCH_DEBUG ? (err as Error)?.stack : (err as Error)?.message ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+main().then(() => process.exit(0), fail);

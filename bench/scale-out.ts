@@ -15,28 +15,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import {
-  RESET_APLIKASI_WALK,
-  ROOT,
-  expectedReply,
-  machineCpuSeconds,
-  percentile,
-  procCpuSeconds,
-  runLoad,
-  serversCpuSeconds,
-  spawnServer,
-  tmpDir,
-  type LoadChannel,
-  type LoadResult,
-  type ServerProcess,
-  type WalkStep,
-} from './lib.js';
+import { ROOT, percentile, r1, r2, sleep, tmpDir } from './common.js';
+import { RESET_APLIKASI_WALK, expectedReply, runLoad, type LoadChannel, type LoadResult, type WalkStep } from './load.js';
+import { spawnServer, type ServerProcess } from './processes.js';
+import { machineCpuSeconds, procCpuSeconds, serversCpuSeconds } from './sampling.js';
 import { Redis } from 'ioredis';
 import { startRedis } from '../tests/helpers/redis-server.js';
 
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r2 = (x: number) => Math.round(x * 100) / 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type ScaleOutPath = 'api/messages' | 'directline';
 

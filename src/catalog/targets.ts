@@ -6,13 +6,14 @@
  *  - a special step: `@escalate`, `@handoff`, `@end`, `@menu`; the engine also uses `@declined` and
  *    `@fallback` in the prompts it builds itself.
  */
+import { LRUCache } from 'lru-cache';
 export type SpecialTarget = 'escalate' | 'handoff' | 'end' | 'menu' | 'declined' | 'fallback';
 
 export type Target = { kind: 'special'; name: SpecialTarget } | { kind: 'intent'; intent: string; node?: string } | { kind: 'node'; node: string };
 
 const SPECIAL = new Set<string>(['escalate', 'handoff', 'end', 'menu', 'declined', 'fallback']);
-/** Targets repeat (every prompt's options); each string is parsed once. */
-const parsed = new Map<string, Target>();
+/** Targets repeat (every prompt's options); each string is parsed once (bounded: stored prompts may hold old ones). */
+const parsed = new LRUCache<string, Target>({ max: 10_000 });
 
 export function parseTarget(s: string): Target {
   const hit = parsed.get(s);
@@ -23,7 +24,7 @@ export function parseTarget(s: string): Target {
     const [intent, node] = s.slice('intent:'.length).split('#') as [string, string | undefined];
     t = node ? { kind: 'intent', intent, node } : { kind: 'intent', intent };
   } else t = { kind: 'node', node: s };
-  if (parsed.size < 10_000) parsed.set(s, t);
+  parsed.set(s, t);
   return t;
 }
 

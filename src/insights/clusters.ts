@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { IntentClassifier } from '../nlu/classifier.js';
 import type { Normaliser } from '../nlu/normalise.js';
 import { mask } from '../privacy/index.js';
+import { LRUCache } from 'lru-cache';
 
 /** Two messages belong to one cluster when their word sets overlap this much (Jaccard). */
 export const CLUSTER_SIMILARITY = 0.5;
@@ -41,28 +42,22 @@ export interface TextGroup {
   texts: Array<{ text: string; count: number }>;
 }
 
-const wordMemo = new WeakMap<Normaliser, Map<string, string[]>>();
-const rankMemo = new WeakMap<IntentClassifier, Map<string, Array<{ intent: string; score: number }>>>();
+const wordMemo = new WeakMap<Normaliser, LRUCache<string, string[]>>();
+const rankMemo = new WeakMap<IntentClassifier, LRUCache<string, Array<{ intent: string; score: number }>>>();
 
-function memo<K extends object, V>(store: WeakMap<K, Map<string, V>>, owner: K, key: string, make: () => V): V {
+function memo<K extends object, V extends object>(store: WeakMap<K, LRUCache<string, V>>, owner: K, key: string, make: () => V): V {
   let m = store.get(owner);
-  if (!m) store.set(owner, (m = new Map()));
+  if (!m) store.set(owner, (m = new LRUCache({ max: MEMO_LIMIT })));
   let v = m.get(key);
-  if (v === undefined) {
-    if (m.size >= MEMO_LIMIT) m.clear();
-    m.set(key, (v = make()));
-  }
+  if (v === undefined) m.set(key, (v = make()));
   return v;
 }
 
-const maskMemo = new Map<string, string>();
+const maskMemo = new LRUCache<string, string>({ max: MEMO_LIMIT });
 /** Masked again when shown: records written before a masking rule existed get it too. */
 const masked = (text: string): string => {
   let v = maskMemo.get(text);
-  if (v === undefined) {
-    if (maskMemo.size >= MEMO_LIMIT) maskMemo.clear();
-    maskMemo.set(text, (v = mask(text)));
-  }
+  if (v === undefined) maskMemo.set(text, (v = mask(text)));
   return v;
 };
 

@@ -21,6 +21,7 @@ import { dayIndexKey, type CurationLog, type CurationRecord } from '../curation/
 import type { KeyValueStore } from '../storage/key-value.js';
 import { addDays, aggregateRecords, dayStart, emptyDay, finishDay, type DayAggregate } from './aggregate.js';
 import { daysOf } from './figures.js';
+import { LRUCache } from 'lru-cache';
 
 export const ROLLUP_VERSION = 2;
 /** A day is closed (rolled up) this long after it ended: room for clock skew and the last flushes. */
@@ -52,7 +53,7 @@ function minuteOfDay(chunk: string): number {
 const fingerprint = (chunks: string[]) => `${chunks.length}:${createHash('sha256').update(chunks.join('\n')).digest('base64url').slice(0, 22)}`;
 
 export class InsightsSource {
-  private readonly memory = new Map<string, { fp: string; agg: DayAggregate }>();
+  private readonly memory = new LRUCache<string, { fp: string; agg: DayAggregate }>({ max: MEMORY_DAYS });
   readonly store: KeyValueStore;
   /** Titles of intents and procedures for the figures (set where the catalog is known). */
   catalog?: Pick<Catalog, 'intents'>;
@@ -152,7 +153,6 @@ export class InsightsSource {
   }
 
   private remember(tz: number, day: string, fp: string, agg: DayAggregate): void {
-    if (this.memory.size >= MEMORY_DAYS) this.memory.delete(this.memory.keys().next().value!);
     this.memory.set(`${tz}/${day}`, { fp, agg });
   }
 }

@@ -14,6 +14,7 @@
 import Fuse from 'fuse.js';
 import type { Lexicon } from '../catalog/schema.js';
 import { ANSWER_WORDS } from './answer-words.js';
+import { LRUCache } from 'lru-cache';
 
 const ANSWER_WORD_SET = new Set(ANSWER_WORDS);
 
@@ -121,7 +122,8 @@ export class Normaliser {
   private vocab = new Set<string>();
   private fuse: Fuse<string> | undefined;
   /** Corrections already computed for unknown tokens (users repeat the same typos). */
-  private readonly corrections = new Map<string, string[]>();
+  /** Repairs already made, by word (bounded: users type endless new words). */
+  private readonly corrections = new LRUCache<string, string[]>({ max: 5000 });
 
   constructor(lexicon: Lexicon) {
     this.phraseMap = new Map(Object.entries(lexicon.phrases).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
@@ -261,7 +263,6 @@ export class Normaliser {
     const cached = this.corrections.get(w);
     if (cached) return cached;
     const fixed = this.splitRunTogether(w) ?? this.correctTypo(w) ?? (w.length <= 24 ? this.splitRunTogether(w, true) : undefined) ?? [st];
-    if (this.corrections.size > 5000) this.corrections.clear();
     this.corrections.set(w, fixed);
     return fixed;
   }
@@ -297,6 +298,13 @@ export class Normaliser {
   private correctTypo(w: string): string[] | undefined {
     if (w.length < 4 || !this.fuse) return undefined;
     const max = w.length >= 8 ? 2 : 1;
+    // A letter dropped, added, mistyped or two swapped is found with a few map lookups (the deletions
+    // index); the fuzzy search, a scan of the whole vocabulary, only when that finds nothing. Training
+    // normalises every example, so this is most of start-up on a large catalog.
+    if (w.length >= 5) {
+      const near = this.nearWord(w);
+      if (near && near !== w && editDistance(w, near, max) <= max) return [near];
+    }
     for (const hit of this.fuse.search(w, { limit: 5 })) {
       if (editDistance(w, hit.item, max) <= max) return [hit.item];
     }

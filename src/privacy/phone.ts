@@ -26,6 +26,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Claims } from './claims.js';
 import { PUBLIC_NUMBERS } from './words.js';
+import { LRUCache } from 'lru-cache';
 
 /** Options of `classifyNumber`: how the digits were written. */
 export interface NumberShape {
@@ -67,8 +68,7 @@ function asDialled(d: string, s: NumberShape): string {
  * repeats the same few numbers: remembered, a 10,000-character message stays within a few
  * milliseconds. Bounded; emptied when full.
  */
-const answers = new Map<string, boolean>();
-const ANSWERS_LIMIT = 4096;
+const answers = new LRUCache<string, boolean>({ max: 4096 });
 
 function validNumber(dialled: string, foreignAllowed: boolean): boolean {
   const key = `${foreignAllowed ? '+' : ''}${dialled}`;
@@ -81,7 +81,6 @@ function validNumber(dialled: string, foreignAllowed: boolean): boolean {
     if (!number) answer = false;
     else if (foreignAllowed) answer = number.isPossible();
     else answer = number.isValid() && number.countryCallingCode === '62';
-    if (answers.size >= ANSWERS_LIMIT) answers.clear();
     answers.set(key, answer);
   }
   return answer;

@@ -16,6 +16,7 @@
  * The folding is per code point (NFKC of a whole string could merge characters across a boundary and
  * would lose the offsets); ASCII-only messages — nearly all of them — skip it entirely.
  */
+import { LRUCache } from 'lru-cache';
 
 /** Zero-width and bidi control characters: ignored by detection (a secret split by them is still found). */
 export function isInvisible(c: number): boolean {
@@ -45,8 +46,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 
 /** Folded forms of the non-ASCII code points seen so far (users repeat the same few characters). */
-const foldCache = new Map<number, string>();
-const FOLD_CACHE_LIMIT = 4096;
+const foldCache = new LRUCache<number, string>({ max: 4096 });
 
 /**
  * The ASCII value of a decimal digit of any script. Every block of digits in Unicode is a run of 10
@@ -68,7 +68,6 @@ function fold(cp: number): string {
   const nfkc = ch.normalize('NFKC');
   if (nfkc !== ch && PRINTABLE_ASCII.test(nfkc)) out = nfkc;
   else if (DECIMAL_DIGIT.test(ch)) out = String(digitValue(cp));
-  if (foldCache.size >= FOLD_CACHE_LIMIT) foldCache.clear();
   foldCache.set(cp, out);
   return out;
 }

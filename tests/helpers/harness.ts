@@ -8,13 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createApp, type App, type AppOptions } from '../../src/server.js';
+import { startChannelService, type ChannelAnswer } from './channel-service.js';
 
 export interface ReceivedActivity {
   type: string;
@@ -50,54 +49,32 @@ export async function startChannel(): Promise<ChannelServer> {
   let failures: { status: number; count: number } | undefined;
   const members = new Map<string, { id: string; name: string; aadObjectId?: string }>();
   const authorizations: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      authorizations.push(String(req.headers.authorization ?? ''));
-      const member = req.url?.match(/^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/);
-      if (req.method === 'GET' && member) {
-        const found = members.get(decodeURIComponent(member[2]!));
-        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound', message: 'not in this team' } }));
-        return;
-      }
-      const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/);
-      if (req.method === 'PUT' && m) {
-        const conv = decodeURIComponent(m[1]!);
-        const list = updated.get(conv) ?? [];
-        list.push({ ...(JSON.parse(body || '{}') as ReceivedActivity), _id: decodeURIComponent(m[2] ?? '') });
-        updated.set(conv, list);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: m[2] }));
-        return;
-      }
-      if (req.method === 'POST' && m) {
-        if (failures && failures.count > 0) {
-          failures.count -= 1;
-          res.writeHead(failures.status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'Injected', message: 'injected failure' } }));
-          return;
-        }
-        const conv = decodeURIComponent(m[1]!);
-        const activity = JSON.parse(body || '{}') as ReceivedActivity;
-        const id = randomUUID();
-        activity._id = id; // the id this channel gave the activity (threads in Teams channels start here)
-        const list = received.get(conv) ?? [];
-        list.push(activity);
-        received.set(conv, list);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id }));
-        return;
-      }
-      res.writeHead(404);
-      res.end();
-    });
+  const service = await startChannelService((call): ChannelAnswer => {
+    authorizations.push(call.authorization);
+    if (call.kind === 'member') {
+      const found = members.get(call.memberId);
+      return { status: found ? 200 : 404, body: found ?? { error: { code: 'MemberNotFound', message: 'not in this team' } } };
+    }
+    if (call.kind === 'update') {
+      const list = updated.get(call.conversationId) ?? [];
+      list.push({ ...(JSON.parse(call.body || '{}') as ReceivedActivity), _id: call.activityId });
+      updated.set(call.conversationId, list);
+      return { status: 200, body: { id: call.activityId } };
+    }
+    if (failures && failures.count > 0) {
+      failures.count -= 1;
+      return { status: failures.status, body: { error: { code: 'Injected', message: 'injected failure' } } };
+    }
+    const activity = JSON.parse(call.body || '{}') as ReceivedActivity;
+    const id = randomUUID();
+    activity._id = id; // the id this channel gave the activity (threads in Teams channels start here)
+    const list = received.get(call.conversationId) ?? [];
+    list.push(activity);
+    received.set(call.conversationId, list);
+    return { status: 200, body: { id } };
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: service.url,
     received,
     updated,
     members,
@@ -105,11 +82,7 @@ export async function startChannel(): Promise<ChannelServer> {
     failNext(status, count = 1) {
       failures = { status, count };
     },
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    close: () => service.close(),
   };
 }
 

@@ -22,6 +22,7 @@ import { guarded, send, type DirectLineContext } from './context.js';
 import { CHANNEL_PREFIX, MAX_BOT_BODY_BYTES } from './limits.js';
 import { isLocalRequest } from './network.js';
 import { CONVERSATION_ID_LENGTH, type KeyRing } from './tokens.js';
+import { LRUCache } from 'lru-cache';
 
 export interface Forwarder {
   forward(conversationId: string, activity: Activity): Promise<number>;
@@ -134,6 +135,24 @@ export function registerChannelRoutes(server: Server, ctx: DirectLineContext): v
 
 const ID_SHAPE = /^[A-Za-z0-9_-]+$/;
 
+/** Parsed service URLs: a turn asks about its serviceUrl twice, and a deployment sees only a few. */
+/** Bounded: whoever calls may send any serviceUrl (least recently used out first). */
+const parsedUrls = new LRUCache<string, { url: { origin: string; pathname: string } | null }>({ max: 256 });
+
+function parseUrl(url: string): { origin: string; pathname: string } | null {
+  let parsed = parsedUrls.get(url)?.url;
+  if (parsed === undefined) {
+    try {
+      const u = new URL(url);
+      parsed = { origin: u.origin, pathname: u.pathname };
+    } catch {
+      parsed = null;
+    }
+    parsedUrls.set(url, { url: parsed });
+  }
+  return parsed;
+}
+
 /**
  * Whether an activity's serviceUrl is this channel's: `own` (with the hop key), `forged` (this
  * channel's path without the key, or one of its conversations under another serviceUrl: someone posing
@@ -149,18 +168,9 @@ export function serviceUrlKind(keys: KeyRing, baseUrl: string, url: string, conv
     const ours = current ? current.isOwnConversationId(conversationId) : conversationId.length === CONVERSATION_ID_LENGTH && ID_SHAPE.test(conversationId);
     if (ours) return 'forged';
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'other';
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return 'other';
   // This server's channel path without the key (another server's web chat is just another caller).
-  let sameOrigin: boolean;
-  try {
-    sameOrigin = parsed.origin === new URL(baseUrl).origin;
-  } catch {
-    sameOrigin = false; // not listening yet
-  }
+  const sameOrigin = parsed.origin === parseUrl(baseUrl)?.origin; // not listening yet: no origin
   return sameOrigin && (parsed.pathname.startsWith(`${CHANNEL_PREFIX}/`) || parsed.pathname === CHANNEL_PREFIX) ? 'forged' : 'other';
 }

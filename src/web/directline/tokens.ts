@@ -20,6 +20,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Request } from 'restify';
+import { LRUCache } from 'lru-cache';
 
 export interface TokenClaims {
   /** Conversation id bound into the token. */
@@ -61,14 +62,13 @@ function keyBytes(secret: Uint8Array | string): Uint8Array {
  * ChannelKeys' `tokenKey`; adopting another master secret makes new keys and forgets them all), and
  * expiry is checked on every use. Bounded: the oldest entries go first.
  */
-const known = new WeakMap<Uint8Array, Map<string, TokenClaims>>();
+const known = new WeakMap<Uint8Array, LRUCache<string, TokenClaims>>();
 const KNOWN_LIMIT = 10_000;
 
 function remember(secret: Uint8Array | string, token: string, claims: TokenClaims): void {
   if (typeof secret === 'string') return;
   let tokens = known.get(secret);
-  if (!tokens) known.set(secret, (tokens = new Map()));
-  if (tokens.size >= KNOWN_LIMIT) tokens.delete(tokens.keys().next().value ?? '');
+  if (!tokens) known.set(secret, (tokens = new LRUCache({ max: KNOWN_LIMIT })));
   tokens.set(token, claims);
 }
 
