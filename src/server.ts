@@ -105,7 +105,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     rateLimit: config.rateLimit,
     admitNewConversation: newConversations
       ? async (context) => {
-          const source = context.turnState.get(SOURCE_KEY) as string | undefined;
+          const source = context.turnState.get<string | undefined>(SOURCE_KEY);
           return !source || (await newConversations.take(source)).allowed;
         }
       : undefined,
@@ -217,7 +217,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       .enforce()
       .then((r) => (r.stored >= r.budget ? logger.warn({ ...r }, 'conversation budget reached: the least recently active conversations were evicted') : undefined))
       .catch((err) => logger.warn({ err: errInfo(err) }, 'conversation budget check failed'));
-  const budgetTimer = setInterval(enforceBudget, 60_000);
+  const budgetTimer = setInterval(() => void enforceBudget(), 60_000);
   budgetTimer.unref();
   void enforceBudget();
   registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, logger, steps: (path) => pathInWords(core.catalog, path), answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });

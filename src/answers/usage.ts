@@ -11,7 +11,7 @@ export class AnswerUsage {
 
   async counts(): Promise<Record<string, number>> {
     const items = await this.storage.read([KEY]);
-    return ((items[KEY] as { counts?: Record<string, number> } | undefined)?.counts ?? {}) as Record<string, number>;
+    return (items[KEY] as { counts?: Record<string, number> } | undefined)?.counts ?? {};
   }
 
   async increment(id: string): Promise<void> {

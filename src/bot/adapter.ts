@@ -114,7 +114,7 @@ export class HelpdeskAdapter extends CloudAdapter {
                 ValidateAuthority: 'true',
               }
             : {}),
-        } as Record<string, string>,
+        },
         credentialsFactory,
       ),
     );

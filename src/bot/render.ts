@@ -93,7 +93,7 @@ export function renderOutgoing(bot: BotContent, channel: string | undefined, rep
         if (r.from) {
           // A live agent's message: its own activity, shown with the agent's name.
           flushText();
-          activities.push({ ...textActivity(r.text), from: { id: 'agent', name: r.from, role: 'bot' } as Activity['from'] });
+          activities.push({ ...textActivity(r.text), from: { id: 'agent', name: r.from, role: 'bot' } });
         } else pending.push(r.text);
         break;
       case 'answer': {

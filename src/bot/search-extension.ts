@@ -31,7 +31,7 @@ export async function searchAnswers(rawQuery: MessagingExtensionQuery | undefine
   const count = Math.min(Math.max(query.queryOptions?.count ?? 10, 1), 25);
   let list: CannedAnswer[];
   if (!q || query.parameters?.[0]?.name === 'initialRun') {
-    const counts = await usage.counts().catch(() => ({}) as Record<string, number>);
+    const counts = await usage.counts().catch((): Record<string, number> => ({}));
     list = [...answers.answers].sort((a, b) => (counts[b.id] ?? 0) - (counts[a.id] ?? 0));
   } else {
     list = answers.search(q, 50).map((h) => h.answer);
@@ -41,7 +41,9 @@ export async function searchAnswers(rawQuery: MessagingExtensionQuery | undefine
 
 /** The answer picked from the results (counted as used). */
 export async function selectAnswer(value: unknown, answers: AnswerIndex, usage: AnswerUsage, notFound: string): Promise<MessagingExtensionResponse> {
-  const id = String((value as { id?: unknown } | undefined)?.id ?? '');
+  // The client's JSON: an id that is no string or number names no answer (as '[object Object]' named none).
+  const given = (value as { id?: unknown } | undefined)?.id;
+  const id = typeof given === 'string' || typeof given === 'number' ? String(given) : '';
   const answer = answers.get(id);
   if (answer) await usage.increment(answer.id).catch(() => undefined);
   return extensionSelected(answer, notFound);

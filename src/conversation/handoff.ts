@@ -53,7 +53,7 @@ export async function startHandoff(deps: HandoffDeps, input: IncomingMessage, da
   const inQueue = !!queued && (await tickets.get(ref).catch(() => undefined))?.status === 'waiting';
   const lines: string[] = [];
   if (text) lines.push(text);
-  if (inQueue) lines.push(queued!);
+  if (inQueue) lines.push(queued);
   else {
     lines.push(bot.messages.handoff.replace(/\{ref\}/g, ref));
     if (queued) lines.unshift(queued); // outside the agents' hours

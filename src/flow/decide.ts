@@ -244,7 +244,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (atCheck) {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
-    const announced = announcesTopic(norm) && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside;
+    const announced = announcesTopic(norm) && cls.intent !== prompt.intent && cls.intent !== c.roles.aside;
     if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced)) return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
@@ -259,19 +259,19 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 8.
   const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
   if (yesNoPrompt) {
-    const yes = prompt!.options.findIndex((o) => o.role === 'yes');
-    const no = prompt!.options.findIndex((o) => o.role === 'no');
+    const yes = prompt.options.findIndex((o) => o.role === 'yes');
+    const no = prompt.options.findIndex((o) => o.role === 'no');
     // "oh iya sekalian, sertel kami udah expired", "sebenernya mau nanya, npwp saya ga nongol": a new
     // topic, whatever yes or no words it carries. Without such a marker a "no" that restates the
     // failure ("salah terus passphrasenya") stays a "no".
     const marked = announcesTopic(norm);
     // With a marker an ordinary routing suffices; without one the classifier must be sure.
-    const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt!.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
+    const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
     // A "no" that tells what was tried ("ga bisa juga, udah saya set di administrasi sertifikat") stays a no.
     if (other && contentCount(norm) >= 2 && (marked || !yn)) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
     // A question about another topic is not an answer to this one ("nomor Kring Pajak berapa ya?",
     // "emang e-Faktur desktop masih boleh dipakai ya?": their "ya" is a particle).
-    if (question && cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== prompt!.intent && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) {
+    if (question && cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== prompt.intent && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) {
       return { kind: 'switch', intent: cls.intent, unsolved: atCheck || undefined };
     }
     // "eh bukan, yang lupa ternyata password e-Nofa": a correction at a check starts the topic again from what it says.
@@ -279,7 +279,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
-    return confident && cls.intent !== prompt!.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
+    return confident && cls.intent !== prompt.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.
   if (prompt && !FREE.has(prompt.kind) && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent) && cls.decision === 'route' && cls.intent !== c.roles.menu) {

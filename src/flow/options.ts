@@ -18,7 +18,7 @@ import type { Normalised, Normaliser } from '../nlu/normalise.js';
 const phraseCache = new WeakMap<Normaliser, Map<string, Normalised>>();
 export function normalisePhrase(normaliser: Normaliser, phrase: string): Normalised {
   let cache = phraseCache.get(normaliser);
-  if (!cache) phraseCache.set(normaliser, (cache = new Map()));
+  if (!cache) phraseCache.set(normaliser, (cache = new Map<string, Normalised>()));
   let n = cache.get(phrase);
   if (!n) cache.set(phrase, (n = normaliser.normalise(phrase)));
   return n;

@@ -100,7 +100,7 @@ export function newFlowState(): FlowState {
 export function reviveFlowState(raw: unknown): FlowState {
   const s = raw as Partial<FlowState> | undefined;
   if (!s || typeof s !== 'object' || s.v !== STATE_VERSION || !Array.isArray(s.path)) return newFlowState();
-  return { ...newFlowState(), ...s } as FlowState;
+  return { ...newFlowState(), ...s };
 }
 
 /** The topic the user was working on: the last intent visited other than the menu and "talk to a person". */

@@ -4,7 +4,7 @@
  * for listing. Everything in a ticket is masked before it is written.
  */
 import { randomInt } from 'node:crypto';
-import type { KeyValueStore, StoredDocument } from '../storage/key-value.js';
+import type { KeyValueStore } from '../storage/key-value.js';
 import { mask, maskDeep } from '../privacy/index.js';
 
 /**
@@ -114,7 +114,7 @@ export class TicketStore {
     // Compare-and-set on the index so two instances creating tickets at once both land.
     for (let attempt = 0; attempt < 10; attempt++) {
       const items = await this.storage.read([INDEX_KEY]);
-      const idx = (items[INDEX_KEY] as (StoredDocument & { refs?: string[] }) | undefined) ?? { refs: [] };
+      const idx = (items[INDEX_KEY] ?? { refs: [] }) as { refs?: string[]; eTag?: string };
       const refs = [...(idx.refs ?? []).filter((r) => r !== ref), ref].slice(-5000);
       try {
         await this.storage.write({ [INDEX_KEY]: { refs, eTag: idx.eTag ?? '*' } });
@@ -132,7 +132,7 @@ export class TicketStore {
     const t = items[ticketKey(ref)] as (Ticket & { eTag?: string }) | undefined;
     if (!t) return undefined;
     const { eTag: _e, ...ticket } = t;
-    return ticket as Ticket;
+    return ticket;
   }
 
   /** Applies `change` with optimistic concurrency (retries on an eTag conflict). */
@@ -142,8 +142,8 @@ export class TicketStore {
       const current = items[ticketKey(ref)] as (Ticket & { eTag?: string }) | undefined;
       if (!current) return undefined;
       const { eTag, ...ticket } = current;
-      const next = change(structuredClone(ticket) as Ticket);
-      if (!next) return ticket as Ticket;
+      const next = change(structuredClone<Ticket>(ticket));
+      if (!next) return ticket;
       next.updatedAt = new Date().toISOString();
       try {
         await this.storage.write({ [ticketKey(ref)]: { ...next, eTag: eTag ?? '*' } });
@@ -169,7 +169,7 @@ export class TicketStore {
         const t = read[ticketKey(r)] as (Ticket & { eTag?: string }) | undefined;
         if (!t) continue;
         const { eTag: _e, ...ticket } = t;
-        if (!filter.status || ticket.status === filter.status) all.push(ticket as Ticket);
+        if (!filter.status || ticket.status === filter.status) all.push(ticket);
       }
     }
     all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

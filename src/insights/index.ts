@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/load.js';
 import type { IntentClassifier } from '../nlu/classifier.js';
 import { readAccepted } from './accept.js';
 import { addDays, localDay } from './aggregate.js';
-import { computeInsights, daysOf, type Bucket, type Insights, type Period } from './figures.js';
+import { computeInsights, daysOf, type Insights, type Period } from './figures.js';
 import type { InsightsSource, ReadStats } from './source.js';
 
 export { acceptSuggestion, AcceptError } from './accept.js';
@@ -43,7 +43,7 @@ export function parsePeriod(input: PeriodInput, tzOffsetMinutes: number, now = n
   if (daysOf(from, to).length > MAX_PERIOD_DAYS) return `a period is at most ${MAX_PERIOD_DAYS} days`;
   const bucket = input.bucket || 'day';
   if (bucket !== 'day' && bucket !== 'week') return 'bucket must be day or week';
-  return { from, to, bucket: bucket as Bucket, tzOffsetMinutes };
+  return { from, to, bucket, tzOffsetMinutes };
 }
 
 export interface LoadContext {

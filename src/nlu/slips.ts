@@ -15,7 +15,7 @@ function slipWord(w: string, rand: Rand): string {
     return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
   }
   if (kind === 1) {
-    const positions = [...w.matchAll(VOWELS)].map((m) => m.index!).filter((i) => i > 0);
+    const positions = [...w.matchAll(VOWELS)].map((m) => m.index).filter((i) => i > 0);
     if (positions.length) {
       const i = positions[Math.floor(rand() * positions.length)]!;
       return w.slice(0, i) + w.slice(i + 1);

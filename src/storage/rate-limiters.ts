@@ -123,12 +123,14 @@ function withStatementCache(db: Database.Database): Database.Database {
   const inTransaction: Transaction = db.transaction((run: () => unknown) => run());
   const transaction = (fn: (...args: unknown[]) => unknown) => {
     const variant = (t: (run: () => unknown) => unknown) => (...args: unknown[]) => t(() => fn(...args));
+    /* eslint-disable @typescript-eslint/unbound-method -- better-sqlite3 declares the transaction variants as methods, but they are standalone functions that ignore `this`. */
     return Object.assign(variant(inTransaction), {
       deferred: variant(inTransaction.deferred),
       immediate: variant(inTransaction.immediate),
       exclusive: variant(inTransaction.exclusive),
       database: db,
     });
+    /* eslint-enable @typescript-eslint/unbound-method */
   };
   proxy = new Proxy(db, {
     get(target, key) {

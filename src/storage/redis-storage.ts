@@ -266,6 +266,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
       },
       (err: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the wrapped promise's own rejection, passed on unchanged.
         reject(err);
       },
     );

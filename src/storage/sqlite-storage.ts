@@ -119,6 +119,7 @@ export class SqliteStorage implements BotStore {
       }
     });
     // BEGIN IMMEDIATE takes the write lock before the eTag check (no lost update across processes).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 declares the transaction variants as methods, but they are standalone functions that ignore `this`.
     this.writeTxn = writeAll.immediate;
 
     this.deleteTxn = this.db.transaction((keys: string[]): void => {

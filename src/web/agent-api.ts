@@ -17,6 +17,7 @@ import type { IntentClassifier } from '../nlu/classifier.js';
 import type { TicketStatus, TicketStore } from '../handoff/tickets.js';
 import { requireAgentKey } from './agent-auth.js';
 import { sendError } from './console/api-errors.js';
+import { pathParam } from './request-params.js';
 
 const STATUSES: TicketStatus[] = ['open', 'waiting', 'assigned', 'closed', 'failed'];
 
@@ -36,7 +37,7 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
     res.send(200, { ...result, items: result.items.map(({ reference: _r, ...t }) => t) });
   });
   server.get('/api/handoffs/:ref', auth, async (req: Request, res: Response) => {
-    const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
+    const t = await deps.tickets.get(pathParam(req, 'ref').toUpperCase());
     if (!t) return sendError(res, 404, 'no-such-ticket', 'no such ticket');
     const { reference: _r, ...ticket } = t;
     res.send(200, ticket);
@@ -52,7 +53,7 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
   const one = async (req: Request, res: Response) => {
     // The router has already decoded the path parameters; decoding again would throw (HTTP 500) on
     // an id containing "%" (e.g. /api/answers/%25) and would mis-read double-encoded ids.
-    const id = [req.params.id, req.params.node].filter(Boolean).map(String).join('/');
+    const id = [pathParam(req, 'id'), pathParam(req, 'node')].filter(Boolean).join('/');
     const a = deps.answers.get(id);
     if (!a) return sendError(res, 404, 'no-such-answer', 'no such answer');
     res.send(200, a);

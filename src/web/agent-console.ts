@@ -24,6 +24,7 @@ import { registerInsights, type InsightsDeps } from './insights.js';
 import { sendError } from './console/api-errors.js';
 import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/login-limits.js';
 import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
+import { pathParam } from './request-params.js';
 import { MESSAGE_CHARS } from '../limits.js';
 
 export const SESSION_COOKIE = 'agent_session';
@@ -150,7 +151,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     res.send(200, { ok: true });
   });
 
-  server.get('/agent/api/me', guard(async (_req, res, agent) => res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })));
+  server.get('/agent/api/me', guard(async (_req, res, agent) => void res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })));
   if (deps.insights) {
     registerInsights(server, { logger: deps.logger, ...deps.insights }, {
       enabled,
@@ -177,7 +178,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
   server.get(
     '/agent/api/tickets/:ref',
     guard(async (req, res) => {
-      const t = await deps.tickets.get(String(req.params.ref ?? '').toUpperCase());
+      const t = await deps.tickets.get(pathParam(req, 'ref').toUpperCase());
       if (!t) return void sendError(res, 404, 'no-such-ticket', 'no such ticket');
       res.send(200, view(t, Date.now(), deps.steps));
     }),
@@ -200,7 +201,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
 
   const action = (name: 'claim' | 'release' | 'close') =>
     guard(async (req, res, agent) => {
-      const ref = String(req.params.ref ?? '').toUpperCase();
+      const ref = pathParam(req, 'ref').toUpperCase();
       const r = name === 'claim' ? await deps.live.claim(ref, agent) : name === 'release' ? await deps.live.release(ref, agent) : await deps.live.close(ref, agent);
       if (!r.ok) return refused(res, ref, r, name === 'claim');
       res.send(200, { ok: true });
@@ -214,7 +215,7 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     guard(async (req, res, agent) => {
       const text = (req.body as { text?: unknown } | undefined)?.text;
       if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS) return sendError(res, 400, 'invalid-text', `text must be 1 to ${MESSAGE_CHARS} characters`, { maxChars: MESSAGE_CHARS });
-      const ref = String(req.params.ref ?? '').toUpperCase();
+      const ref = pathParam(req, 'ref').toUpperCase();
       const r = await deps.live.sendFromAgent(ref, agent, text);
       if (!r.ok) return refused(res, ref, r, false);
       res.send(200, { ok: true });

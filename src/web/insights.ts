@@ -117,7 +117,7 @@ export function registerInsights(server: Server, deps: InsightsDeps, access: Ins
     json,
     supervisor(async (req, res, who) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const str = (k: string) => (typeof body[k] === 'string' && (body[k] as string).length <= 64 ? (body[k] as string) : undefined);
+      const str = (k: string) => (typeof body[k] === 'string' && (body[k]).length <= 64 ? (body[k]) : undefined);
       const cluster = str('cluster');
       const intent = str('intent');
       if (!cluster || !/^c-[0-9a-f]{8}$/.test(cluster) || !intent) return sendError(res, 400, 'invalid-accept-request', 'cluster (c-xxxxxxxx) and intent are required');

@@ -1,5 +1,4 @@
 /** What the page may post, and how activities are shaped on their way to the bot and back. */
-import type { Request } from 'restify';
 import { jsonDepth, MAX_JSON_DEPTH } from '../activity-validation.js';
 import { MAX_ATTACHMENTS, MAX_TEXT_CHARS } from './limits.js';
 
@@ -69,7 +68,7 @@ export function seqOf(conversationId: string, id: unknown): number | undefined {
  * waiting for the activity it replies to (the join event, or the SDK's proactive path replying to its
  * own continuation event, name none).
  */
-export function botActivity(body: Activity, params: Request['params'], c: { id: string; userId: string; seq: number }, bot: Party, timestamp: string): Activity {
+export function botActivity(body: Activity, params: Record<string, unknown> | undefined, c: { id: string; userId: string; seq: number }, bot: Party, timestamp: string): Activity {
   const { serviceUrl: _s, id: _id, ...rest } = body;
   const asked = typeof params?.replyToId === 'string' ? params.replyToId : rest.replyToId;
   const seq = seqOf(c.id, asked);

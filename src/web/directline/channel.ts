@@ -20,13 +20,15 @@ import { jsonDepth, MAX_JSON_DEPTH } from '../activity-validation.js';
 import { botActivity, isObj, type Activity } from './activities.js';
 import { guarded, send, type DirectLineContext } from './context.js';
 import { CHANNEL_PREFIX, MAX_BOT_BODY_BYTES } from './limits.js';
+import { pathParam } from '../request-params.js';
 import { isLocalRequest } from './network.js';
 import { CONVERSATION_ID_LENGTH, type KeyRing } from './tokens.js';
 import { LRUCache } from 'lru-cache';
 
+// Function-valued properties, not methods: the server hands them on unbound (neither uses `this`).
 export interface Forwarder {
-  forward(conversationId: string, activity: Activity): Promise<number>;
-  queued(conversationId: string): number;
+  forward: (conversationId: string, activity: Activity) => Promise<number>;
+  queued: (conversationId: string) => number;
 }
 
 /** How often a forward waiting for another instance's lease on the conversation tries again. */
@@ -103,11 +105,11 @@ export function registerChannelRoutes(server: Server, ctx: DirectLineContext): v
 
   const receive = guarded(ctx, 'channel', async (req: Request, res: Response) => {
     const keys = await ctx.keys.get();
-    if (!isLocalRequest(req) || !keys.isHopKey(String(req.params.hop ?? ''))) {
+    if (!isLocalRequest(req) || !keys.isHopKey(pathParam(req, 'hop'))) {
       send(res, 403, { error: { code: 'Forbidden', message: 'only the bot on this machine may post here' } });
       return;
     }
-    const id = String(req.params.conversationId ?? '');
+    const id = pathParam(req, 'conversationId');
     const c = await ctx.store.open(id, ctx.now());
     if (!c) {
       send(res, 404, { error: { code: 'ConversationNotFound', message: 'unknown or expired conversation' } });
@@ -122,7 +124,7 @@ export function registerChannelRoutes(server: Server, ctx: DirectLineContext): v
       send(res, 400, { error: { code: 'BadArgument', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` } });
       return;
     }
-    const stored = await ctx.store.append(id, botActivity(body, req.params, c, ctx.bot, new Date(ctx.now()).toISOString()), ctx.now());
+    const stored = await ctx.store.append(id, botActivity(body, req.params as Record<string, unknown> | undefined, c, ctx.bot, new Date(ctx.now()).toISOString()), ctx.now());
     if (!stored) {
       send(res, 404, { error: { code: 'ConversationNotFound', message: 'unknown or expired conversation' } });
       return;

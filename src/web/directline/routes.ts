@@ -9,6 +9,7 @@ import { sourceKey } from '../console/login-limits.js';
 import { isObj, userActivity, validateClientActivity } from './activities.js';
 import { guarded, send, toBot, type DirectLineContext } from './context.js';
 import { DIRECT_LINE_PREFIX, MAX_CLIENT_BODY_BYTES } from './limits.js';
+import { pathParam } from '../request-params.js';
 import { clientIp } from './network.js';
 import type { StoredConversation } from './store.js';
 import { bearer, signToken, verifyToken, type TokenClaims } from './tokens.js';
@@ -44,7 +45,7 @@ export function registerClientRoutes(server: Server, ctx: DirectLineContext): vo
 
   /** The caller's token must be for this conversation, and the conversation must still exist (404 otherwise). */
   const openConversation = async (req: Request, res: Response): Promise<StoredConversation | undefined> => {
-    const id = String(req.params.conversationId ?? '');
+    const id = pathParam(req, 'conversationId');
     if (!(await authorize(req, res, id))) return undefined;
     const c = await store.open(id, now());
     if (!c) send(res, 404, { error: { code: 'BadArgument', message: 'conversation not found or ended' } });
@@ -119,9 +120,11 @@ export function registerClientRoutes(server: Server, ctx: DirectLineContext): vo
   }));
 
   server.get(`${DIRECT_LINE_PREFIX}/conversations/:conversationId/activities`, guarded(ctx, 'get activities', async (req, res) => {
-    const id = String(req.params.conversationId ?? '');
+    const id = pathParam(req, 'conversationId');
     if (!(await authorize(req, res, id))) return;
-    const raw = String((req.query as Record<string, unknown> | undefined)?.watermark ?? '');
+    const given = (req.query as Record<string, unknown> | undefined)?.watermark;
+    // A repeated or nested parameter (an array or object from the query parser) is no number either.
+    const raw = given === undefined || given === null ? '' : typeof given === 'string' ? given : JSON.stringify(given);
     if (raw !== '' && !/^\d{1,12}$/.test(raw)) {
       send(res, 400, { error: { code: 'BadArgument', message: 'watermark must be a number' } });
       return;
@@ -168,7 +171,7 @@ export function registerClientRoutes(server: Server, ctx: DirectLineContext): vo
   }));
 
   server.post(`${DIRECT_LINE_PREFIX}/conversations/:conversationId/upload`, guarded(ctx, 'upload', async (req, res) => {
-    const id = String(req.params.conversationId ?? '');
+    const id = pathParam(req, 'conversationId');
     if (!(await authorize(req, res, id))) return;
     send(res, 415, { error: { code: 'NotSupported', message: 'file uploads are not supported; please type the error code or message instead' } });
   }));

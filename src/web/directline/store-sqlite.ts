@@ -113,6 +113,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
       }
     };
 
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 declares `.immediate` as a method; it is a standalone function.
     this.createTxn = db.transaction((c: { id: string; userId: string; locale?: string }, now: number) => {
       sweep(now, 10);
       const existing = this.q.getAny.get(c.id);
@@ -129,6 +130,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
       return { conversation: { id: c.id, userId: c.userId, ...(c.locale ? { locale: c.locale } : {}), seq: 0 }, created: true };
     }).immediate;
 
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 declares `.immediate` as a method; it is a standalone function.
     this.appendTxn = db.transaction((id: string, doc: string, now: number): number | undefined => {
       sweep(now, 10);
       const c = this.q.get.get(id, now - limits.conversationIdleMs);
@@ -160,6 +162,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
       return { row, docs: after < row.seq ? this.q.activitiesAfter.all(id, after) : [] };
     });
 
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 declares `.immediate` as a method; it is a standalone function.
     this.sweepTxn = db.transaction((now: number) => {
       this.q.purgeLeases.run(now);
       const n = sweep(now, 500);
