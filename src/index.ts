@@ -6,7 +6,6 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CatalogError } from './catalog/load.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
-import { createApp } from './server.js';
 
 /**
  * How far V8 lets the old generation grow past what survived the last full collection (V8 picks 1.1x
@@ -54,9 +53,13 @@ async function main(): Promise<void> {
   }
   let app;
   try {
+    // Imported here, not at the top: the word lists of intents/_privacy.yaml and _reading.yaml are read
+    // and validated when their modules load, and a bad file must end in its own message, not a stack.
+    const { createApp } = await import('./server.js');
     app = createApp(config);
   } catch (err) {
     if (err instanceof CatalogError) fail([err.message]);
+    if (err instanceof Error && (err.name === 'PrivacyWordsError' || err.name === 'ReadingWordsError')) fail([err.message]);
     fail([`Start-up failed: ${(err as Error).message}`]);
   }
   collectStartupGarbage(); // ~50 ms, before listening: once ready, the process is ready

@@ -29,6 +29,7 @@ import { explicitPick, normalisePhrase, resolveOption, type Option } from './opt
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { targetIntent } from '../catalog/targets.js';
+import { TURN_WORDS } from './reading.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -96,12 +97,12 @@ const ASIDE_AT_CHECK = 0.2;
 /** Prompts that offer buttons but never hold free text: it goes to the classifier as if none were open. */
 const FREE = new Set<PromptKind>(['menu', 'fallback']);
 /** Words that are only an answer to a yes/no question, not a topic of their own. */
-const ANSWER_ONLY = new Set(['sudah', 'belum', 'ya', 'iya', 'tidak', 'bisa', 'berhasil', 'terima', 'kasih', 'ok', 'oke', 'sip', 'mantap', 'masih', 'dicoba', 'coba', 'saya', 'kak', 'min', 'admin', 'aja', 'deh', 'sekarang', 'lagi', 'juga', 'dan', 'yang', 'gagal', 'tetap', 'tetep', 'error', 'eror', 'semua', 'sama', 'saja', 'muncul']);
+const ANSWER_ONLY = TURN_WORDS.answerOnly;
 
 
 
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
-const TOPIC_MARKERS = new Set(['sekalian', 'sebenernya', 'sebenarnya', 'sebener', 'sebenar', 'btw', 'omong', 'selain', 'actually', 'wait', 'anyway', 'urgent']);
+const TOPIC_MARKERS = TURN_WORDS.topicMarkers;
 
 function announcesTopic(norm: Normalised): boolean {
   const text = ` ${norm.text} `;
@@ -118,9 +119,9 @@ function correctionOf(norm: Normalised): string | undefined {
   return m?.[1];
 }
 
-const WORKS = new Set(['bisa', 'berhasil', 'jalan', 'normal', 'beres', 'lancar']);
-const NOW = new Set(['sudah', 'sekarang', 'ternyata']);
-const NOT_YET = new Set(['tidak', 'belum', 'masih', 'gagal']);
+const WORKS = TURN_WORDS.works;
+const NOW = TURN_WORDS.now;
+const NOT_YET = TURN_WORDS.notYet;
 
 /** "udah bisa", "ternyata jalan lagi", "ok it works now, thanks": the problem is solved. */
 function reportsSolved(norm: Normalised, c: TurnContext): boolean {
@@ -135,16 +136,16 @@ function contentCount(norm: Normalised): number {
 }
 
 /** Words that only restate that it still fails. */
-const RESTATED_FAILURE = new Set(['salah', 'terus', 'ditolak', 'tolak', 'bisa', 'paham', 'ngerti', 'mengerti', 'bingung']);
+const RESTATED_FAILURE = TURN_WORDS.restatedFailure;
 
 /** Whether a message says more than a yes or a no (what may pre-fill the next question). */
 export function saysMore(norm: Normalised): boolean {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
 }
 
-const QUESTION_WORDS = new Set(['apa', 'apakah', 'dimana', 'mana', 'bagaimana', 'kenapa', 'mengapa', 'berapa', 'kapan', 'siapa', 'gimana', 'maksud', 'artinya', 'arti', 'how', 'where', 'what', 'why']);
+const QUESTION_WORDS = TURN_WORDS.questionWords;
 /** Words of a question for contacts or hours, which is answered, not handed off. */
-const CONTACT_WORDS = new Set(['kontak', 'nomor', 'telepon', 'telpon', 'telp', 'email', 'jam', 'buka', 'twitter', 'instagram', 'hotline', 'alamat', 'akun', '1500200', 'kringpajak', 'call', 'center', 'menghubungi']);
+const CONTACT_WORDS = TURN_WORDS.contactWords;
 
 /** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana" — not "nomor kring pajak berapa". */
 export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string, raw = ''): boolean {
@@ -159,10 +160,10 @@ export function wantsPerson(norm: Normalised, cls: Classification | undefined, p
 }
 
 /** With "orang": asking to talk to one ("mau ngobrol sama orang aja"), not mentioning one. */
-const PERSON_REQUEST = new Set(['sambung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'asli', 'minta', 'mau', 'ingin', 'pengen', 'butuh', 'tolong']);
+const PERSON_REQUEST = TURN_WORDS.personRequest;
 
 /** Verbs of being put through to someone ("sambungkan", "bicara dengan"). */
-const PERSON_VERBS = new Set(['sambung', 'hubung', 'bicara', 'ngobrol', 'chat', 'ngomong', 'eskalasi', 'minta', 'mau', 'ingin', 'tolong']);
+const PERSON_VERBS = TURN_WORDS.personVerbs;
 
 /** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
 function clausesOf(text: string, normaliser: Normaliser): string[][] {

@@ -13,6 +13,7 @@
  * word of a phrase.
  */
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
+import { OPTION_FILLER, OPTION_STOP, ORDINALS } from './reading.js';
 
 /** Option labels and synonyms are the catalog's own, few and fixed: each is normalised once. */
 const phraseCache = new WeakMap<Normaliser, Map<string, Normalised>>();
@@ -34,27 +35,9 @@ export interface Option {
   understood?: string;
 }
 
-const ORDINALS: Record<string, number> = {
-  satu: 1, pertama: 1, kesatu: 1, first: 1, one: 1,
-  dua: 2, kedua: 2, second: 2, two: 2,
-  tiga: 3, ketiga: 3, third: 3, three: 3,
-  empat: 4, keempat: 4, four: 4,
-  lima: 5, kelima: 5, five: 5,
-  enam: 6, keenam: 6,
-  tujuh: 7, ketujuh: 7,
-  delapan: 8, kedelapan: 8,
-  sembilan: 9, kesembilan: 9,
-  sepuluh: 10, kesepuluh: 10,
-};
-
-const FILLER = new Set(['yang', 'yg', 'nomor', 'no', 'pilihan', 'opsi', 'option', 'ke', 'saya', 'pilih', 'nomer', 'itu', 'deh', 'dong', 'aja', 'saja', 'kak', 'kakak', 'admin', 'min', 'nih', 'ya', 'yah', 'sih', 'gan', 'pak', 'bu', 'mas', 'mbak', 'ok', 'oke', 'okay', 'baik', 'sip']);
-
-/** Function words that never decide between options on their own. */
-const STOP = new Set([
-  ...FILLER, 'di', 'dan', 'atau', 'dengan', 'untuk', 'dari', 'pada', 'ada', 'sudah', 'masih', 'tidak', 'bisa', 'mau', 'ingin',
-  'tahu', 'apa', 'mana', 'lagi', 'juga', 'sama', 'jadi', 'kalau', 'kok', 'karena', 'tapi', 'lewat', 'via', 'saat', 'setelah',
-  'baru', 'lain', 'kode', 'efaktur', 'muncul', 'error', 'eror', 'kena', 'terus', 'tetap',
-]);
+/** Words that carry no choice, and with them those that never decide between options (intents/_reading.yaml). */
+const FILLER = OPTION_FILLER;
+const STOP = OPTION_STOP;
 
 function ordinalIndex(tokens: string[], raw: string): number | undefined {
   const digits = raw.match(/^\s*(?:no\.?|nomor|nomer|pilihan|opsi|option|yang|yg|ke-?)?\s*(\d{1,2})\s*[.)]?\s*$/i);

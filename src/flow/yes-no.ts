@@ -7,27 +7,29 @@
  *  - everyday words are not answers by themselves: "sama" counts only as "sama aja/saja", "masih" and
  *    "tetap" only next to a failure word.
  * Returns undefined when the reply says neither (the caller then asks again or reads it as a question).
+ * The word lists are content: intents/_reading.yaml (reading.ts).
  */
-const CONTRAST = new Set(['tapi', 'tetapi', 'namun', 'but', 'cuma', 'sayangnya', 'malah', 'however', 'hanya']);
-const FAILURE = new Set(['gagal', 'error', 'eror', 'belum', 'ditolak', 'tolak', 'bermasalah', 'masalah', 'salah', 'fail', 'failed', 'not', 'muncul', 'stuck', 'mentok', 'hang', 'kosong']);
-const NEGATION = new Set(['tidak', 'bukan', 'no', 'nope', 'jangan', 'ogah', 'enggak', 'nggak']);
-const YES = new Set(['ya', 'iya', 'iyaa', 'iy', 'y', 'yes', 'yup', 'yap', 'ok', 'oke', 'okay', 'okey', 'sip', 'siap', 'sudah', 'berhasil', 'beres', 'mantap', 'done', 'solved', 'teratasi', 'betul', 'benar', 'bener', 'sukses', 'selesai', 'bisa', 'lancar', 'aman', 'work', 'works', 'alhamdulillah', 'setuju', 'fixed', 'normal', 'jalan']);
+import { YES_NO } from './reading.js';
+const CONTRAST = YES_NO.contrast;
+const FAILURE = YES_NO.failure;
+const NEGATION = YES_NO.negation;
+const YES = YES_NO.yesWords;
 /** Yes only as a short reply ("boleh", "mau", "ayo"); in a sentence they are just verbs ("mau nanya"). */
-const SHORT_YES = new Set(['boleh', 'mau', 'ingin', 'lanjut', 'silakan', 'silahkan', 'baik', 'ayo', 'gas', 'hayuk']);
+const SHORT_YES = YES_NO.shortYes;
 /** After "sudah", these say it works now. */
-const APPEARS = new Set(['muncul', 'temu', 'jalan', 'normal', 'login', 'masuk', 'kebaca', 'terbaca', 'aktif', 'dapat']);
+const APPEARS = YES_NO.appears;
 /** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
-const TRIED = new Set(['coba', 'dicoba', 'ikut', 'ikuti', 'ikutin', 'lakukan', 'jalankan', 'jalanin', 'praktek', 'praktekkan', 'baca', 'lihat', 'cek']);
+const TRIED = YES_NO.tried;
 
 export type YesNo = 'yes' | 'no';
 
 /** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
-const SHORT_NO = new Set(['masih', 'tetap', 'tetep', 'nanti', 'skip', 'usah', 'perlu']);
-const FILLER = new Set(['aja', 'saja', 'deh', 'kok', 'sih', 'kak', 'min', 'ya', 'dulu', 'gan', 'pak', 'bu', 'juga', 'nih', 'dong']);
+const SHORT_NO = YES_NO.shortNo;
+const FILLER = YES_NO.filler;
 /** Thanks: a yes only when nothing else in the reply says yes or no ("ga deh, makasih" is a no). */
-const THANKS = new Set(['makasih', 'thanks', 'thank', 'thx', 'tq', 'tengkyu', 'terimakasih']);
+const THANKS = YES_NO.thanks;
 /** What follows these explains the cause, not the outcome ("udah bisa, ternyata db-nya belum kecopy"). */
-const EXPLANATION = new Set(['ternyata', 'soalnya', 'karena', 'gara', 'rupanya', 'penyebabnya', 'because']);
+const EXPLANATION = YES_NO.explanation;
 
 /** The evidence in a clause, in order; the last piece decides ("salah alamat ternyata, udah bisa" is a yes). */
 function readClause(tokens: string[]): YesNo | undefined {

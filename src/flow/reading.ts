@@ -1,0 +1,77 @@
+/**
+ * The word lists the turn decision reads replies with (intents/_reading.yaml): yes and no, a request
+ * for a person, an announced topic, a pick among options. Content an editor changes, not code.
+ *
+ * Read synchronously once, when src/flow is first imported (at start-up, before any turn), from the
+ * configured content folder (`INTENTS_DIR`) or else the project's intents/ (a test's fixture catalog
+ * brings none); a bad file stops start-up with one line per problem (file, path, what is wrong).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+export const READING_FILE = '_reading.yaml';
+
+/** Compared with the normaliser's tokens: one lower-case word (letters, digits). */
+const word = z.string().regex(/^[\p{Ll}\p{N}]+$/u, 'must be one lower-case word as the normaliser writes it');
+const list = z.array(word, { error: 'must be a list: [word, word, …]' }).superRefine((l, ctx) => {
+  const seen = new Set<string>();
+  l.forEach((w, i) => {
+    if (seen.has(w)) ctx.addIssue({ code: 'custom', path: [i], message: `"${w}" is listed twice` });
+    seen.add(w);
+  });
+});
+
+export const readingSchema = z.strictObject({
+  yesNo: z.strictObject({ contrast: list, failure: list, negation: list, yesWords: list, shortYes: list, appears: list, tried: list, shortNo: list, filler: list, thanks: list, explanation: list }),
+  turns: z.strictObject({ answerOnly: list, topicMarkers: list, works: list, now: list, notYet: list, restatedFailure: list, questionWords: list, contactWords: list, personRequest: list, personVerbs: list }),
+  options: z.strictObject({ filler: list, stop: list, ordinals: z.record(word, z.number().int().min(1).max(20)) }),
+});
+
+export class ReadingWordsError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`The reading word lists are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ReadingWordsError';
+  }
+}
+
+const pathText = (p: readonly PropertyKey[]) => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '') || '(root)';
+
+/** Validates the text of a _reading.yaml; `file` names it in the messages. Throws ReadingWordsError. */
+export function parseReading(text: string, file: string): z.infer<typeof readingSchema> {
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) throw new ReadingWordsError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  const r = readingSchema.safeParse(doc.toJS());
+  if (!r.success) throw new ReadingWordsError(r.error.issues.map((i) => `${file}: ${pathText(i.path)}: ${i.message}`));
+  return r.data;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export function readingCandidates(env: Record<string, string | undefined> = process.env): string[] {
+  const configured = env['INTENTS_DIR']?.trim();
+  return [
+    ...(configured ? [path.resolve(configured, READING_FILE)] : []),
+    path.resolve(here, '../../intents', READING_FILE), // tsx: src/flow
+    path.resolve(here, '../../../intents', READING_FILE), // the build: dist/src/flow
+    path.resolve('intents', READING_FILE),
+  ];
+}
+
+function load(candidates = readingCandidates()) {
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) throw new ReadingWordsError([`${READING_FILE}: missing: looked in ${candidates.join(', ')}`]);
+  return parseReading(readFileSync(file, 'utf8'), path.join(path.basename(path.dirname(file)), path.basename(file)));
+}
+
+const words = load();
+const set = (l: string[]) => new Set(l);
+
+/** The lists as sets, read once. */
+export const YES_NO = Object.fromEntries(Object.entries(words.yesNo).map(([k, v]) => [k, set(v)])) as Record<keyof typeof words.yesNo, Set<string>>;
+export const TURN_WORDS = Object.fromEntries(Object.entries(words.turns).map(([k, v]) => [k, set(v)])) as Record<keyof typeof words.turns, Set<string>>;
+export const OPTION_FILLER = set(words.options.filler);
+export const OPTION_STOP = new Set([...words.options.filler, ...words.options.stop]);
+export const ORDINALS: Readonly<Record<string, number>> = words.options.ordinals;
