@@ -5,9 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { parseYaml, zodProblems } from './content-file.js';
 import { isLocalTarget, parseTarget } from './targets.js';
-import YAML from 'yaml';
-import type { z } from 'zod';
 import { botContentSchema, intentSchema, lexiconSchema, type BotContent, type FlowNode, type Intent, type Lexicon, type Target } from './schema.js';
 
 /** Intent ids other tools rely on; the catalog must define all of them. */
@@ -50,23 +49,6 @@ export class CatalogError extends Error {
   }
 }
 
-function formatPath(p: readonly PropertyKey[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
-}
-
-function zodProblems(file: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${file}: ${formatPath(i.path)}: ${i.message}`);
-}
-
-function parseYaml(file: string, text: string, problems: string[]): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    for (const e of doc.errors) problems.push(`${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
-    return undefined;
-  }
-  return doc.toJS();
-}
-
 /**
  * Targets a node can lead to, with the path of the field that holds each. `followUps` are optional
  * side paths (what a later message may mean): checked as targets, never an answer's way out.
@@ -79,11 +61,7 @@ export function nodeTargets(node: FlowNode, withFollowUps = true): Array<{ where
       const follow = withFollowUps ? node.followUps.map((f, i) => ({ where: `followUps[${i}].goto`, target: f.goto })) : [];
       if (node.next) return [{ where: 'next', target: node.next }, ...follow];
       if (!node.check) return follow;
-      return [
-        { where: 'onSolved', target: node.onSolved },
-        { where: 'onUnsolved', target: node.onUnsolved },
-        ...follow,
-      ];
+      return [{ where: 'onSolved', target: node.onSolved }, { where: 'onUnsolved', target: node.onUnsolved }, ...follow];
     }
     case 'handoff':
       return [];
@@ -147,7 +125,9 @@ function validateGraph(file: string, intent: Intent, all: Map<string, Intent>, p
       }
     }
   }
-  for (const id of ids) if (reached.has(id) && !canExit.has(id)) problems.push(`${file}: nodes.${id}: part of a loop without an exit (no path to an end, a person or another topic)`);
+  for (const id of ids)
+    if (reached.has(id) && !canExit.has(id))
+      problems.push(`${file}: nodes.${id}: part of a loop without an exit (no path to an end, a person or another topic)`);
 
   // "next" chains run without user input, so a cycle through "next" alone would never stop.
   for (const id of ids) {
@@ -176,7 +156,9 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const problems: string[] = [];
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.(ya?ml|json)$/i.test(f))
+      .sort();
   } catch (err) {
     throw new CatalogError([`${dir}: cannot read the folder (${(err as Error).message})`]);
   }

@@ -6,11 +6,8 @@
  * configured content folder (`INTENTS_DIR`) or else the project's intents/ (a test's fixture catalog
  * brings none); a bad file stops start-up with one line per problem (file, path, what is wrong).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 import { z } from 'zod';
+import { contentFileCandidates, loadContentFile, parseContentFile } from '../catalog/content-file.js';
 
 export const READING_FILE = '_reading.yaml';
 
@@ -25,8 +22,31 @@ const list = z.array(word, { error: 'must be a list: [word, word, …]' }).super
 });
 
 export const readingSchema = z.strictObject({
-  yesNo: z.strictObject({ contrast: list, failure: list, negation: list, yesWords: list, shortYes: list, appears: list, tried: list, shortNo: list, filler: list, thanks: list, explanation: list }),
-  turns: z.strictObject({ answerOnly: list, topicMarkers: list, works: list, now: list, notYet: list, restatedFailure: list, questionWords: list, contactWords: list, personRequest: list, personVerbs: list }),
+  yesNo: z.strictObject({
+    contrast: list,
+    failure: list,
+    negation: list,
+    yesWords: list,
+    shortYes: list,
+    appears: list,
+    tried: list,
+    shortNo: list,
+    filler: list,
+    thanks: list,
+    explanation: list,
+  }),
+  turns: z.strictObject({
+    answerOnly: list,
+    topicMarkers: list,
+    works: list,
+    now: list,
+    notYet: list,
+    restatedFailure: list,
+    questionWords: list,
+    contactWords: list,
+    personRequest: list,
+    personVerbs: list,
+  }),
   options: z.strictObject({ filler: list, stop: list, ordinals: z.record(word, z.number().int().min(1).max(20)) }),
 });
 
@@ -37,36 +57,12 @@ export class ReadingWordsError extends Error {
   }
 }
 
-const pathText = (p: readonly PropertyKey[]) => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '') || '(root)';
-
 /** Validates the text of a _reading.yaml; `file` names it in the messages. Throws ReadingWordsError. */
 export function parseReading(text: string, file: string): z.infer<typeof readingSchema> {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) throw new ReadingWordsError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
-  const r = readingSchema.safeParse(doc.toJS());
-  if (!r.success) throw new ReadingWordsError(r.error.issues.map((i) => `${file}: ${pathText(i.path)}: ${i.message}`));
-  return r.data;
+  return parseContentFile(text, file, readingSchema, (problems) => new ReadingWordsError(problems));
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-export function readingCandidates(env: Record<string, string | undefined> = process.env): string[] {
-  const configured = env['INTENTS_DIR']?.trim();
-  return [
-    ...(configured ? [path.resolve(configured, READING_FILE)] : []),
-    path.resolve(here, '../../intents', READING_FILE), // tsx: src/flow
-    path.resolve(here, '../../../intents', READING_FILE), // the build: dist/src/flow
-    path.resolve('intents', READING_FILE),
-  ];
-}
-
-function load(candidates = readingCandidates()) {
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new ReadingWordsError([`${READING_FILE}: missing: looked in ${candidates.join(', ')}`]);
-  return parseReading(readFileSync(file, 'utf8'), path.join(path.basename(path.dirname(file)), path.basename(file)));
-}
-
-const words = load();
+const words = loadContentFile(READING_FILE, contentFileCandidates(READING_FILE), readingSchema, (problems) => new ReadingWordsError(problems));
 const set = (l: string[]) => new Set(l);
 
 /** The lists as sets, read once. */

@@ -8,11 +8,8 @@
  * start-up. A bad file stops start-up with one line per problem (file, path, what is wrong), like
  * the catalog's files.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 import { z } from 'zod';
+import { contentFileCandidates, loadContentFile, parseContentFile } from '../catalog/content-file.js';
 
 export const PRIVACY_FILE = '_privacy.yaml';
 
@@ -22,7 +19,8 @@ export type SecretKeyword = (typeof SECRET_KEYWORDS)[number];
 
 /** A list without repeats; the message names the repeated entry, so the editor finds it. */
 function uniqueList<T extends z.ZodType<string>>(item: T) {
-  const required = (issue: { input: unknown }) => (issue.input === undefined ? 'missing: the list is required (an empty one is [])' : 'must be a list: [word, word, …]');
+  const required = (issue: { input: unknown }) =>
+    issue.input === undefined ? 'missing: the list is required (an empty one is [])' : 'must be a list: [word, word, …]';
   return z.array(item, { error: required }).superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((w, i) => {
@@ -90,44 +88,17 @@ export class PrivacyWordsError extends Error {
   }
 }
 
-function formatPath(p: readonly PropertyKey[]): string {
-  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
-}
-
 /** Validates the text of a _privacy.yaml; `file` names it in the messages. Throws PrivacyWordsError. */
 export function parsePrivacyWords(text: string, file: string): PrivacyWords {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new PrivacyWordsError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
-  }
-  const r = privacyWordsSchema.safeParse(doc.toJS());
-  if (!r.success) throw new PrivacyWordsError(r.error.issues.map((i) => `${file}: ${formatPath(i.path)}: ${i.message}`));
-  return r.data;
+  return parseContentFile(text, file, privacyWordsSchema, (problems) => new PrivacyWordsError(problems));
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/**
- * Where the file is looked for, in order: the configured content folder (`INTENTS_DIR`, read
- * directly because masking may run before the configuration is loaded), then the project's
- * intents/ seen from this module (tsx: src/privacy; the build: dist/src/privacy), then the working
- * directory's. A deployment with its own content folder may bring its own lists; one without them
- * (a test's fixture catalog) uses the project's.
- */
+/** Where the file is looked for (see src/catalog/content-file.ts). */
 export function privacyWordsCandidates(env: Record<string, string | undefined> = process.env): string[] {
-  const configured = env['INTENTS_DIR']?.trim();
-  return [
-    ...(configured ? [path.resolve(configured, PRIVACY_FILE)] : []),
-    path.resolve(here, '../../intents', PRIVACY_FILE),
-    path.resolve(here, '../../../intents', PRIVACY_FILE),
-    path.resolve('intents', PRIVACY_FILE),
-  ];
+  return contentFileCandidates(PRIVACY_FILE, env);
 }
 
 /** Reads the first file found (see `privacyWordsCandidates`). Throws PrivacyWordsError. */
 export function loadPrivacyWords(candidates = privacyWordsCandidates()): PrivacyWords {
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new PrivacyWordsError([`${PRIVACY_FILE}: missing: looked in ${candidates.join(', ')}`]);
-  const shown = path.join(path.basename(path.dirname(file)), path.basename(file));
-  return parsePrivacyWords(readFileSync(file, 'utf8'), shown);
+  return loadContentFile(PRIVACY_FILE, candidates, privacyWordsSchema, (problems) => new PrivacyWordsError(problems));
 }
