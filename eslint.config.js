@@ -1,7 +1,7 @@
 // `npm run lint`: ESLint's and typescript-eslint's recommended rules over the code, the tests, the
 // bench and the browser scripts of the web pages (console-ui/ and src/web/public/); the TypeScript of
-// src/ and console-ui/ also gets the type-checked recommended rules. Formatting is not linted (no
-// formatter is imposed).
+// src/ and console-ui/ also gets the type-checked recommended rules. Formatting is Prettier's
+// (`.prettierrc.json`; `npm run format` writes it, `npm run lint` checks it after ESLint).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -40,7 +40,10 @@ export default tseslint.config(
       // A `let` assigned once after closures that read it (server wiring) cannot be a `const`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // `_`-prefixed names are deliberately unused (destructuring a field away, an ignored argument).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

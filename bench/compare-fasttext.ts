@@ -23,8 +23,15 @@ const catalog = loadCatalog('intents');
 const shipped = new IntentClassifier(catalog);
 const norm = shipped.normaliser;
 const lines = catalog.intents.size ? [...catalog.intents.values()].flatMap((i) => i.examples.map((e) => `__label__${i.id} ${norm.normalise(e).text}`)) : [];
-const load = (f: string): LabelledLine[] => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine);
-const sets: Array<[string, LabelledLine[]]> = [['dev-v2-tune', load('tests/data/dev-v2-tune.jsonl')], ['dev-v1', load('tests/data/dev-v1.jsonl')]];
+const load = (f: string): LabelledLine[] =>
+  readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LabelledLine);
+const sets: Array<[string, LabelledLine[]]> = [
+  ['dev-v2-tune', load('tests/data/dev-v2-tune.jsonl')],
+  ['dev-v1', load('tests/data/dev-v1.jsonl')],
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const ft: any = await import(path.resolve(dir, 'node_modules/fasttext.wasm.js/dist/main/node.mjs'));
@@ -59,11 +66,18 @@ for (const t of probe) a.classify(t);
 const perMsg = ((performance.now() - t0) / probe.length) * 1000;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-process.stdout.write(`fastText train ${Math.round(a.ms)} ms (second run ${Math.round(b.ms)} ms); identical predictions on ${same}/${probe.length}; ${perMsg.toFixed(0)} µs per message\n`);
+process.stdout.write(
+  `fastText train ${Math.round(a.ms)} ms (second run ${Math.round(b.ms)} ms); identical predictions on ${same}/${probe.length}; ${perMsg.toFixed(0)} µs per message\n`,
+);
 process.stdout.write(`shipped softmax train ${Math.round(shipped.buildMs)} ms\n`);
 for (const [name, s] of sets) {
-  for (const [label, m] of [['fastText', a], ['shipped', shipped]] as const) {
+  for (const [label, m] of [
+    ['fastText', a],
+    ['shipped', shipped],
+  ] as const) {
     const r = evaluate(m, s);
-    process.stdout.write(`${name.padEnd(12)} ${label.padEnd(9)} in-scope ${pct(r.inScope.accuracy)}  rejected ${pct(r.outOfScope.rejection)}  wrong ${pct(r.inScope.wrongIntentRate)}\n`);
+    process.stdout.write(
+      `${name.padEnd(12)} ${label.padEnd(9)} in-scope ${pct(r.inScope.accuracy)}  rejected ${pct(r.outOfScope.rejection)}  wrong ${pct(r.inScope.wrongIntentRate)}\n`,
+    );
   }
 }

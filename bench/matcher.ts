@@ -72,7 +72,15 @@ export function runMatcherBench(options: MatcherBenchOptions = {}): MatcherBench
   }
   // Five times as many examples (each with four slipped copies): training must stay under 5 s.
   const rand = seededRandom(11);
-  const bigger = { ...catalog, intents: new Map([...catalog.intents].map(([id, intent]) => [id, { ...intent, examples: intent.examples.flatMap((e) => [e, slip(e, rand), slip(e, rand), slip(e, rand, 2), slip(e, rand, 2)]) }])) };
+  const bigger = {
+    ...catalog,
+    intents: new Map(
+      [...catalog.intents].map(([id, intent]) => [
+        id,
+        { ...intent, examples: intent.examples.flatMap((e) => [e, slip(e, rand), slip(e, rand), slip(e, rand, 2), slip(e, rand, 2)]) },
+      ]),
+    ),
+  };
   const t5 = performance.now();
   new IntentClassifier(bigger);
   const train5xMs = performance.now() - t5;

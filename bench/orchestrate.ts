@@ -9,7 +9,17 @@ import { startRedis, type RedisHandle } from '../tests/helpers/redis-server.js';
 import { RATIO_TARGET, machineInfo, r1, r2, tmpDir, type MachineInfo } from './common.js';
 import { RESET_APLIKASI_WALK, runLoad, startLoadChannel, type LoadResult, type ServerKind } from './load.js';
 import { runMatcherBench, type MatcherBenchOptions, type MatcherBenchResult } from './matcher.js';
-import { DIST_ENTRY, commandFor, ensureBuilt, measureColdStart, spawnServer, type BuildResult, type ColdStartResult, type Entry, type ServerProcess } from './processes.js';
+import {
+  DIST_ENTRY,
+  commandFor,
+  ensureBuilt,
+  measureColdStart,
+  spawnServer,
+  type BuildResult,
+  type ColdStartResult,
+  type Entry,
+  type ServerProcess,
+} from './processes.js';
 import { writeResults } from './report.js';
 import type { RssSample } from './sampling.js';
 import { runScaleOut, type ScaleOutResult } from './scale-out.js';
@@ -82,7 +92,14 @@ export interface BenchResults {
   matcher: MatcherBenchResult;
   coldStart: ColdStartResult[];
   e2e: E2ERow[];
-  rss: Array<{ storage: StorageKind; entry: Entry; concurrency: number; bot?: RssSample; echo?: RssSample; botLoad?: Pick<LoadResult, 'turnsPerSec' | 'p50Ms' | 'p99Ms' | 'serverCpuMsPerTurn' | 'errors' | 'unexpected'> }>;
+  rss: Array<{
+    storage: StorageKind;
+    entry: Entry;
+    concurrency: number;
+    bot?: RssSample;
+    echo?: RssSample;
+    botLoad?: Pick<LoadResult, 'turnsPerSec' | 'p50Ms' | 'p99Ms' | 'serverCpuMsPerTurn' | 'errors' | 'unexpected'>;
+  }>;
   targets: Verdict[];
   notes: string[];
   /** 1 vs 2 instances on Redis behind a round-robin proxy (absent when not run). */
@@ -102,12 +119,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     build = ensureBuilt();
     if (build.ran) {
       log(`build: tsc -p tsconfig.build.json (${build.reason}) took ${build.ms} ms, exit ${build.exitCode}`);
-      if (build.exitCode !== 0) notes.push(`tsc -p tsconfig.build.json exited ${build.exitCode} (files were still emitted unless missing): ${(build.output ?? '').split('\n').slice(0, 5).join(' | ')}`);
+      if (build.exitCode !== 0)
+        notes.push(
+          `tsc -p tsconfig.build.json exited ${build.exitCode} (files were still emitted unless missing): ${(build.output ?? '').split('\n').slice(0, 5).join(' | ')}`,
+        );
     }
   }
 
   log('matcher: building the index and classifying the dev set …');
-  const matcher = runMatcherBench(opts.scaleOutOnly ? { ...opts.matcher, builds: 1, coreLoads: 0, warmupPasses: 0, passes: 1, maxClassifications: 50 } : opts.matcher);
+  const matcher = runMatcherBench(
+    opts.scaleOutOnly ? { ...opts.matcher, builds: 1, coreLoads: 0, warmupPasses: 0, passes: 1, maxClassifications: 50 } : opts.matcher,
+  );
 
   const coldStart: ColdStartResult[] = [];
   if (opts.coldStartRuns > 0 && !opts.scaleOutOnly) {
@@ -210,7 +232,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       try {
         scaleOut = await runScaleOut({
           channel,
-          concurrencies: opts.scaleOutConcurrencies ?? (opts.concurrencies.filter((c) => c > 1).length ? opts.concurrencies.filter((c) => c > 1) : opts.concurrencies),
+          concurrencies:
+            opts.scaleOutConcurrencies ?? (opts.concurrencies.filter((c) => c > 1).length ? opts.concurrencies.filter((c) => c > 1) : opts.concurrencies),
           durationMs: opts.durationMs,
           warmupMs: opts.warmupMs,
           log,
@@ -242,8 +265,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         });
         log(`      ${res.turnsPerSec} turns/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms, peak RSS ${res.rss?.peakRssMb} MB`);
         const { turnsPerSec, p50Ms, p99Ms, serverCpuMsPerTurn, errors, unexpected } = res;
-        rss.push({ storage: 'sqlite', entry: 'dist', concurrency: maxConc, bot: res.rss, botLoad: { turnsPerSec, p50Ms, p99Ms, serverCpuMsPerTurn, errors, unexpected } });
-        if (res.errors || res.unexpected) notes.push(`bot (dist) sqlite ×${maxConc}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
+        rss.push({
+          storage: 'sqlite',
+          entry: 'dist',
+          concurrency: maxConc,
+          bot: res.rss,
+          botLoad: { turnsPerSec, p50Ms, p99Ms, serverCpuMsPerTurn, errors, unexpected },
+        });
+        if (res.errors || res.unexpected)
+          notes.push(`bot (dist) sqlite ×${maxConc}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
       } finally {
         await server?.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
@@ -257,11 +287,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const targets: Verdict[] = [];
   for (const row of e2e) {
     if (row.concurrency === maxConc) {
-      targets.push({ target: `bot/echo throughput ≥ ${RATIO_TARGET} at ${maxConc} conversations (${row.storage})`, value: row.ratio.toFixed(2), pass: row.ratio >= RATIO_TARGET });
+      targets.push({
+        target: `bot/echo throughput ≥ ${RATIO_TARGET} at ${maxConc} conversations (${row.storage})`,
+        value: row.ratio.toFixed(2),
+        pass: row.ratio >= RATIO_TARGET,
+      });
     }
   }
   targets.push({ target: 'classification p99 < 1 ms', value: `${matcher.p99Us} µs`, pass: matcher.p99Us < 1000 });
-  targets.push({ target: 'model training < 1 s (today\'s catalog)', value: `${matcher.buildMsMedian} ms`, pass: matcher.buildMsMedian < 1000 });
+  targets.push({ target: "model training < 1 s (today's catalog)", value: `${matcher.buildMsMedian} ms`, pass: matcher.buildMsMedian < 1000 });
   targets.push({ target: 'model training < 5 s (5× the examples)', value: `${matcher.train5xMs} ms`, pass: matcher.train5xMs < 5000 });
   const prodStart = coldStart.find((c) => c.entry === 'dist') ?? coldStart.find((c) => c.entry === 'tsx');
   for (const c of coldStart) {
@@ -274,18 +308,26 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   if (!prodStart && !opts.scaleOutOnly) notes.push('cold start not measured');
   for (const r of rss) {
     const how = r.entry === 'dist' ? 'node dist/src/index.js, production' : 'node --import tsx src/index.ts';
-    if (r.bot) targets.push({ target: `bot RSS < 200 MB under ${maxConc} conversations (${r.storage}; ${how})`, value: `${r.bot.peakRssMb} MB`, pass: r.bot.peakRssMb < 200 });
+    if (r.bot)
+      targets.push({
+        target: `bot RSS < 200 MB under ${maxConc} conversations (${r.storage}; ${how})`,
+        value: `${r.bot.peakRssMb} MB`,
+        pass: r.bot.peakRssMb < 200,
+      });
   }
   for (const row of e2e) {
     for (const res of [row.bot, row.echo]) {
-      if (res.errors || res.unexpected) notes.push(`${res.kind} ${row.storage} ×${row.concurrency}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
+      if (res.errors || res.unexpected)
+        notes.push(`${res.kind} ${row.storage} ×${row.concurrency}: ${res.errors} errors, ${res.unexpected} unexpected replies — first: ${res.firstProblem}`);
     }
   }
   const noisy = e2e.flatMap((row) => [row.bot, row.echo]).filter((x) => (x.othersCpuPct ?? 0) > 20);
   if (noisy.length || machine.loadavgAtStart[0]! > machine.cores * 0.5) {
     const worst = Math.max(0, ...noisy.map((x) => x.othersCpuPct ?? 0));
     const during = noisy.length ? `; up to ${worst} % of a core used by others during ${noisy.length} load points` : '';
-    notes.push(`Other processes were busy during this run (load average at start ${machine.loadavgAtStart[0]}${during}): absolute numbers are pessimistic and ratios noisy — rerun on a quiet machine for README numbers.`);
+    notes.push(
+      `Other processes were busy during this run (load average at start ${machine.loadavgAtStart[0]}${during}): absolute numbers are pessimistic and ratios noisy — rerun on a quiet machine for README numbers.`,
+    );
   }
 
   const { log: _l, out: _o, ...optionsForJson } = opts;

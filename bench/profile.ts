@@ -109,9 +109,18 @@ export function summariseCpuProfile(file: string, top = 25, focus: RegExp = PROF
   return {
     file,
     totalMs: Math.round(busy / 1000),
-    topFunctions: [...perFn.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => ({ fn: e.fn, where: e.where, selfMs: Math.round(e.us / 1000), selfPct: pct(e.us) })),
-    byArea: [...perArea.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), selfPct: pct(us) })),
-    inclusive: [...incl.values()].sort((a, b) => b.us - a.us).slice(0, 20).map((e) => ({ fn: e.fn, where: e.where, totalMs: Math.round(e.us / 1000), totalPct: pct(e.us) })),
+    topFunctions: [...perFn.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((e) => ({ fn: e.fn, where: e.where, selfMs: Math.round(e.us / 1000), selfPct: pct(e.us) })),
+    byArea: [...perArea.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), selfPct: pct(us) })),
+    inclusive: [...incl.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, 20)
+      .map((e) => ({ fn: e.fn, where: e.where, totalMs: Math.round(e.us / 1000), totalPct: pct(e.us) })),
   };
 }
 
@@ -145,12 +154,22 @@ export async function profileBot(o: ProfileOptions): Promise<{ load: LoadResult;
   });
   try {
     o.log?.(`profile: ${server.command}, ${o.storage}, ${o.concurrency} conversations, ${o.durationMs / 1000} s …`);
-    const load = await runLoad({ baseUrl: server.url, channel, kind, concurrency: o.concurrency, durationMs: o.durationMs, warmupMs: o.warmupMs, serverPid: server.pid, sampleRss: true });
+    const load = await runLoad({
+      baseUrl: server.url,
+      channel,
+      kind,
+      concurrency: o.concurrency,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      serverPid: server.pid,
+      sampleRss: true,
+    });
     await server.stop(30_000);
     // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile — thread 0 is the main thread (the tsx
     // loader runs on a worker thread and writes its own profile).
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${server.pid}.`));
-    const main = files.find((f) => f.includes(`.${server.pid}.0.`)) ?? files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size)[0];
+    const main =
+      files.find((f) => f.includes(`.${server.pid}.0.`)) ?? files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size)[0];
     const file = main ? path.join(dir, main) : undefined;
     if (!file) throw new Error(`no .cpuprofile written in ${dir}:\n${server.output()}`);
     return { load, summary: summariseCpuProfile(file, 30, PROFILE_FOCUS, load.windowUs) };
@@ -165,7 +184,9 @@ export async function profileBot(o: ProfileOptions): Promise<{ load: LoadResult;
 export function formatProfile(p: { load: LoadResult; summary: ProfileSummary }): string {
   const L: string[] = [];
   const l = p.load;
-  L.push(`Load during the profile (${l.kind}, ${l.concurrency} conversations): ${l.turnsPerSec} turns/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, server CPU ${l.serverCpuPct ?? '-'} % of a core, ${l.serverCpuMsPerTurn ?? '-'} ms CPU per turn, other processes ${l.othersCpuPct ?? '-'} %`);
+  L.push(
+    `Load during the profile (${l.kind}, ${l.concurrency} conversations): ${l.turnsPerSec} turns/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, server CPU ${l.serverCpuPct ?? '-'} % of a core, ${l.serverCpuMsPerTurn ?? '-'} ms CPU per turn, other processes ${l.othersCpuPct ?? '-'} %`,
+  );
   L.push(`Slowest turns: ${l.slowest.map((x) => `${x.ms} ms (step ${x.step}, +${x.atMs} ms)`).join(', ')}`);
   L.push(`Profile: ${p.summary.file} (${p.summary.totalMs} ms of non-idle samples inside the measurement window; start-up excluded)`);
   L.push('');

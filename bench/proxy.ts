@@ -53,7 +53,15 @@ export async function startRoundRobinProxy(targets: string[], port = 0): Promise
     const from = /^(::ffff:)?127\./.test(remote) ? remote.replace(/^::ffff:/, '') : undefined;
     const headers = { ...req.headers, host: target.host };
     const up = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent: agentFor(i, from ?? ''), ...(from ? { localAddress: from } : {}) },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers,
+        agent: agentFor(i, from ?? ''),
+        ...(from ? { localAddress: from } : {}),
+      },
       (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
         r.pipe(res);

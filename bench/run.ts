@@ -34,7 +34,18 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS, ROOT, formatProfile, formatReport, profileBot, runBench, type BenchOptions, type BenchResults, type Entry, type StorageKind } from './lib.js';
+import {
+  DEFAULT_OPTIONS,
+  ROOT,
+  formatProfile,
+  formatReport,
+  profileBot,
+  runBench,
+  type BenchOptions,
+  type BenchResults,
+  type Entry,
+  type StorageKind,
+} from './lib.js';
 
 function usage(): never {
   const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
@@ -44,7 +55,7 @@ function usage(): never {
 }
 
 function fail(err: unknown): never {
-  process.stderr.write(`bench failed: ${process.env.BENCH_DEBUG ? (err as Error)?.stack : (err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write(`bench failed: ${process.env.BENCH_DEBUG ? (err as Error)?.stack : ((err as Error)?.message ?? String(err))}\n`);
   process.exit(1);
 }
 
@@ -141,7 +152,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const passes = Math.max(1, Math.round((quick ? 3 : DEFAULT_OPTIONS.matcher.passes ?? 25) * scale));
+  const passes = Math.max(1, Math.round((quick ? 3 : (DEFAULT_OPTIONS.matcher.passes ?? 25)) * scale));
   const opts: BenchOptions = {
     ...DEFAULT_OPTIONS,
     storages,
@@ -158,7 +169,9 @@ async function main(): Promise<void> {
     scaleOutOnly: flag('scale-out-only'),
     ...(flag('scale-out-only') ? { storages: ['redis'] as StorageKind[], concurrencies: concurrencies, dist: false } : {}),
     // The scale-out section alone does not overwrite the full results.
-    out: value('out', 'BENCH_OUT') ?? path.join(ROOT, flag('scale-out-only') ? 'bench/results.scale-out.json' : quick ? 'bench/results.local.json' : 'bench/results.json'),
+    out:
+      value('out', 'BENCH_OUT') ??
+      path.join(ROOT, flag('scale-out-only') ? 'bench/results.scale-out.json' : quick ? 'bench/results.local.json' : 'bench/results.json'),
     log,
   };
   const results = await runBench(opts);

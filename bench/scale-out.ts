@@ -22,7 +22,6 @@ import { machineCpuSeconds, procCpuSeconds, serversCpuSeconds } from './sampling
 import { Redis } from 'ioredis';
 import { startRedis } from '../tests/helpers/redis-server.js';
 
-
 export type ScaleOutPath = 'api/messages' | 'directline';
 
 /** CPU of the rest of the stack over a load point (warm-up included), in % of one core. */
@@ -113,7 +112,10 @@ function request(agent: http.Agent, base: URL, method: string, path: string, tok
         port: base.port,
         path,
         method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}),
+        },
       },
       (res) => {
         let raw = '';
@@ -205,7 +207,11 @@ export async function runDirectLineLoad(o: DirectLineLoadOptions): Promise<LoadR
           const step = walk[i]!;
           const startedInWindow = measuring;
           const t0 = performance.now();
-          const posted = await request(agent, base, 'POST', `/v3/directline/conversations/${conversationId}/activities`, token, { type: 'message', text: step.text, locale: 'id-ID' });
+          const posted = await request(agent, base, 'POST', `/v3/directline/conversations/${conversationId}/activities`, token, {
+            type: 'message',
+            text: step.text,
+            locale: 'id-ID',
+          });
           if (posted.status !== 200) {
             if (measuring) errors += 1;
             firstProblem ??= `HTTP ${posted.status} posting step ${i + 1}: ${JSON.stringify(posted.json).slice(0, 200)}`;
@@ -277,7 +283,8 @@ export async function runDirectLineLoad(o: DirectLineLoadOptions): Promise<LoadR
   if (srv0 !== undefined && srv1 !== undefined) {
     result.serverCpuPct = Math.round(((srv1 - srv0) / (windowMs / 1000)) * 100);
     if (turns) result.serverCpuMsPerTurn = r2(((srv1 - srv0) * 1000) / turns);
-    if (mach0 && mach1) result.othersCpuPct = Math.max(0, Math.round(((mach1.busy - mach0.busy - (srv1 - srv0) - (cpu.user + cpu.system) / 1e6) / (windowMs / 1000)) * 100));
+    if (mach0 && mach1)
+      result.othersCpuPct = Math.max(0, Math.round(((mach1.busy - mach0.busy - (srv1 - srv0) - (cpu.user + cpu.system) / 1e6) / (windowMs / 1000)) * 100));
   }
   if (firstProblem) result.firstProblem = firstProblem;
   return result;
@@ -310,19 +317,45 @@ export async function runScaleOut(o: ScaleOutOptions): Promise<ScaleOutResult> {
     // Both instances warm (JIT, connections) before anything is measured: otherwise the second one
     // would start cold in the first two-instance point.
     log('scale-out: warming both instances up …');
-    await Promise.all(servers.map((s) => runLoad({ baseUrl: s.url, channel: o.channel, kind: 'bot', concurrency: 10, durationMs: 1000, warmupMs: 1500, runId: `scale-warm-${randomUUID().slice(0, 6)}` })));
+    await Promise.all(
+      servers.map((s) =>
+        runLoad({
+          baseUrl: s.url,
+          channel: o.channel,
+          kind: 'bot',
+          concurrency: 10,
+          durationMs: 1000,
+          warmupMs: 1500,
+          runId: `scale-warm-${randomUUID().slice(0, 6)}`,
+        }),
+      ),
+    );
     const rows: ScaleOutRow[] = [];
     for (const path of paths) {
       for (const [ci, concurrency] of o.concurrencies.entries()) {
         const pair: Partial<Record<'one' | 'two', LoadResult & { stack?: StackCpu }>> = {};
-        for (const [which, proxy, pids] of [['one', one, [a.pid]], ['two', two, [a.pid, b.pid]]] as const) {
-          log(`scale-out: ${path.padEnd(12)} ${which === 'one' ? '1 instance ' : '2 instances'} ${String(concurrency).padStart(3)} conversations, ${o.durationMs / 1000} s …`);
+        for (const [which, proxy, pids] of [
+          ['one', one, [a.pid]],
+          ['two', two, [a.pid, b.pid]],
+        ] as const) {
+          log(
+            `scale-out: ${path.padEnd(12)} ${which === 'one' ? '1 instance ' : '2 instances'} ${String(concurrency).padStart(3)} conversations, ${o.durationMs / 1000} s …`,
+          );
           const warmupMs = o.warmupMs + (ci === 0 ? 1000 : 0);
           const before = await stackCpuSeconds(proxy, redisInfo);
           const t0 = performance.now();
           const res: LoadResult & { stack?: StackCpu } =
             path === 'api/messages'
-              ? await runLoad({ baseUrl: proxy.url, channel: o.channel, kind: 'bot', concurrency, durationMs: o.durationMs, warmupMs, runId: `scale-${which}-${concurrency}-${randomUUID().slice(0, 6)}`, serverPids: [...pids] })
+              ? await runLoad({
+                  baseUrl: proxy.url,
+                  channel: o.channel,
+                  kind: 'bot',
+                  concurrency,
+                  durationMs: o.durationMs,
+                  warmupMs,
+                  runId: `scale-${which}-${concurrency}-${randomUUID().slice(0, 6)}`,
+                  serverPids: [...pids],
+                })
               : await runDirectLineLoad({ baseUrl: proxy.url, concurrency, durationMs: o.durationMs, warmupMs, serverPids: [...pids] });
           const after = await stackCpuSeconds(proxy, redisInfo);
           const wallS = (performance.now() - t0) / 1000;
@@ -330,11 +363,21 @@ export async function runScaleOut(o: ScaleOutOptions): Promise<ScaleOutResult> {
           const stack: StackCpu = { proxyPct: pct(before.proxy, after.proxy), redisPct: pct(before.redis, after.redis) };
           if (res.othersCpuPct !== undefined) stack.foreignPct = Math.max(0, res.othersCpuPct - (stack.proxyPct ?? 0) - (stack.redisPct ?? 0));
           res.stack = stack;
-          log(`      ${res.turnsPerSec} turns/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms, ${res.serverCpuMsPerTurn ?? '-'} ms CPU/turn (all instances)` + (res.errors || res.unexpected ? `, ${res.errors} errors, ${res.unexpected} unexpected (${res.firstProblem})` : ''));
-          if (res.errors || res.unexpected) notes.push(`scale-out ${path} ${which} ×${concurrency}: ${res.errors} errors, ${res.unexpected} unexpected — first: ${res.firstProblem}`);
+          log(
+            `      ${res.turnsPerSec} turns/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms, ${res.serverCpuMsPerTurn ?? '-'} ms CPU/turn (all instances)` +
+              (res.errors || res.unexpected ? `, ${res.errors} errors, ${res.unexpected} unexpected (${res.firstProblem})` : ''),
+          );
+          if (res.errors || res.unexpected)
+            notes.push(`scale-out ${path} ${which} ×${concurrency}: ${res.errors} errors, ${res.unexpected} unexpected — first: ${res.firstProblem}`);
           pair[which] = res;
         }
-        rows.push({ path, concurrency, one: pair.one!, two: pair.two!, ratio: pair.one!.turnsPerSec > 0 ? r2(pair.two!.turnsPerSec / pair.one!.turnsPerSec) : 0 });
+        rows.push({
+          path,
+          concurrency,
+          one: pair.one!,
+          two: pair.two!,
+          ratio: pair.one!.turnsPerSec > 0 ? r2(pair.two!.turnsPerSec / pair.one!.turnsPerSec) : 0,
+        });
       }
     }
     return { storage: 'redis', proxy: 'bench/proxy.ts (round robin per request, own process, keep-alive, source address kept)', rows, notes };

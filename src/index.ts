@@ -65,14 +65,22 @@ async function main(): Promise<void> {
   collectStartupGarbage(); // ~50 ms, before listening: once ready, the process is ready
   const url = await app.start();
   const shown = url.replace('127.0.0.1', 'localhost');
-  app.logger.info({ url, storage: config.storage.kind, intents: app.core.catalog.intents.size, matcherBuildMs: Math.round(app.core.matcher.buildMs) }, 'bot started');
+  app.logger.info(
+    { url, storage: config.storage.kind, intents: app.core.catalog.intents.size, matcherBuildMs: Math.round(app.core.matcher.buildMs) },
+    'bot started',
+  );
   if (!config.auth.appId) {
     const exposed = config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost';
-    app.logger.warn({ host: config.host }, exposed
-      ? 'anonymous mode (no MicrosoftAppId) on a public interface: /api/messages accepts only this machine\'s tools and the built-in web chat; Teams and Azure channels need credentials'
-      : 'anonymous mode (no MicrosoftAppId): for local tools (Emulator, Agents Playground, the chat page); listening on this machine only');
+    app.logger.warn(
+      { host: config.host },
+      exposed
+        ? "anonymous mode (no MicrosoftAppId) on a public interface: /api/messages accepts only this machine's tools and the built-in web chat; Teams and Azure channels need credentials"
+        : 'anonymous mode (no MicrosoftAppId): for local tools (Emulator, Agents Playground, the chat page); listening on this machine only',
+    );
   }
-  process.stdout.write(`\nAsisten e-Faktur is running.\n  Chat page:          ${shown}/\n  Messaging endpoint: ${shown}/api/messages  (Bot Framework Emulator, Agents Playground)\n  Agent console:      ${shown}/agent\n\n`);
+  process.stdout.write(
+    `\nAsisten e-Faktur is running.\n  Chat page:          ${shown}/\n  Messaging endpoint: ${shown}/api/messages  (Bot Framework Emulator, Agents Playground)\n  Agent console:      ${shown}/agent\n\n`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -79,11 +79,25 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // per address), so one client cannot fill the store. With credentials every request is the channel's.
   const newConversations = config.auth.appId
     ? undefined
-    : new StoreLimiter(store, { redisKeyPrefix: 'limits:new-conversations:', sqliteTable: 'rate_limits', keyPrefix: 'new-conversations', points: config.newConversationsPerSource, durationSeconds: 600 });
+    : new StoreLimiter(store, {
+        redisKeyPrefix: 'limits:new-conversations:',
+        sqliteTable: 'rate_limits',
+        keyPrefix: 'new-conversations',
+        points: config.newConversationsPerSource,
+        durationSeconds: 600,
+      });
   // Tickets are shared by the bot (hand-offs), the live agents and the consoles.
   const tickets = new TicketStore(store);
   const content = () => core.catalog.bot;
-  const agentsChannel = new AgentsTeamsChannel({ adapter, tickets, storage: store, logger, bot: content, appId: config.auth.appId, agentsTeams: config.agentsTeams });
+  const agentsChannel = new AgentsTeamsChannel({
+    adapter,
+    tickets,
+    storage: store,
+    logger,
+    bot: content,
+    appId: config.auth.appId,
+    agentsTeams: config.agentsTeams,
+  });
   const live = new LiveAgents({
     tickets,
     logger,
@@ -157,7 +171,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         return;
       }
       if (!config.auth.appId) {
-        const refused = checkAnonymousCaller(req, String((req.body as Activity).serviceUrl), String((req.body as Activity).conversation.id), webChat?.directLine);
+        const refused = checkAnonymousCaller(
+          req,
+          String((req.body as Activity).serviceUrl),
+          String((req.body as Activity).conversation.id),
+          webChat?.directLine,
+        );
         if (refused) {
           logger.warn({ status: refused.status, channel: (req.body as Activity).channelId }, 'request refused in anonymous mode');
           res.send(refused.status, { error: refused.reason });
@@ -169,7 +188,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         const activity = req.body as Activity;
         // The source a new conversation counts against: local tools by address; the built-in web chat is
         // counted at its own token endpoint.
-        const source = !config.auth.appId && webChat?.directLine?.serviceUrlKind(String(activity.serviceUrl), String(activity.conversation.id)) !== 'own' ? clientIp(req) : undefined;
+        const source =
+          !config.auth.appId && webChat?.directLine?.serviceUrlKind(String(activity.serviceUrl), String(activity.conversation.id)) !== 'own'
+            ? clientIp(req)
+            : undefined;
         const invoke = await adapter.handle(String(req.headers.authorization ?? ''), activity, (ctx) => {
           if (source) ctx.turnState.set(SOURCE_KEY, source);
           return bot.run(ctx);
@@ -215,12 +237,24 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const enforceBudget = () =>
     budget
       .enforce()
-      .then((r) => (r.stored >= r.budget ? logger.warn({ ...r }, 'conversation budget reached: the least recently active conversations were evicted') : undefined))
+      .then((r) =>
+        r.stored >= r.budget ? logger.warn({ ...r }, 'conversation budget reached: the least recently active conversations were evicted') : undefined,
+      )
       .catch((err) => logger.warn({ err: errInfo(err) }, 'conversation budget check failed'));
   const budgetTimer = setInterval(() => void enforceBudget(), 60_000);
   budgetTimer.unref();
   void enforceBudget();
-  registerAgentConsole(server, { agents: config.agents, store, sessionSecret: config.sessionSecret, tickets, live, logger, steps: (path) => pathInWords(core.catalog, path), answers: core.answers, insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes } });
+  registerAgentConsole(server, {
+    agents: config.agents,
+    store,
+    sessionSecret: config.sessionSecret,
+    tickets,
+    live,
+    logger,
+    steps: (path) => pathInWords(core.catalog, path),
+    answers: core.answers,
+    insights: { curation, core, intentsDir: config.intentsDir, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
+  });
 
   registerAgentApi(server, { apiKey: config.agentApiKey, tickets, answers: core.answers, curation, matcher: core.matcher });
 
@@ -262,10 +296,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         setTimeout(resolve, 10_000).unref();
       });
-      if (inFlight > 0) await new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        setTimeout(resolve, 10_000).unref();
-      });
+      if (inFlight > 0)
+        await new Promise<void>((resolve) => {
+          idleWaiters.push(resolve);
+          setTimeout(resolve, 10_000).unref();
+        });
       await curation.close();
       await store.close();
     },

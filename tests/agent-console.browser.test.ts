@@ -169,7 +169,12 @@ describe('agent console in a browser', () => {
       await expect.poll(() => agent.title()).toMatch(/^\(1\) Konsol Petugas/);
 
       // ---- Opens it (keyboard) and sees the summary, steps, codes and transcript.
-      const ticket = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as { summary: string; path: string[]; steps: string[]; transcript: Array<{ text: string }> };
+      const ticket = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as {
+        summary: string;
+        path: string[];
+        steps: string[];
+        transcript: Array<{ text: string }>;
+      };
       await item.focus();
       await agent.keyboard.press('Enter');
       await agent.getByRole('heading', { name: `Tiket ${ref}` }).waitFor({ state: 'visible', timeout: WAIT });
@@ -211,7 +216,11 @@ describe('agent console in a browser', () => {
       await reply.fill('');
 
       // ---- `/enofa` in the reply box: suggestions; Enter inserts the Markdown; the agent edits and sends.
-      const canned = ((await (await agent.request.get(`${bot.url}/agent/api/answers?q=${encodeURIComponent('/enofa-reset')}`)).json()) as { items: Array<{ code: string; title: string; markdown: string }> }).items[0]!;
+      const canned = (
+        (await (await agent.request.get(`${bot.url}/agent/api/answers?q=${encodeURIComponent('/enofa-reset')}`)).json()) as {
+          items: Array<{ code: string; title: string; markdown: string }>;
+        }
+      ).items[0]!;
       expect(canned.code).toBe('enofa-reset');
       await reply.focus();
       await reply.pressSequentially('/enofa', { delay: 40 });
@@ -260,9 +269,19 @@ describe('agent console in a browser', () => {
       await user.waitForTimeout(300); // let the last bubble finish its layout
       await user.screenshot({ path: path.join(ARTIFACTS, 'agent-user-chat.png') });
 
-      const closed = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as { status: string; outcome?: string; history: Array<{ action: string; agent?: string }> };
+      const closed = (await (await agent.request.get(`${bot.url}/agent/api/tickets/${ref}`)).json()) as {
+        status: string;
+        outcome?: string;
+        history: Array<{ action: string; agent?: string }>;
+      };
       expect(closed).toMatchObject({ status: 'closed', outcome: 'solved' });
-      expect(closed.history.map((h) => `${h.action}${h.agent ? `@${h.agent}` : ''}`)).toEqual(['created', 'queued', 'claimed@budi', 'closed@budi', 'outcome:solved']);
+      expect(closed.history.map((h) => `${h.action}${h.agent ? `@${h.agent}` : ''}`)).toEqual([
+        'created',
+        'queued',
+        'claimed@budi',
+        'closed@budi',
+        'outcome:solved',
+      ]);
 
       // ---- Readable at 360 px: no horizontal scrolling.
       await agent.setViewportSize({ width: 360, height: 740 });
@@ -299,7 +318,11 @@ describe('agent console in a browser', () => {
         await page.getByLabel('Kunci', { exact: true }).fill(KEY);
         await page.getByLabel('Kunci', { exact: true }).press('Enter');
         await page.getByRole('heading', { name: `Tiket ${ref}` }).waitFor({ state: 'visible', timeout: WAIT });
-        const login = await fetch(`${bot.url}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: 'siti', key: SITI_KEY }) });
+        const login = await fetch(`${bot.url}/agent/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ agentId: 'siti', key: SITI_KEY }),
+        });
         const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
         const claimed = await fetch(`${bot.url}/agent/api/tickets/${ref}/claim`, { method: 'POST', headers: { cookie, 'x-requested-with': 'agent-console' } });
         expect(claimed.status).toBe(200);

@@ -14,7 +14,13 @@ const TENANT = 'tenant-helpdesk';
 const AGENTS_CHANNEL = '19:agents-channel@thread.tacv2';
 const texts = (acts: ReceivedActivity[]) => acts.map((a) => a.text ?? '').join('\n');
 
-function teamsActivity(channel: ChannelServer, conversationId: string, from: { id: string; name: string }, extra: Record<string, unknown>, where = { tenant: TENANT, channel: AGENTS_CHANNEL }) {
+function teamsActivity(
+  channel: ChannelServer,
+  conversationId: string,
+  from: { id: string; name: string },
+  extra: Record<string, unknown>,
+  where = { tenant: TENANT, channel: AGENTS_CHANNEL },
+) {
   return {
     type: 'message',
     id: `m-${Math.random().toString(36).slice(2)}`,
@@ -29,12 +35,16 @@ function teamsActivity(channel: ChannelServer, conversationId: string, from: { i
 }
 
 async function post(bot: TestBot, activity: Record<string, unknown>, token?: string): Promise<number> {
-  const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(activity) });
+  const r = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(activity),
+  });
   await r.arrayBuffer();
   return r.status;
 }
 
-describe('anonymous mode: nobody can become the agents\' channel', () => {
+describe("anonymous mode: nobody can become the agents' channel", () => {
   let bot: TestBot;
   let channel: ChannelServer;
   beforeAll(async () => {
@@ -65,7 +75,7 @@ describe('anonymous mode: nobody can become the agents\' channel', () => {
   });
 });
 
-describe('with credentials and a configured agents\' channel', () => {
+describe("with credentials and a configured agents' channel", () => {
   let bot: TestBot;
   let channel: ChannelServer;
   let issuer: TokenIssuer;
@@ -74,7 +84,14 @@ describe('with credentials and a configured agents\' channel', () => {
     channel = await startChannel();
     channel.members!.set('29:agent-rina', { id: '29:agent-rina', name: 'Rina Wijaya', aadObjectId: 'aad-29:agent-rina' });
     bot = await startBot(
-      { ...ALWAYS_OPEN, MicrosoftAppId: TEST_APP_ID, MicrosoftAppPassword: 'not-used-offline', BOT_OPENID_METADATA: issuer.metadataUrl, AGENTS_TEAMS_TENANT: TENANT, AGENTS_TEAMS_CHANNEL: AGENTS_CHANNEL },
+      {
+        ...ALWAYS_OPEN,
+        MicrosoftAppId: TEST_APP_ID,
+        MicrosoftAppPassword: 'not-used-offline',
+        BOT_OPENID_METADATA: issuer.metadataUrl,
+        AGENTS_TEAMS_TENANT: TENANT,
+        AGENTS_TEAMS_CHANNEL: AGENTS_CHANNEL,
+      },
       { credentialsFactory: new FixedTokenCredentialsFactory() },
     );
   });
@@ -85,9 +102,11 @@ describe('with credentials and a configured agents\' channel', () => {
   });
   const send = (activity: Record<string, unknown>) => post(bot, activity, issuer.token(channel.url));
 
-  it('another tenant or channel cannot register or claim; the configured one can, and the name shown is the roster\'s', async () => {
+  it("another tenant or channel cannot register or claim; the configured one can, and the name shown is the roster's", async () => {
     const rina = { id: '29:agent-rina', name: 'Petugas Resmi DJP' }; // what the activity claims
-    expect(await send(teamsActivity(channel, '19:other@thread.tacv2', rina, { text: '/daftar-agen' }, { tenant: TENANT, channel: '19:other@thread.tacv2' }))).toBe(200);
+    expect(
+      await send(teamsActivity(channel, '19:other@thread.tacv2', rina, { text: '/daftar-agen' }, { tenant: TENANT, channel: '19:other@thread.tacv2' })),
+    ).toBe(200);
     expect(await send(teamsActivity(channel, AGENTS_CHANNEL, rina, { text: '/daftar-agen' }, { tenant: 'other-tenant', channel: AGENTS_CHANNEL }))).toBe(200);
     expect(texts(channel.received.get('19:other@thread.tacv2') ?? [])).toMatch(/hanya dapat digunakan di kanal petugas/);
     expect(texts(channel.received.get(AGENTS_CHANNEL) ?? [])).not.toMatch(/terdaftar sebagai kanal petugas/);
@@ -107,7 +126,15 @@ describe('with credentials and a configured agents\' channel', () => {
 
     // A claim from another channel of the same tenant is refused; from the card's thread it works.
     let mark = channel.received.get(user.id)?.length ?? 0;
-    await send(teamsActivity(channel, '19:other@thread.tacv2;messageid=1', rina, { text: '', value: { action: 'ambil', ref } }, { tenant: TENANT, channel: '19:other@thread.tacv2' }));
+    await send(
+      teamsActivity(
+        channel,
+        '19:other@thread.tacv2;messageid=1',
+        rina,
+        { text: '', value: { action: 'ambil', ref } },
+        { tenant: TENANT, channel: '19:other@thread.tacv2' },
+      ),
+    );
     expect(texts((channel.received.get(user.id) ?? []).slice(mark))).not.toMatch(/telah bergabung/);
     await send(teamsActivity(channel, thread, rina, { text: '', value: { action: 'ambil', ref } }));
     const joined = texts((channel.received.get(user.id) ?? []).slice(mark));

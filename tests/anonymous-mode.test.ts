@@ -27,7 +27,14 @@ describe('anonymous mode', () => {
   });
 
   it('refuses serviceUrls off this machine, with credentials, or not http(s), naming the field; sends nothing', async () => {
-    for (const serviceUrl of ['http://203.0.113.7/', 'https://evil.example/api/', 'http://user:pw@127.0.0.1:9/', 'http://10.0.0.1:6379/', 'file:///etc/passwd', 'http://169.254.169.254/latest/']) {
+    for (const serviceUrl of [
+      'http://203.0.113.7/',
+      'https://evil.example/api/',
+      'http://user:pw@127.0.0.1:9/',
+      'http://10.0.0.1:6379/',
+      'file:///etc/passwd',
+      'http://169.254.169.254/latest/',
+    ]) {
       const c = new Conversation(bot.url, channel);
       const r = await c.post(c.activity({ text: 'halo', serviceUrl }));
       expect(r.status, serviceUrl).toBe(400);
@@ -54,7 +61,7 @@ describe('anonymous mode', () => {
     expect(r.replies.length).toBeGreaterThan(0);
   });
 
-  it('the agents\' Teams channel cannot be configured without credentials', () => {
+  it("the agents' Teams channel cannot be configured without credentials", () => {
     expect(() => loadConfig({ AGENTS_TEAMS_TENANT: 't', AGENTS_TEAMS_CHANNEL: '19:x@thread.tacv2' })).toThrow(/AGENTS_TEAMS_CHANNEL: requires MicrosoftAppId/);
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'b', AGENTS_TEAMS_CHANNEL: '19:x@thread.tacv2' })).toThrow(/set both/);
   });

@@ -28,7 +28,8 @@ describe('canned answers: HTTP API', () => {
   const offServer = useServer();
   const onServer = useServer({ AGENT_API_KEY: KEY });
 
-  const get = (server: { url: string }, p: string, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) => fetch(`${server.url}${p}`, { headers });
+  const get = (server: { url: string }, p: string, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
+    fetch(`${server.url}${p}`, { headers });
 
   it('is off (404) without AGENT_API_KEY', async () => {
     for (const p of ['/api/answers', '/api/answers?q=reset', '/api/answers/reset', '/api/answers/reset-aplikasi/reset-prosedur']) {
@@ -67,8 +68,14 @@ describe('canned answers: HTTP API', () => {
       const res = (await (await get(onServer, `/api/answers?q=${encodeURIComponent(q)}`, { 'x-agent-key': KEY })).json()) as { items: ApiItem[] };
       expect(res.items.length, q).toBeGreaterThan(0);
       const ranks = res.items.map((i) => rank[i.match!]);
-      expect(ranks.every((x) => x !== undefined), q).toBe(true);
-      expect(ranks.every((x, i) => i === 0 || ranks[i - 1]! >= x), q).toBe(true);
+      expect(
+        ranks.every((x) => x !== undefined),
+        q,
+      ).toBe(true);
+      expect(
+        ranks.every((x, i) => i === 0 || ranks[i - 1]! >= x),
+        q,
+      ).toBe(true);
       for (const i of res.items) {
         expect(i.score, q).toBeGreaterThanOrEqual(0);
         expect(i.score, q).toBeLessThanOrEqual(1);
@@ -98,7 +105,13 @@ describe('canned answers: HTTP API', () => {
 
   it('GET /api/answers/:id returns one answer with both renderings, by code or by id', async () => {
     const expected = JSON.parse(JSON.stringify(mustGet('reset'))) as CannedAnswer;
-    for (const p of ['/api/answers/reset', '/api/answers/reset-aplikasi/reset-prosedur', '/api/answers/RESET', '/api/answers/%2Freset', '/api/answers/reset-aplikasi%2Freset-prosedur']) {
+    for (const p of [
+      '/api/answers/reset',
+      '/api/answers/reset-aplikasi/reset-prosedur',
+      '/api/answers/RESET',
+      '/api/answers/%2Freset',
+      '/api/answers/reset-aplikasi%2Freset-prosedur',
+    ]) {
       const r = await get(onServer, p);
       expect(r.status, p).toBe(200);
       const a = (await r.json()) as CannedAnswer;
@@ -112,7 +125,14 @@ describe('canned answers: HTTP API', () => {
   });
 
   it('answers 404 for an unknown answer (also for odd ids)', async () => {
-    for (const p of ['/api/answers/tidak-ada', '/api/answers/reset-aplikasi/tidak-ada', '/api/answers/tidak-ada/reset-prosedur', '/api/answers/%25', '/api/answers/100%25%20x', '/api/answers/%E0%A4%A']) {
+    for (const p of [
+      '/api/answers/tidak-ada',
+      '/api/answers/reset-aplikasi/tidak-ada',
+      '/api/answers/tidak-ada/reset-prosedur',
+      '/api/answers/%25',
+      '/api/answers/100%25%20x',
+      '/api/answers/%E0%A4%A',
+    ]) {
       const r = await get(onServer, p);
       expect(r.status, p).toBe(404);
     }
@@ -174,6 +194,7 @@ describe('canned answers: CLI (npm run answers)', () => {
     const r = run();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`${index.answers.length} canned answers:`);
-    for (const a of index.answers) expect(r.stdout).toMatch(new RegExp(`^  /${a.code.replace(/-/g, '\\-')} +${a.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    for (const a of index.answers)
+      expect(r.stdout).toMatch(new RegExp(`^  /${a.code.replace(/-/g, '\\-')} +${a.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   }, 60_000);
 });

@@ -151,7 +151,11 @@ describe('canned answers: Teams compose extension', () => {
     } as Partial<ReceivedActivity>);
   }
 
-  const query = (parameters: Array<{ name: string; value: string }>, queryOptions = { skip: 0, count: 10 }) => ({ commandId: 'cariJawaban', parameters, queryOptions });
+  const query = (parameters: Array<{ name: string; value: string }>, queryOptions = { skip: 0, count: 10 }) => ({
+    commandId: 'cariJawaban',
+    parameters,
+    queryOptions,
+  });
 
   async function post(name: string, value: unknown): Promise<{ status: number; body: ExtResponse; replies: ReceivedActivity[] }> {
     const c = server.conversation('msteams');

@@ -78,7 +78,9 @@ describe('canned answers: the index', () => {
     }
     expect(withSteps).toBeGreaterThan(20);
     // Markdown inside a step (bold names of menus and sites) is kept as written.
-    const bold = answerNodes.flatMap(({ id, node }) => (node.steps ?? []).map((step, i) => ({ id, line: `${i + 1}. ${step.trim()}` }))).filter((x) => x.line.includes('**'));
+    const bold = answerNodes
+      .flatMap(({ id, node }) => (node.steps ?? []).map((step, i) => ({ id, line: `${i + 1}. ${step.trim()}` })))
+      .filter((x) => x.line.includes('**'));
     expect(bold.length).toBeGreaterThan(5);
     for (const { id, line } of bold) expect(mustGet(id).markdown.split('\n'), id).toContain(line);
   });

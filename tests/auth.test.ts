@@ -60,7 +60,12 @@ describe('authentication', () => {
     });
 
     // Started after the metadata server (hooks run in order), which it reads its signing keys from.
-    const server = useServer(() => ({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', BOT_OPENID_METADATA: metadataUrl }));
+    const server = useServer(() => ({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'MultiTenant',
+      BOT_OPENID_METADATA: metadataUrl,
+    }));
 
     it('rejects a request without a token with 401 and sends nothing', async () => {
       const conv = server.conversation();
@@ -71,14 +76,28 @@ describe('authentication', () => {
 
     it('rejects a token signed with a key the channel never published (forged) with 401', async () => {
       const conv = server.conversation();
-      const token = sign(forger.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
+      const token = sign(forger.privateKey, 'published-key', {
+        iss: ISSUER,
+        aud: APP_ID,
+        iat: now(),
+        nbf: now() - 10,
+        exp: now() + 3600,
+        serviceurl: server.channel.url,
+      });
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
       expect(r.replies).toHaveLength(0);
     });
 
     it('accepts a token signed with the published key (so the 401s above are about the token)', async () => {
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
+      const token = sign(published.privateKey, 'published-key', {
+        iss: ISSUER,
+        aud: APP_ID,
+        iat: now(),
+        nbf: now() - 10,
+        exp: now() + 3600,
+        serviceurl: server.channel.url,
+      });
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'someone' }] }), { authorization: `Bearer ${token}` });
       expect(r.status).not.toBe(401);
@@ -87,8 +106,20 @@ describe('authentication', () => {
 
     it('rejects a forged emulator-style token (Azure AD issuer, v1.0 claims) with 401, not 500', async () => {
       const conv = server.conversation('emulator');
-      for (const iss of ['https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0']) {
-        const token = sign(forger.privateKey, 'published-key', { iss, aud: APP_ID, appid: APP_ID, azp: APP_ID, ver: iss.endsWith('v2.0') ? '2.0' : '1.0', iat: now(), nbf: now() - 10, exp: now() + 3600 });
+      for (const iss of [
+        'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/',
+        'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0',
+      ]) {
+        const token = sign(forger.privateKey, 'published-key', {
+          iss,
+          aud: APP_ID,
+          appid: APP_ID,
+          azp: APP_ID,
+          ver: iss.endsWith('v2.0') ? '2.0' : '1.0',
+          iat: now(),
+          nbf: now() - 10,
+          exp: now() + 3600,
+        });
         const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
         expect(r.status, iss).toBe(401);
       }
@@ -98,14 +129,28 @@ describe('authentication', () => {
 
     it('rejects an expired token with 401', async () => {
       const then = now() - 7200;
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: APP_ID, iat: then, nbf: then, exp: then + 60, serviceurl: server.channel.url });
+      const token = sign(published.privateKey, 'published-key', {
+        iss: ISSUER,
+        aud: APP_ID,
+        iat: then,
+        nbf: then,
+        exp: then + 60,
+        serviceurl: server.channel.url,
+      });
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
     });
 
     it('rejects a token for another bot (wrong audience) with 401', async () => {
-      const token = sign(published.privateKey, 'published-key', { iss: ISSUER, aud: '99999999-0000-0000-0000-000000000000', iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: server.channel.url });
+      const token = sign(published.privateKey, 'published-key', {
+        iss: ISSUER,
+        aud: '99999999-0000-0000-0000-000000000000',
+        iat: now(),
+        nbf: now() - 10,
+        exp: now() + 3600,
+        serviceurl: server.channel.url,
+      });
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);

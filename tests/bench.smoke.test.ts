@@ -8,16 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_OPTIONS,
-  RESET_APLIKASI_WALK,
-  expectedReply,
-  formatReport,
-  percentile,
-  runBench,
-  runMatcherBench,
-  type BenchResults,
-} from '../bench/lib.js';
+import { DEFAULT_OPTIONS, RESET_APLIKASI_WALK, expectedReply, formatReport, percentile, runBench, runMatcherBench, type BenchResults } from '../bench/lib.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -46,61 +37,57 @@ describe('bench harness', () => {
     expect(m.maxMs * 1000).toBeGreaterThanOrEqual(m.p99Us);
   });
 
-  it(
-    'end to end: bot and echo bot in their own processes, memory storage, 2 conversations, JSON written',
-    async () => {
-      const out = path.join(tmp, 'results.json');
-      const lines: string[] = [];
-      const r: BenchResults = await runBench({
-        ...DEFAULT_OPTIONS,
-        storages: ['memory'],
-        concurrencies: [2],
-        durationMs: 2000,
-        warmupMs: 300,
-        firstWarmupMs: 200,
-        matcher: { builds: 1, coreLoads: 0, warmupPasses: 0, passes: 1, maxClassifications: 200 },
-        coldStartRuns: 1,
-        build: false,
-        dist: false,
-        loadEntry: 'tsx',
-        out,
-        log: (l) => lines.push(l),
-      });
+  it('end to end: bot and echo bot in their own processes, memory storage, 2 conversations, JSON written', async () => {
+    const out = path.join(tmp, 'results.json');
+    const lines: string[] = [];
+    const r: BenchResults = await runBench({
+      ...DEFAULT_OPTIONS,
+      storages: ['memory'],
+      concurrencies: [2],
+      durationMs: 2000,
+      warmupMs: 300,
+      firstWarmupMs: 200,
+      matcher: { builds: 1, coreLoads: 0, warmupPasses: 0, passes: 1, maxClassifications: 200 },
+      coldStartRuns: 1,
+      build: false,
+      dist: false,
+      loadEntry: 'tsx',
+      out,
+      log: (l) => lines.push(l),
+    });
 
-      expect(r.e2e).toHaveLength(1);
-      const row = r.e2e[0]!;
-      expect(row.storage).toBe('memory');
-      expect(row.concurrency).toBe(2);
-      for (const res of [row.bot, row.echo]) {
-        expect(res.turns, `${res.kind}: ${res.firstProblem}`).toBeGreaterThan(0);
-        expect(res.turnsPerSec).toBeGreaterThan(0);
-        expect(res.p50Ms).toBeGreaterThan(0);
-        expect(res.p99Ms).toBeGreaterThanOrEqual(res.p50Ms);
-        // every turn got its replies from the bot, and they were the ones the walk expects
-        expect(res.errors, res.firstProblem).toBe(0);
-        expect(res.unexpected, res.firstProblem).toBe(0);
-        expect(res.rss?.peakRssMb ?? 0).toBeGreaterThan(0);
-        expect(res.activitiesPerTurn).toBeGreaterThan(0);
-      }
-      expect(row.echo.activitiesPerTurn).toBeCloseTo(1, 0); // one echo per message
-      expect(row.bot.turns).toBeGreaterThanOrEqual(RESET_APLIKASI_WALK.length); // at least one whole walk
-      expect(row.ratio).toBeGreaterThan(0);
-      expect(r.rss[0]?.bot?.peakRssMb).toBeGreaterThan(0);
-      expect(r.coldStart).toHaveLength(1);
-      expect(r.coldStart[0]!.entry).toBe('tsx');
-      expect(r.coldStart[0]!.medianMs).toBeGreaterThan(0);
-      expect(r.targets.map((t) => t.target).join('\n')).toMatch(/classification p99/);
+    expect(r.e2e).toHaveLength(1);
+    const row = r.e2e[0]!;
+    expect(row.storage).toBe('memory');
+    expect(row.concurrency).toBe(2);
+    for (const res of [row.bot, row.echo]) {
+      expect(res.turns, `${res.kind}: ${res.firstProblem}`).toBeGreaterThan(0);
+      expect(res.turnsPerSec).toBeGreaterThan(0);
+      expect(res.p50Ms).toBeGreaterThan(0);
+      expect(res.p99Ms).toBeGreaterThanOrEqual(res.p50Ms);
+      // every turn got its replies from the bot, and they were the ones the walk expects
+      expect(res.errors, res.firstProblem).toBe(0);
+      expect(res.unexpected, res.firstProblem).toBe(0);
+      expect(res.rss?.peakRssMb ?? 0).toBeGreaterThan(0);
+      expect(res.activitiesPerTurn).toBeGreaterThan(0);
+    }
+    expect(row.echo.activitiesPerTurn).toBeCloseTo(1, 0); // one echo per message
+    expect(row.bot.turns).toBeGreaterThanOrEqual(RESET_APLIKASI_WALK.length); // at least one whole walk
+    expect(row.ratio).toBeGreaterThan(0);
+    expect(r.rss[0]?.bot?.peakRssMb).toBeGreaterThan(0);
+    expect(r.coldStart).toHaveLength(1);
+    expect(r.coldStart[0]!.entry).toBe('tsx');
+    expect(r.coldStart[0]!.medianMs).toBeGreaterThan(0);
+    expect(r.targets.map((t) => t.target).join('\n')).toMatch(/classification p99/);
 
-      const json = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
-      expect(json.machine.cores).toBeGreaterThan(0);
-      expect(json.machine.cpuModel).toBeTruthy();
-      expect(json.machine.node).toBe(process.version);
-      expect(json.e2e[0]!.bot.turns).toBe(row.bot.turns);
+    const json = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
+    expect(json.machine.cores).toBeGreaterThan(0);
+    expect(json.machine.cpuModel).toBeTruthy();
+    expect(json.machine.node).toBe(process.version);
+    expect(json.e2e[0]!.bot.turns).toBe(row.bot.turns);
 
-      const report = formatReport(r);
-      expect(report).toMatch(/\| memory \| 2 \|/);
-      expect(report).toMatch(/Cold start/);
-    },
-    120_000,
-  );
+    const report = formatReport(r);
+    expect(report).toMatch(/\| memory \| 2 \|/);
+    expect(report).toMatch(/Cold start/);
+  }, 120_000);
 });

@@ -130,149 +130,182 @@ describe('web chat in a browser', () => {
     expect(existsSync(CHROMIUM), `missing ${CHROMIUM}: sudo apt-get install -y chromium`).toBe(true);
   });
 
-  it('loads the page: title, language, security note, welcome; the send box has the focus', async () => {
-    const page = await openChat();
-    expect(await page.title()).toBe('Asisten e-Faktur — Layanan Bantuan');
-    expect(await page.getAttribute('html', 'lang')).toBe('id');
-    await page.getByRole('heading', { name: 'Asisten e-Faktur — Layanan Bantuan' }).waitFor({ state: 'visible' });
-    await page.getByText(SECURITY_NOTE).waitFor({ state: 'visible' });
-    // The welcome mentions the topics; the menu follows with suggested actions.
-    await page.getByRole('toolbar', { name: SUGGESTED }).waitFor({ state: 'visible', timeout: WAIT });
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'webchat-sendbox-input', undefined, { timeout: WAIT });
-    expect(await page.locator('[data-id="webchat-sendbox-input"]').getAttribute('placeholder')).toBeTruthy();
-    await page.close();
-  }, T);
+  it(
+    'loads the page: title, language, security note, welcome; the send box has the focus',
+    async () => {
+      const page = await openChat();
+      expect(await page.title()).toBe('Asisten e-Faktur — Layanan Bantuan');
+      expect(await page.getAttribute('html', 'lang')).toBe('id');
+      await page.getByRole('heading', { name: 'Asisten e-Faktur — Layanan Bantuan' }).waitFor({ state: 'visible' });
+      await page.getByText(SECURITY_NOTE).waitFor({ state: 'visible' });
+      // The welcome mentions the topics; the menu follows with suggested actions.
+      await page.getByRole('toolbar', { name: SUGGESTED }).waitFor({ state: 'visible', timeout: WAIT });
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'webchat-sendbox-input', undefined, { timeout: WAIT });
+      expect(await page.locator('[data-id="webchat-sendbox-input"]').getAttribute('placeholder')).toBeTruthy();
+      await page.close();
+    },
+    T,
+  );
 
-  it('answers a slang question and walks a multi-turn flow to its end with suggested actions', async () => {
-    const page = await openChat();
-    await send(page, 'efak sy statusnya blm registrasi trs min');
-    // reset-aplikasi first asks which cause fits.
-    await bubble(page, /Mana yang paling sesuai dengan kondisi Anda/).waitFor({ state: 'visible', timeout: WAIT });
-    await suggested(page, 'Database rusak / kena virus').click({ timeout: WAIT });
-    await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
-    await bubble(page, /Reset Aplikasi Client/).waitFor({ state: 'visible', timeout: WAIT }); // the steps, in their own bubble
-    await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
-    await suggested(page, 'Sudah teratasi').click({ timeout: WAIT });
-    await bubble(page, /Syukurlah, senang bisa membantu/).waitFor({ state: 'visible', timeout: WAIT });
-    // The chosen action was sent as the user's message.
-    await page.locator('.webchat__bubble--from-user').filter({ hasText: 'Sudah teratasi' }).first().waitFor({ state: 'visible' });
-    // No suggested actions are left once the flow ended.
-    await page.waitForFunction(() => !document.querySelector('[role="toolbar"] button'), undefined, { timeout: WAIT });
+  it(
+    'answers a slang question and walks a multi-turn flow to its end with suggested actions',
+    async () => {
+      const page = await openChat();
+      await send(page, 'efak sy statusnya blm registrasi trs min');
+      // reset-aplikasi first asks which cause fits.
+      await bubble(page, /Mana yang paling sesuai dengan kondisi Anda/).waitFor({ state: 'visible', timeout: WAIT });
+      await suggested(page, 'Database rusak / kena virus').click({ timeout: WAIT });
+      await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
+      await bubble(page, /Reset Aplikasi Client/).waitFor({ state: 'visible', timeout: WAIT }); // the steps, in their own bubble
+      await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
+      await suggested(page, 'Sudah teratasi').click({ timeout: WAIT });
+      await bubble(page, /Syukurlah, senang bisa membantu/).waitFor({ state: 'visible', timeout: WAIT });
+      // The chosen action was sent as the user's message.
+      await page.locator('.webchat__bubble--from-user').filter({ hasText: 'Sudah teratasi' }).first().waitFor({ state: 'visible' });
+      // No suggested actions are left once the flow ended.
+      await page.waitForFunction(() => !document.querySelector('[role="toolbar"] button'), undefined, { timeout: WAIT });
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.waitForTimeout(500); // let the last bubble finish its layout
-    await page.screenshot({ path: SCREENSHOT });
-    const png = readFileSync(SCREENSHOT);
-    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10 * 1024);
-    const { width, height, channels, pixels } = decodePng(png);
-    expect(width).toBe(1000);
-    expect(height).toBe(900);
-    // Not blank: many colours, and a good share of the pixels is not the background.
-    const colours = new Set<number>();
-    let nonWhite = 0;
-    const count = width * height;
-    for (let i = 0; i < count; i += 7) {
-      const r = pixels[i * channels]!;
-      const g = pixels[i * channels + 1]!;
-      const b = pixels[i * channels + 2]!;
-      colours.add((r << 16) | (g << 8) | b);
-      if (r < 235 || g < 235 || b < 235) nonWhite += 1;
-    }
-    expect(colours.size).toBeGreaterThan(50);
-    expect(nonWhite / (count / 7)).toBeGreaterThan(0.05);
-    // The header is the accent colour #1565C0 (21, 101, 192).
-    const at = (x: number, y: number) => [...pixels.subarray((y * width + x) * channels, (y * width + x) * channels + 3)];
-    expect(at(width - 5, 5)).toEqual([21, 101, 192]);
-    await page.close();
-  }, T);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.waitForTimeout(500); // let the last bubble finish its layout
+      await page.screenshot({ path: SCREENSHOT });
+      const png = readFileSync(SCREENSHOT);
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(10 * 1024);
+      const { width, height, channels, pixels } = decodePng(png);
+      expect(width).toBe(1000);
+      expect(height).toBe(900);
+      // Not blank: many colours, and a good share of the pixels is not the background.
+      const colours = new Set<number>();
+      let nonWhite = 0;
+      const count = width * height;
+      for (let i = 0; i < count; i += 7) {
+        const r = pixels[i * channels]!;
+        const g = pixels[i * channels + 1]!;
+        const b = pixels[i * channels + 2]!;
+        colours.add((r << 16) | (g << 8) | b);
+        if (r < 235 || g < 235 || b < 235) nonWhite += 1;
+      }
+      expect(colours.size).toBeGreaterThan(50);
+      expect(nonWhite / (count / 7)).toBeGreaterThan(0.05);
+      // The header is the accent colour #1565C0 (21, 101, 192).
+      const at = (x: number, y: number) => [...pixels.subarray((y * width + x) * channels, (y * width + x) * channels + 3)];
+      expect(at(width - 5, 5)).toEqual([21, 101, 192]);
+      await page.close();
+    },
+    T,
+  );
 
-  it('renders the contacts Adaptive Card with a reference when asking for a person', async () => {
-    const page = await openChat();
-    await send(page, 'saya mau bicara dengan petugas');
-    const card = page.locator('.ac-adaptiveCard').filter({ hasText: /KP-[2-9A-HJKMNP-Z]{6}/ }).first();
-    await card.waitFor({ state: 'visible', timeout: WAIT });
-    const text = await card.innerText();
-    expect(text).toMatch(/Nomor referensi: KP-[2-9A-HJKMNP-Z]{6}/);
-    expect(text).toContain('1500200');
-    expect(text).toMatch(/Kring Pajak/);
-    await page.close();
-  }, T);
+  it(
+    'renders the contacts Adaptive Card with a reference when asking for a person',
+    async () => {
+      const page = await openChat();
+      await send(page, 'saya mau bicara dengan petugas');
+      const card = page
+        .locator('.ac-adaptiveCard')
+        .filter({ hasText: /KP-[2-9A-HJKMNP-Z]{6}/ })
+        .first();
+      await card.waitFor({ state: 'visible', timeout: WAIT });
+      const text = await card.innerText();
+      expect(text).toMatch(/Nomor referensi: KP-[2-9A-HJKMNP-Z]{6}/);
+      expect(text).toContain('1500200');
+      expect(text).toMatch(/Kring Pajak/);
+      await page.close();
+    },
+    T,
+  );
 
-  it('fits a 360 px wide screen without horizontal scrolling', async () => {
-    const page = await openChat({ width: 360, height: 740 });
-    await send(page, 'efak sy statusnya blm registrasi trs min');
-    await bubble(page, /Mana yang paling sesuai dengan kondisi Anda/).waitFor({ state: 'visible', timeout: WAIT });
-    await page.getByRole('toolbar', { name: SUGGESTED }).getByRole('button').first().waitFor({ state: 'visible', timeout: WAIT });
-    const sizes = await page.evaluate(() => {
-      const doc = document.documentElement;
-      const scroller = document.querySelector('.webchat__basic-transcript__scrollable');
-      const toolbar = document.querySelector('[role="toolbar"]');
-      return {
-        docScroll: doc.scrollWidth,
-        docClient: doc.clientWidth,
-        bodyScroll: document.body.scrollWidth,
-        transcriptScroll: scroller?.scrollWidth ?? 0,
-        transcriptClient: scroller?.clientWidth ?? 0,
-        toolbarRight: toolbar?.getBoundingClientRect().right ?? 0,
-        innerWidth: window.innerWidth,
-      };
-    });
-    expect(sizes.innerWidth).toBe(360);
-    expect(sizes.docScroll).toBeLessThanOrEqual(sizes.docClient);
-    expect(sizes.bodyScroll).toBeLessThanOrEqual(360);
-    expect(sizes.transcriptClient).toBeGreaterThan(0);
-    expect(sizes.transcriptScroll).toBeLessThanOrEqual(sizes.transcriptClient);
-    expect(sizes.toolbarRight).toBeLessThanOrEqual(360);
-    // With the flow layout, several choices are visible at once.
-    const visible = await page.getByRole('toolbar', { name: SUGGESTED }).getByRole('button').evaluateAll((els) =>
-      els.filter((e) => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;
-      }).length,
-    );
-    expect(visible).toBeGreaterThanOrEqual(3);
-    await page.close();
-  }, T);
+  it(
+    'fits a 360 px wide screen without horizontal scrolling',
+    async () => {
+      const page = await openChat({ width: 360, height: 740 });
+      await send(page, 'efak sy statusnya blm registrasi trs min');
+      await bubble(page, /Mana yang paling sesuai dengan kondisi Anda/).waitFor({ state: 'visible', timeout: WAIT });
+      await page.getByRole('toolbar', { name: SUGGESTED }).getByRole('button').first().waitFor({ state: 'visible', timeout: WAIT });
+      const sizes = await page.evaluate(() => {
+        const doc = document.documentElement;
+        const scroller = document.querySelector('.webchat__basic-transcript__scrollable');
+        const toolbar = document.querySelector('[role="toolbar"]');
+        return {
+          docScroll: doc.scrollWidth,
+          docClient: doc.clientWidth,
+          bodyScroll: document.body.scrollWidth,
+          transcriptScroll: scroller?.scrollWidth ?? 0,
+          transcriptClient: scroller?.clientWidth ?? 0,
+          toolbarRight: toolbar?.getBoundingClientRect().right ?? 0,
+          innerWidth: window.innerWidth,
+        };
+      });
+      expect(sizes.innerWidth).toBe(360);
+      expect(sizes.docScroll).toBeLessThanOrEqual(sizes.docClient);
+      expect(sizes.bodyScroll).toBeLessThanOrEqual(360);
+      expect(sizes.transcriptClient).toBeGreaterThan(0);
+      expect(sizes.transcriptScroll).toBeLessThanOrEqual(sizes.transcriptClient);
+      expect(sizes.toolbarRight).toBeLessThanOrEqual(360);
+      // With the flow layout, several choices are visible at once.
+      const visible = await page
+        .getByRole('toolbar', { name: SUGGESTED })
+        .getByRole('button')
+        .evaluateAll(
+          (els) =>
+            els.filter((e) => {
+              const r = e.getBoundingClientRect();
+              return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;
+            }).length,
+        );
+      expect(visible).toBeGreaterThanOrEqual(3);
+      await page.close();
+    },
+    T,
+  );
 
-  it('is usable with the keyboard alone: Tab reaches the send box, Enter sends', async () => {
-    const page = await openChat();
-    // Start from the top of the page, away from the send box.
-    await page.evaluate(() => document.activeElement?.blur());
-    let reached = false;
-    for (let i = 0; i < 25 && !reached; i++) {
-      await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.getAttribute('data-id') === 'webchat-sendbox-input');
-    }
-    expect(reached, 'the send box is reachable with Tab').toBe(true);
-    await page.keyboard.type('lupa pw');
-    await page.keyboard.press('Enter');
-    await bubble(page, /Password mana yang Anda lupa/).waitFor({ state: 'visible', timeout: WAIT });
-    // Suggested actions are buttons, reachable and operable from the keyboard too.
-    const first = page.getByRole('toolbar', { name: SUGGESTED }).getByRole('button').first();
-    await first.focus();
-    await page.keyboard.press('Enter');
-    await page.locator('.webchat__bubble--from-user').nth(1).waitFor({ state: 'visible', timeout: WAIT });
-    await page.close();
-  }, T);
+  it(
+    'is usable with the keyboard alone: Tab reaches the send box, Enter sends',
+    async () => {
+      const page = await openChat();
+      // Start from the top of the page, away from the send box.
+      await page.evaluate(() => document.activeElement?.blur());
+      let reached = false;
+      for (let i = 0; i < 25 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement?.getAttribute('data-id') === 'webchat-sendbox-input');
+      }
+      expect(reached, 'the send box is reachable with Tab').toBe(true);
+      await page.keyboard.type('lupa pw');
+      await page.keyboard.press('Enter');
+      await bubble(page, /Password mana yang Anda lupa/).waitFor({ state: 'visible', timeout: WAIT });
+      // Suggested actions are buttons, reachable and operable from the keyboard too.
+      const first = page.getByRole('toolbar', { name: SUGGESTED }).getByRole('button').first();
+      await first.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.webchat__bubble--from-user').nth(1).waitFor({ state: 'visible', timeout: WAIT });
+      await page.close();
+    },
+    T,
+  );
 
-  it('at phone width (390×844) a procedure starts on screen at its title, and a hand-off shows the contacts once', async () => {
-    const page = await openChat({ width: 390, height: 844 });
-    await send(page, 'efaktur sy blm registrasi, pc kena virus');
-    await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
-    // The procedure's first bubble (its title) and its steps are separate bubbles, each shorter than a phone screen.
-    await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
-    const heights = await page.locator('.webchat__bubble--from-bot .webchat__bubble__content').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
-    expect(Math.max(...heights)).toBeLessThan(844 * 2);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-procedure.png') });
-    await send(page, 'udah capek, tolong sambungkan ke petugas');
-    await bubble(page, /KP-[2-9A-HJKMNP-Z]{6}/).waitFor({ state: 'visible', timeout: WAIT });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-handoff.png') });
-    // The contacts appear once (the card), not as text and card.
-    expect(await page.locator('.webchat__bubble--from-bot').filter({ hasText: '@kring_pajak' }).count()).toBeLessThanOrEqual(1);
-    await page.close();
-  }, T);
+  it(
+    'at phone width (390×844) a procedure starts on screen at its title, and a hand-off shows the contacts once',
+    async () => {
+      const page = await openChat({ width: 390, height: 844 });
+      await send(page, 'efaktur sy blm registrasi, pc kena virus');
+      await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
+      // The procedure's first bubble (its title) and its steps are separate bubbles, each shorter than a phone screen.
+      await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
+      const heights = await page
+        .locator('.webchat__bubble--from-bot .webchat__bubble__content')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+      expect(Math.max(...heights)).toBeLessThan(844 * 2);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-procedure.png') });
+      await send(page, 'udah capek, tolong sambungkan ke petugas');
+      await bubble(page, /KP-[2-9A-HJKMNP-Z]{6}/).waitFor({ state: 'visible', timeout: WAIT });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-handoff.png') });
+      // The contacts appear once (the card), not as text and card.
+      expect(await page.locator('.webchat__bubble--from-bot').filter({ hasText: '@kring_pajak' }).count()).toBeLessThanOrEqual(1);
+      await page.close();
+    },
+    T,
+  );
 
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);

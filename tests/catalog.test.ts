@@ -50,11 +50,18 @@ describe('the real catalog in intents/', () => {
   });
 
   it('follow-ups point at real nodes, and a bad one stops start-up with its path', () => {
-    const bad = tiny().replace('    text: Isi jawaban.', '    text: Isi jawaban.\n    followUps:\n      - codes: [ETAX-40005]\n        goto: intent:etax-40005#tidak-ada');
+    const bad = tiny().replace(
+      '    text: Isi jawaban.',
+      '    text: Isi jawaban.\n    followUps:\n      - codes: [ETAX-40005]\n        goto: intent:etax-40005#tidak-ada',
+    );
     const p = problemsOf(intentsDir({ 'tiny.yaml': bad }));
-    expect(p).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]\.goto: (unknown intent "etax-40005"|intent "etax-40005" has no node "tidak-ada")/));
+    expect(p).toContainEqual(
+      expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]\.goto: (unknown intent "etax-40005"|intent "etax-40005" has no node "tidak-ada")/),
+    );
     const empty = tiny().replace('    text: Isi jawaban.', '    text: Isi jawaban.\n    followUps:\n      - goto: "@end"');
-    expect(problemsOf(intentsDir({ 'tiny.yaml': empty }))).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]: a follow-up needs "codes" or "says"/));
+    expect(problemsOf(intentsDir({ 'tiny.yaml': empty }))).toContainEqual(
+      expect.stringMatching(/tiny\.yaml: nodes\.b\.followUps\[0\]: a follow-up needs "codes" or "says"/),
+    );
   });
 
   it('loads, validates and has every fixed intent', () => {
@@ -82,11 +89,35 @@ describe('the real catalog in intents/', () => {
   it("never ships the seed's garbled words to users", () => {
     // Spun words from the knowledge file's glossary (§1); every user-facing string in intents/ is scanned.
     const spun = [
-      /\bstanding\b/i, /\bconsumer\b/i, /\bshopper\b/i, /profile? person/i, /sertifikat person/i, /daftarkan person/i,
-      /serial quantity/i, /internet e-?faktur/i, /net e-?faktur/i, /replace e-?faktur/i, /contact heart/i, /buyer service/i,
-      /privateness/i, /native database/i, /SE-20\/PJ\/2020/, /free of charge/i, /electronic mail/i, /laptop computer/i,
-      /net protect/i, /utility programming/i, /help system/i, /actual time/i, /masukan knowledge/i, /verifikasi knowledge/i,
-      /multi person/i, /multi firm/i, /powering enterprise/i, /efaktur\.pajak\.go\.id\/login.*web e-?faktur/i, /KeyChain Acces\b/,
+      /\bstanding\b/i,
+      /\bconsumer\b/i,
+      /\bshopper\b/i,
+      /profile? person/i,
+      /sertifikat person/i,
+      /daftarkan person/i,
+      /serial quantity/i,
+      /internet e-?faktur/i,
+      /net e-?faktur/i,
+      /replace e-?faktur/i,
+      /contact heart/i,
+      /buyer service/i,
+      /privateness/i,
+      /native database/i,
+      /SE-20\/PJ\/2020/,
+      /free of charge/i,
+      /electronic mail/i,
+      /laptop computer/i,
+      /net protect/i,
+      /utility programming/i,
+      /help system/i,
+      /actual time/i,
+      /masukan knowledge/i,
+      /verifikasi knowledge/i,
+      /multi person/i,
+      /multi firm/i,
+      /powering enterprise/i,
+      /efaktur\.pajak\.go\.id\/login.*web e-?faktur/i,
+      /KeyChain Acces\b/,
     ];
     const strings: Array<{ file: string; text: string }> = [];
     const walk = (file: string, v: unknown) => {
@@ -138,7 +169,10 @@ describe('catalog validation', () => {
     bot.outOfScope.pointers = [{ topic: 'hilang', says: ['hilang'], goto: 'intent:nowhere' }];
     let p = problemsOf(intentsDir({ 'tiny.yaml': tiny(), '_bot.yaml': YAML.stringify(bot) }));
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[0\]\.goto: unknown intent "nowhere"/));
-    bot.outOfScope.pointers = [{ topic: 'hilang', says: ['hilang'] }, { topic: 'dua', says: ['dua'], goto: 'intent:tiny', text: 'x' }];
+    bot.outOfScope.pointers = [
+      { topic: 'hilang', says: ['hilang'] },
+      { topic: 'dua', says: ['dua'], goto: 'intent:tiny', text: 'x' },
+    ];
     p = problemsOf(intentsDir({ 'tiny.yaml': tiny(), '_bot.yaml': YAML.stringify(bot) }));
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[0\]: a pointer needs exactly one of "text" or "goto"/));
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[1\]: a pointer needs exactly one of "text" or "goto"/));
@@ -202,7 +236,8 @@ nodes:
   it('rejects a choice without a target, duplicate short codes, bad regexes and a missing fixed intent', () => {
     const noTarget = tiny().replace('- { label: Satu, goto: b }', '- { label: Satu }');
     const dup = tiny().replace('id: tiny', 'id: twin').replace('tiny-b', 'regex-b').replace('[contoh satu, contoh dua]', '[kembar]');
-    const badRe = tiny().replace('id: tiny', 'id: regex').replace('tiny-b', 'regex-b').replace('[contoh satu, contoh dua]', '[pola]') + 'patterns: ["(unclosed"]\n';
+    const badRe =
+      tiny().replace('id: tiny', 'id: regex').replace('tiny-b', 'regex-b').replace('[contoh satu, contoh dua]', '[pola]') + 'patterns: ["(unclosed"]\n';
     const p = problemsOf(intentsDir({ 'tiny.yaml': noTarget, 'twin.yaml': dup, 'regex.yaml': badRe }));
     expect(p).toContainEqual(expect.stringMatching(/tiny\.yaml: nodes\.a\.choices\[0\]\.goto: /));
     expect(p).toContainEqual(expect.stringMatching(/twin\.yaml: nodes\.b\.code: short code "regex-b" is already used by .*regex\.yaml/));

@@ -14,19 +14,23 @@ const content = liveCatalog().bot;
 const PHONE = content.contacts.channels[0]!.value;
 const REF = /KP-[2-9A-HJKMNP-Z]{6}/;
 const conv = (channelId = 'webchat') => server.conversation(channelId);
-const messages = (r: { replies: Array<{ type: string }> }) => r.replies.filter((a) => a.type === 'message') as Array<{ text?: string; suggestedActions?: unknown; attachments?: unknown[] }>;
+const messages = (r: { replies: Array<{ type: string }> }) =>
+  r.replies.filter((a) => a.type === 'message') as Array<{ text?: string; suggestedActions?: unknown; attachments?: unknown[] }>;
 
 describe('contacts are an answer', () => {
-  it.each(['boleh minta kontak Kring Pajak?', 'alamat email DJP untuk keluhan?', 'nomor telepon kring pajak berapa'])('"%s" gets the contacts and hours, no ticket and no queue', async (text) => {
-    const c = conv();
-    const r = await c.send(text);
-    expect(r.text).toContain(PHONE);
-    expect(r.text).toContain(content.contacts.hours);
-    expect(r.text).not.toMatch(REF);
-    // Once: a card on a channel with cards, not the same list again as text.
-    const withContacts = messages(r).filter((m) => JSON.stringify(m).includes(PHONE));
-    expect(withContacts).toHaveLength(1);
-  });
+  it.each(['boleh minta kontak Kring Pajak?', 'alamat email DJP untuk keluhan?', 'nomor telepon kring pajak berapa'])(
+    '"%s" gets the contacts and hours, no ticket and no queue',
+    async (text) => {
+      const c = conv();
+      const r = await c.send(text);
+      expect(r.text).toContain(PHONE);
+      expect(r.text).toContain(content.contacts.hours);
+      expect(r.text).not.toMatch(REF);
+      // Once: a card on a channel with cards, not the same list again as text.
+      const withContacts = messages(r).filter((m) => JSON.stringify(m).includes(PHONE));
+      expect(withContacts).toHaveLength(1);
+    },
+  );
 
   it('a follow-up about opening hours is answered from the same contacts', async () => {
     const c = conv();
@@ -65,7 +69,11 @@ describe('out-of-scope pointers', () => {
 
 describe('the Coretax question', () => {
   it('is a topic of its own: answered in several registers, with the caveat that the sources conflict', async () => {
-    for (const text of ['efaktur desktop msh bisa dipake gk sih skrg kan udh coretax', 'Is e-Faktur desktop still allowed after Coretax?', 'sekarang wajib coretax atau masih boleh pakai aplikasi efaktur']) {
+    for (const text of [
+      'efaktur desktop msh bisa dipake gk sih skrg kan udh coretax',
+      'Is e-Faktur desktop still allowed after Coretax?',
+      'sekarang wajib coretax atau masih boleh pakai aplikasi efaktur',
+    ]) {
       const c = conv();
       const r = await c.send(text);
       expect((await server.step(c)).at, text).toBe('era-coretax/ketentuan');

@@ -17,7 +17,8 @@ describe('AGENTS entries and source addresses', () => {
     const entry = agentEntry('budi', 'Budi Santoso', KEYS.budi);
     expect(loadConfig({ AGENTS: entry }).agents).toEqual([{ id: 'budi', name: 'Budi Santoso', keyHash: sha(KEYS.budi) }]);
 
-    const cli = (args: string[], input?: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/web/console/agent-key.ts', ...args], { input, encoding: 'utf8' });
+    const cli = (args: string[], input?: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/web/console/agent-key.ts', ...args], { input, encoding: 'utf8' });
     const short = cli(['budi', 'Budi Santoso', '--stdin'], 'pendek-sekali\n');
     expect(short.status).toBe(1);
     expect(short.stderr).toMatch(/refused: the key must be at least 16 characters/);

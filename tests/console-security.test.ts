@@ -18,7 +18,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { LOGIN_LIMITS } from '../src/web/console/login-limits.js';
 import { SESSION_TTL_MS, sessionRecordKey } from '../src/web/console/sessions.js';
-import { AGENTS, API_KEY, BASE_ENV, KEYS, b64, call, cookieOf, cookieWith, login, logout, me, storedSecret, tmpDirs, tokenOf, type Reply } from './helpers/console-security.js';
+import {
+  AGENTS,
+  API_KEY,
+  BASE_ENV,
+  KEYS,
+  b64,
+  call,
+  cookieOf,
+  cookieWith,
+  login,
+  logout,
+  me,
+  storedSecret,
+  tmpDirs,
+  tokenOf,
+  type Reply,
+} from './helpers/console-security.js';
 import { startBot, type TestBot } from './helpers/harness.js';
 import { startRedis, type RedisHandle } from './helpers/redis-server.js';
 
@@ -34,7 +50,12 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
     let bot: TestBot;
     beforeAll(async () => {
       if (kind === 'redis') redis = await startRedis();
-      env = { ...BASE_ENV, STORAGE: kind, ...(kind === 'sqlite' ? { DATA_DIR: tmpDir() } : {}), ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:` } : {}) };
+      env = {
+        ...BASE_ENV,
+        STORAGE: kind,
+        ...(kind === 'sqlite' ? { DATA_DIR: tmpDir() } : {}),
+        ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:` } : {}),
+      };
       bot = await startBot(env);
     });
     afterAll(async () => {
@@ -127,7 +148,9 @@ function storeSuite(kind: 'memory' | 'sqlite' | 'redis') {
 
       // The old scheme: HMAC key = sha256 of AGENT_API_KEY and the AGENTS hashes (all in the configuration).
       const cfg = loadConfig({ AGENTS });
-      const derived = createHash('sha256').update(`agent-session|${API_KEY}|${cfg.agents.map((a) => `${a.id}:${a.keyHash}`).join(',')}`).digest();
+      const derived = createHash('sha256')
+        .update(`agent-session|${API_KEY}|${cfg.agents.map((a) => `${a.id}:${a.keyHash}`).join(',')}`)
+        .digest();
       const oldBody = b64({ sub: 'budi', exp: Date.UTC(5138, 0, 1) });
       const oldStyle = `${oldBody}.${createHmac('sha256', derived).update(oldBody).digest('base64url')}`;
       expect((await me(bot.url, cookieWith(oldStyle))).status).toBe(401);

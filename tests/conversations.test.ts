@@ -23,7 +23,8 @@ describe('conversation tests', () => {
     for (const c of conversations)
       c.turns.forEach((t, i) => {
         if (t.intent && !core.catalog.intents.has(t.intent)) missing.push(`${c.file} ${c.id} turn ${i + 1}: intent ${t.intent}`);
-        else if (t.intent && t.node && !core.catalog.intents.get(t.intent)!.nodes[t.node]) missing.push(`${c.file} ${c.id} turn ${i + 1}: node ${t.intent}/${t.node}`);
+        else if (t.intent && t.node && !core.catalog.intents.get(t.intent)!.nodes[t.node])
+          missing.push(`${c.file} ${c.id} turn ${i + 1}: node ${t.intent}/${t.node}`);
       });
     expect(missing).toEqual([]);
   });
@@ -38,7 +39,13 @@ describe('conversation tests', () => {
 });
 
 describe('yes/no read as a whole answer', () => {
-  const read = (text: string) => readYesNo(text.split(/[,.;!?]+/).map((p) => core.matcher.normaliser.normalise(p).tokens).filter((t) => t.length));
+  const read = (text: string) =>
+    readYesNo(
+      text
+        .split(/[,.;!?]+/)
+        .map((p) => core.matcher.normaliser.normalise(p).tokens)
+        .filter((t) => t.length),
+    );
   it.each([
     ['sudah', 'yes'],
     ['udah bisa, makasih', 'yes'],

@@ -41,7 +41,12 @@ describe('curation loop', () => {
     bot = await startBot({ STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir, AGENT_API_KEY: KEY, RATE_LIMIT_MESSAGES: '1000' });
 
     // Unanswered: the same question about a missing feature, phrased three ways, plus other noise.
-    for (const text of ['cara cetak ulang faktur pajak yang hilang', 'bagaimana cetak ulang faktur pajak hilang', 'cetak ulang faktur pajak hilang gimana ya', 'resep rendang padang']) {
+    for (const text of [
+      'cara cetak ulang faktur pajak yang hilang',
+      'bagaimana cetak ulang faktur pajak hilang',
+      'cetak ulang faktur pajak hilang gimana ya',
+      'resep rendang padang',
+    ]) {
       await new Conversation(bot.url, channel).send(text);
     }
     // Did-you-mean: the user picks the second option offered.
@@ -49,7 +54,12 @@ describe('curation loop', () => {
     const model = loadCore(intentsDir).matcher;
     // Short messages naming two topics at once; the held-out sets' lines after them (dev-v1 is training now).
     const pairs = ['reset atau update efaktur', 'sertel atau password', 'lupa password sertifikat', 'kode aktivasi atau etax 40005', 'login web atau npwp'];
-    const held = ['tests/data/dev-v2-test.jsonl', 'tests/data/dev-v4.jsonl'].flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text));
+    const held = ['tests/data/dev-v2-test.jsonl', 'tests/data/dev-v4.jsonl'].flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { text: string }).text),
+    );
     const candidates = [...pairs, ...held];
     const unsure = candidates.find((t) => {
       const cls = model.classify(t);

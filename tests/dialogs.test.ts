@@ -189,7 +189,10 @@ describe('menu, thanks, fallback', () => {
       const c = conv();
       const r = await c.send(text);
       expect(['fallback', 'did-you-mean'], text).toContain((await server.step(c)).kind);
-      expect(r.replies.some((a) => /\n1\. /.test(a.text ?? '')), text).toBe(false);
+      expect(
+        r.replies.some((a) => /\n1\. /.test(a.text ?? '')),
+        text,
+      ).toBe(false);
     }
   });
 

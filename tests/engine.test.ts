@@ -67,7 +67,7 @@ describe('welcome and the menu (role "menu")', () => {
 });
 
 describe('a question, an answer with a check, remedies and the hand-off', () => {
-  it('a clear message routes to the topic\'s first question with its choices', () => {
+  it("a clear message routes to the topic's first question with its choices", () => {
     const r = new Chat().say('printer tidak bisa mencetak');
     expect(r.outcome).toMatchObject({ kind: 'question', intent: 'printer', node: 'penyebab', decision: 'switch' });
     expect(r.classification).toMatchObject({ intent: 'printer', decision: 'route' });
@@ -137,7 +137,7 @@ describe('a question, an answer with a check, remedies and the hand-off', () => 
     expect(r.replies.some((x) => x.kind === 'handoff')).toBe(false);
   });
 
-  it('a choice that redirects to another intent lands on that intent\'s start', () => {
+  it("a choice that redirects to another intent lands on that intent's start", () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');
     const r = c.say('3');
@@ -161,7 +161,7 @@ describe('a question, an answer with a check, remedies and the hand-off', () => 
 });
 
 describe('requests for a person (role "person")', () => {
-  it('in the middle of a procedure: the person intent\'s hand-off node, and the check counts as not solved', () => {
+  it("in the middle of a procedure: the person intent's hand-off node, and the check counts as not solved", () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');
     c.say('1');
@@ -245,7 +245,14 @@ describe('not understood', () => {
     // Which message leaves the model unsure moves with the model; the rule under test is what follows.
     // Candidates: short words, then one topic's words joined with another's.
     const halves = (id: string) => catalog.intents.get(id)!.examples.map((e) => e.split(' ').slice(0, 2).join(' '));
-    const candidates = ['sudah', 'belum', 'kenapa ya', 'koneksi printer putus', 'petugas printer', ...halves('printer').flatMap((p) => halves('wifi').map((w) => `${p} ${w}`))];
+    const candidates = [
+      'sudah',
+      'belum',
+      'kenapa ya',
+      'koneksi printer putus',
+      'petugas printer',
+      ...halves('printer').flatMap((p) => halves('wifi').map((w) => `${p} ${w}`)),
+    ];
     const unsure = candidates.find((t) => core.matcher.classify(t).decision === 'did-you-mean');
     expect(unsure, 'some short message leaves the model unsure').toBeDefined();
     const c = new Chat();
@@ -288,7 +295,7 @@ describe('at an open prompt', () => {
     expect(r.events).toContainEqual(expect.objectContaining({ type: 'outcome', intent: 'wifi', node: 'cek', solved: false }));
   });
 
-  it('an error code named by the answer\'s follow-ups leads to its node', () => {
+  it("an error code named by the answer's follow-ups leads to its node", () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');
     c.say('1');

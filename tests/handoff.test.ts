@@ -42,7 +42,15 @@ describe('triggers', () => {
     expect(r.text).toContain(fill(content.summary.copy.codes, { codes: 'ETAX-40005' }));
 
     const ticket = await (await api(`/api/handoffs/${ref}`)).json();
-    expect(ticket).toMatchObject({ ref, status: 'open', channel: 'webchat', conversationId: c.id, trigger: 'user-request', intent: 'etax-40005', codes: ['ETAX-40005'] });
+    expect(ticket).toMatchObject({
+      ref,
+      status: 'open',
+      channel: 'webchat',
+      conversationId: c.id,
+      trigger: 'user-request',
+      intent: 'etax-40005',
+      codes: ['ETAX-40005'],
+    });
     expect(ticket.path).toEqual(expect.arrayContaining(['etax-40005/pesan', 'etax-40005/kode-terpakai']));
     expect(ticket.choices).toContain(labelTo('etax-40005/pesan', 'kode-terpakai'));
     expect(ticket.summary).toContain(title('etax-40005/kode-terpakai'));
@@ -51,7 +59,7 @@ describe('triggers', () => {
     expect(ticket.transcript[0]).toMatchObject({ from: 'user' });
   });
 
-  it('the summary quotes the message that opened the topic, not a reply to the bot\'s question', async () => {
+  it("the summary quotes the message that opened the topic, not a reply to the bot's question", async () => {
     const c = server.conversation();
     await c.send('status efaktur saya belum registrasi, muncul ETAX-40005');
     await c.send('belum bisa');

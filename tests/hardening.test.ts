@@ -29,7 +29,8 @@ const PASSWORD_QUESTION = (() => {
 })();
 const showsDesktop = (text: string) => showsAnswer(text, 'lupa-password/desktop');
 
-const raw = (body: string, contentType = 'application/json') => fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
+const raw = (body: string, contentType = 'application/json') =>
+  fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 describe('malformed requests to /api/messages get a 4xx with a reason', () => {
   const valid = () => server.conversation().activity({ text: 'halo' });
@@ -88,7 +89,20 @@ describe('malformed requests to /api/messages get a 4xx with a reason', () => {
       fc.asyncProperty(
         fc.record(
           {
-            type: fc.oneof(fc.constantFrom('message', 'event', 'invoke', 'typing', 'conversationUpdate', 'messageReaction', 'endOfConversation', 'installationUpdate', 'bogus'), fc.string()),
+            type: fc.oneof(
+              fc.constantFrom(
+                'message',
+                'event',
+                'invoke',
+                'typing',
+                'conversationUpdate',
+                'messageReaction',
+                'endOfConversation',
+                'installationUpdate',
+                'bogus',
+              ),
+              fc.string(),
+            ),
             text: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
             name: fc.oneof(fc.string(), fc.constant('composeExtension/query'), fc.constant('handoff.status')),
             value: fc.oneof(fc.jsonValue(), fc.constant(undefined)),
@@ -114,7 +128,21 @@ describe('odd text', () => {
     fc.string({ maxLength: 300 }),
     fc.string({ unit: 'grapheme', maxLength: 200 }),
     fc.string({ unit: 'binary', maxLength: 200 }),
-    fc.constantFrom('', '   ', '\n\t', '😀😀😀', '\u200b\u200b', '\u202eetax40005', 'مرحبا efaktur', '<script>alert(1)</script>', '**bold** [x](javascript:alert(1))', '```', 'a'.repeat(10_000), '\u0000\u0001\u0007', 'ＥＴＡＸ－４０００５'),
+    fc.constantFrom(
+      '',
+      '   ',
+      '\n\t',
+      '😀😀😀',
+      '\u200b\u200b',
+      '\u202eetax40005',
+      'مرحبا efaktur',
+      '<script>alert(1)</script>',
+      '**bold** [x](javascript:alert(1))',
+      '```',
+      'a'.repeat(10_000),
+      '\u0000\u0001\u0007',
+      'ＥＴＡＸ－４０００５',
+    ),
   );
 
   it('the normaliser and matcher never throw and stay fast', () => {
@@ -192,7 +220,9 @@ describe('non-message activities and attachments', () => {
 
   it('a screenshot gets a kind answer asking for the error code', async () => {
     const c = server.conversation();
-    const r = await c.post(c.activity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'https://example.invalid/error.png', name: 'error.png' }] as never }));
+    const r = await c.post(
+      c.activity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'https://example.invalid/error.png', name: 'error.png' }] as never }),
+    );
     expect(r.text).toBe(M.attachment);
   });
 });
@@ -220,7 +250,10 @@ describe('abuse', () => {
     expect(r.headers.get('server')).toBeNull();
     expect(r.headers.get('x-powered-by')).toBeNull();
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
-    const pre = await fetch(`${server.url}/api/messages`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${server.url}/api/messages`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -237,7 +270,8 @@ class FaultyStorage implements Storage {
   }
   async write(changes: StoreItems): Promise<void> {
     if (this.mode === 'down') throw new Error('store unavailable');
-    if (this.mode === 'conflict' && Object.keys(changes).some((k) => k.includes('/conversations/'))) throw new Error('Storage: error writing "x" due to eTag conflict.');
+    if (this.mode === 'conflict' && Object.keys(changes).some((k) => k.includes('/conversations/')))
+      throw new Error('Storage: error writing "x" due to eTag conflict.');
     return this.inner.write(changes);
   }
   async delete(keys: string[]): Promise<void> {

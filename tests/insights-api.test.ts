@@ -41,10 +41,22 @@ describe('insights API on two instances', () => {
   let dataDir: string;
   let intentsDir: string;
   const cookies: Record<string, string> = {};
-  const env = () => ({ STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir, AGENTS: `sari:Sari Wulandari:${sha(SARI_KEY)}:supervisor,budi:Budi Santoso:${sha(BUDI_KEY)}`, AGENT_API_KEY: API_KEY, RATE_LIMIT_MESSAGES: '1000', LOG_LEVEL: 'warn' });
+  const env = () => ({
+    STORAGE: 'sqlite',
+    DATA_DIR: dataDir,
+    INTENTS_DIR: intentsDir,
+    AGENTS: `sari:Sari Wulandari:${sha(SARI_KEY)}:supervisor,budi:Budi Santoso:${sha(BUDI_KEY)}`,
+    AGENT_API_KEY: API_KEY,
+    RATE_LIMIT_MESSAGES: '1000',
+    LOG_LEVEL: 'warn',
+  });
 
   const signIn = async (bot: TestBot, agentId: string, key: string) => {
-    const r = await fetch(`${bot.url}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId, key }) });
+    const r = await fetch(`${bot.url}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId, key }),
+    });
     expect(r.status).toBe(200);
     return String(r.headers.get('set-cookie')).split(';')[0]!;
   };
@@ -52,7 +64,11 @@ describe('insights API on two instances', () => {
     const r = await fetch(`${bot.url}/agent/api/insights?${query}`, { headers: { cookie: cookie ?? '' } });
     return { status: r.status, text: await r.text() };
   };
-  const accept = (bot: TestBot, body: Record<string, string>, headers: Record<string, string> = { 'x-requested-with': 'agent-console', cookie: cookies.sari! }) =>
+  const accept = (
+    bot: TestBot,
+    body: Record<string, string>,
+    headers: Record<string, string> = { 'x-requested-with': 'agent-console', cookie: cookies.sari! },
+  ) =>
     fetch(`${bot.url}/agent/api/insights/accept`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
@@ -108,7 +124,9 @@ describe('insights API on two instances', () => {
     const lib = await fetch(`${a.url}/agent/vendor/uplot.js`);
     expect(lib.status).toBe(200);
     expect(lib.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect((await fetch(`${a.url}/agent/api/me`, { headers: { cookie: cookies.sari! } }).then((r) => r.json())) as { supervisor?: boolean }).toMatchObject({ supervisor: true });
+    expect((await fetch(`${a.url}/agent/api/me`, { headers: { cookie: cookies.sari! } }).then((r) => r.json())) as { supervisor?: boolean }).toMatchObject({
+      supervisor: true,
+    });
   });
 
   it('both instances give the same figures, each conversation counted once', async () => {
@@ -132,7 +150,11 @@ describe('insights API on two instances', () => {
   });
 
   it('never gives back an NPWP or password a user typed', async () => {
-    const all = [(await figures(a)).text, (await figures(b)).text, await fetch(`${a.url}/api/review?days=7`, { headers: { authorization: `Bearer ${API_KEY}` } }).then((r) => r.text())].join('\n');
+    const all = [
+      (await figures(a)).text,
+      (await figures(b)).text,
+      await fetch(`${a.url}/api/review?days=7`, { headers: { authorization: `Bearer ${API_KEY}` } }).then((r) => r.text()),
+    ].join('\n');
     expect(all).toContain('[NPWP]');
     for (const secret of [NPWP, '012345678901000', PASSWORD]) expect(all).not.toContain(secret);
   });
@@ -144,7 +166,19 @@ describe('insights API on two instances', () => {
     const fromCli = JSON.parse(printed.stdout) as Insights;
     const api = (await fetch(`${b.url}/api/review?days=7`, { headers: { authorization: `Bearer ${API_KEY}` } }).then((r) => r.json())) as Insights;
     for (const other of [fromCli, api]) {
-      for (const k of ['period', 'conversations', 'handoffTriggers', 'procedures', 'fallback', 'series', 'clusters', 'totals', 'intents', 'worstProcedures'] as const) expect(other[k]).toEqual(page[k]);
+      for (const k of [
+        'period',
+        'conversations',
+        'handoffTriggers',
+        'procedures',
+        'fallback',
+        'series',
+        'clusters',
+        'totals',
+        'intents',
+        'worstProcedures',
+      ] as const)
+        expect(other[k]).toEqual(page[k]);
     }
   });
 

@@ -63,10 +63,18 @@ describe('insights page in a browser', () => {
     await page.goto(`${bot.url}/`);
     const box = page.locator('[data-id="webchat-sendbox-input"]');
     await box.waitFor({ state: 'visible', timeout: WAIT });
-    await page.locator('.webchat__bubble').filter({ hasText: /selamat datang/i }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('.webchat__bubble')
+      .filter({ hasText: /selamat datang/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: WAIT });
     await box.fill(text);
     await box.press('Enter');
-    await page.locator('.webchat__bubble:not(.webchat__bubble--from-user)').filter({ hasText: /belum memahami|tidak dapat|cakupan|Kring Pajak/i }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('.webchat__bubble:not(.webchat__bubble--from-user)')
+      .filter({ hasText: /belum memahami|tidak dapat|cakupan|Kring Pajak/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: WAIT });
     await page.close();
   }
 
@@ -97,7 +105,13 @@ describe('insights page in a browser', () => {
     await signIn(page, 'sari', SARI_KEY);
     await page.locator('#agent-name').filter({ hasText: 'Sari Wulandari' }).waitFor({ state: 'visible', timeout: WAIT });
     await page.locator('#kpis .kpi').first().waitFor({ state: 'visible', timeout: WAIT });
-    expect(await page.locator('#kpis dt').allInnerTexts()).toEqual(['Percakapan', 'Selesai tanpa petugas', 'Dikonfirmasi teratasi', 'Dialihkan ke petugas', 'Pesan tidak dipahami']);
+    expect(await page.locator('#kpis dt').allInnerTexts()).toEqual([
+      'Percakapan',
+      'Selesai tanpa petugas',
+      'Dikonfirmasi teratasi',
+      'Dialihkan ke petugas',
+      'Pesan tidak dipahami',
+    ]);
     // Every figure: a chart (a labelled image for assistive technology) with a captioned table under it.
     for (const id of ['sec-containment', 'sec-handoff', 'sec-procedures', 'sec-fallback', 'sec-unanswered']) {
       const section = page.locator(`#${id}`);
@@ -117,9 +131,14 @@ describe('insights page in a browser', () => {
 
     // The CSV is the table's figures.
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#sec-containment button.csv').first().click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(csv[0]).toBe('Periode,Percakapan,Selesai tanpa petugas,% selesai tanpa petugas,Dikonfirmasi teratasi');
-    const firstRow = (await page.locator('#sec-containment table.data tbody tr').first().locator('th, td').allInnerTexts()).slice(1).map((c) => c.replace(/\./g, '').replace('%', '').replace(',', '.'));
+    const firstRow = (await page.locator('#sec-containment table.data tbody tr').first().locator('th, td').allInnerTexts())
+      .slice(1)
+      .map((c) => c.replace(/\./g, '').replace('%', '').replace(',', '.'));
     expect(csv[1]!.split(',').slice(1)).toEqual(firstRow);
     expect(csv.at(-1)).toMatch(/^Seluruh periode,/);
     expect(csv.length).toBe((await page.locator('#sec-containment table.data tbody tr').count()) + 2);
@@ -137,24 +156,43 @@ describe('insights page in a browser', () => {
     const file = path.join(intentsDir, 'kode-error-lain.yaml');
     const before = readFileSync(file, 'utf8');
     await button.click();
-    await page.locator('#accept-status').filter({ hasText: /contoh telah ditambahkan ke/ }).waitFor({ state: 'visible', timeout: WAIT });
-    await page.locator('#clusters li.cluster').filter({ hasText: 'cetak ulang faktur pajak' }).first().locator('.accepted').filter({ hasText: /oleh Sari Wulandari pada/ }).waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('#accept-status')
+      .filter({ hasText: /contoh telah ditambahkan ke/ })
+      .waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('#clusters li.cluster')
+      .filter({ hasText: 'cetak ulang faktur pajak' })
+      .first()
+      .locator('.accepted')
+      .filter({ hasText: /oleh Sari Wulandari pada/ })
+      .waitFor({ state: 'visible', timeout: WAIT });
     expect(readFileSync(file, 'utf8').length).toBeGreaterThan(before.length);
     expect(readFileSync(file, 'utf8')).toContain('cara cetak ulang faktur pajak yang hilang');
 
     // A period per week.
     await page.getByLabel('Tampilkan per').selectOption('week');
     await page.getByRole('button', { name: 'Tampilkan', exact: true }).click();
-    await page.locator('#period-status').filter({ hasText: /per minggu/ }).waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('#period-status')
+      .filter({ hasText: /per minggu/ })
+      .waitFor({ state: 'visible', timeout: WAIT });
     expect(await page.locator('#sec-containment table.data tbody tr').count()).toBeLessThanOrEqual(6);
     await page.getByLabel('Tampilkan per').selectOption('day');
     await page.getByRole('button', { name: 'Tampilkan', exact: true }).click();
-    await page.locator('#period-status').filter({ hasText: /per hari/ }).waitFor({ state: 'visible', timeout: WAIT });
+    await page
+      .locator('#period-status')
+      .filter({ hasText: /per hari/ })
+      .waitFor({ state: 'visible', timeout: WAIT });
 
     // Phone width: no horizontal scrolling, charts fit.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(400); // the charts follow their boxes' new width
-    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, inner: window.innerWidth, charts: Array.from(document.querySelectorAll('.chart canvas')).map((c) => c.getBoundingClientRect().right) }));
+    const widths = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+      charts: Array.from(document.querySelectorAll('.chart canvas')).map((c) => c.getBoundingClientRect().right),
+    }));
     expect(widths.inner).toBe(390);
     expect(widths.doc).toBeLessThanOrEqual(390);
     for (const right of widths.charts) expect(right).toBeLessThanOrEqual(390);

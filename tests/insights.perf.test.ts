@@ -45,7 +45,12 @@ describe('insights at the scale of a busy helpdesk', () => {
       return { ms: Math.round(performance.now() - t0), stats, figures };
     };
     const check = (f: Insights) => {
-      expect(f.conversations).toMatchObject({ total: truth.conversations, contained: truth.contained, confirmedSolved: truth.confirmedSolved, handedOff: truth.handedOff });
+      expect(f.conversations).toMatchObject({
+        total: truth.conversations,
+        contained: truth.contained,
+        confirmedSolved: truth.confirmedSolved,
+        handedOff: truth.handedOff,
+      });
       expect(Object.fromEntries(f.handoffTriggers.map((x) => [x.trigger, x.conversations]))).toEqual(truth.byTrigger);
       expect(f.fallback).toMatchObject({ turns: truth.turns, fallbacks: truth.fallbacks });
       expect(f.series).toHaveLength(31);

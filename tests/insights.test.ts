@@ -51,19 +51,50 @@ function naive(texts: Array<[string, number]>): Map<string, number> {
 
 describe('clustering', () => {
   it('gives exactly the clusters of the greedy all-pairs comparison (prefix filtering loses nothing)', () => {
-    const vocab = ['faktur', 'pajak', 'cetak', 'ulang', 'hilang', 'upload', 'masukan', 'nsfp', 'habis', 'email', 'ganti', 'alamat', 'retur', 'pengganti', 'spt', 'masa', 'lapor', 'rendang', 'jadwal', 'libur', 'kantor', 'laptop', 'mac', 'bulan'];
+    const vocab = [
+      'faktur',
+      'pajak',
+      'cetak',
+      'ulang',
+      'hilang',
+      'upload',
+      'masukan',
+      'nsfp',
+      'habis',
+      'email',
+      'ganti',
+      'alamat',
+      'retur',
+      'pengganti',
+      'spt',
+      'masa',
+      'lapor',
+      'rendang',
+      'jadwal',
+      'libur',
+      'kantor',
+      'laptop',
+      'mac',
+      'bulan',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: vocab.length - 1 }), { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 60 }), (raw) => {
-        const counts = new Map<string, number>();
-        for (const [idx, n] of raw) counts.set(idx.map((i) => vocab[i]).join(' '), n);
-        const { groups, clusterOf } = clusterTexts(counts, core.matcher.normaliser);
-        const ordered = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-        const reference = naive(ordered);
-        // Same partition: two texts share a cluster in one exactly when they do in the other.
-        const texts = [...reference.keys()];
-        for (const a of texts) for (const b of texts) expect(clusterOf.get(a) === clusterOf.get(b)).toBe(reference.get(a) === reference.get(b));
-        expect(groups.reduce((s, g) => s + g.count, 0)).toBe(texts.reduce((s, t) => s + counts.get(t)!, 0));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: vocab.length - 1 }), { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 4 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (raw) => {
+          const counts = new Map<string, number>();
+          for (const [idx, n] of raw) counts.set(idx.map((i) => vocab[i]).join(' '), n);
+          const { groups, clusterOf } = clusterTexts(counts, core.matcher.normaliser);
+          const ordered = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+          const reference = naive(ordered);
+          // Same partition: two texts share a cluster in one exactly when they do in the other.
+          const texts = [...reference.keys()];
+          for (const a of texts) for (const b of texts) expect(clusterOf.get(a) === clusterOf.get(b)).toBe(reference.get(a) === reference.get(b));
+          expect(groups.reduce((s, g) => s + g.count, 0)).toBe(texts.reduce((s, t) => s + counts.get(t)!, 0));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -80,7 +111,12 @@ describe('figures from synthetic events', () => {
     if (typeof period === 'string') throw new Error(period);
     const first = stats();
     const f = await loadInsights(new InsightsSource(log), period, { matcher: core.matcher, catalog: core.catalog, stats: first });
-    expect(f.conversations).toMatchObject({ total: truth.conversations, contained: truth.contained, confirmedSolved: truth.confirmedSolved, handedOff: truth.handedOff });
+    expect(f.conversations).toMatchObject({
+      total: truth.conversations,
+      contained: truth.contained,
+      confirmedSolved: truth.confirmedSolved,
+      handedOff: truth.handedOff,
+    });
     expect(Object.fromEntries(f.handoffTriggers.map((t) => [t.trigger, t.conversations]))).toEqual(truth.byTrigger);
     expect(f.fallback).toMatchObject({ turns: truth.turns, fallbacks: truth.fallbacks });
     expect(f.series.reduce((s, b) => s + b.conversations, 0)).toBe(truth.conversations);
@@ -184,7 +220,9 @@ describe('supervisor accounts', () => {
     ]);
   });
   it('refuse anything else in the 4th field with a clear message', () => {
-    expect(() => loadConfig({ AGENTS: `sari:Sari:${hash}:admin` })).toThrow(/AGENTS: entry for "sari": the optional 4th field must be "supervisor" \(got "admin"\)/);
+    expect(() => loadConfig({ AGENTS: `sari:Sari:${hash}:admin` })).toThrow(
+      /AGENTS: entry for "sari": the optional 4th field must be "supervisor" \(got "admin"\)/,
+    );
     expect(() => loadConfig({ AGENTS: `sari:Sari:${hash}:supervisor:x` })).toThrow(/4th field must be "supervisor"/);
   });
 });

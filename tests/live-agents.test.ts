@@ -26,7 +26,11 @@ class Agent {
     readonly key: string,
   ) {}
   async login(key = this.key): Promise<number> {
-    const r = await fetch(`${this.base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: this.id, key }) });
+    const r = await fetch(`${this.base}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: this.id, key }),
+    });
     const set = r.headers.get('set-cookie') ?? '';
     if (r.status === 200) {
       expect(set).toMatch(/HttpOnly/);
@@ -135,7 +139,9 @@ describe('live agents (console)', () => {
     const canned = answers.items[0];
     expect(canned.code).toBe('enofa-reset');
     mark = count(channel, user.id);
-    expect((await budi.post(`/agent/api/tickets/${ref}/messages`, { text: `Baik Bapak/Ibu, silakan ikuti langkah ini:\n\n${canned.markdown}` })).status).toBe(200);
+    expect((await budi.post(`/agent/api/tickets/${ref}/messages`, { text: `Baik Bapak/Ibu, silakan ikuti langkah ini:\n\n${canned.markdown}` })).status).toBe(
+      200,
+    );
     expect(texts(since(channel, user.id, mark))).toMatch(/Reset Aplikasi Client/);
     expect(texts(since(channel, user.id, mark))).toMatch(/petugas helpdesk:/); // visibly a person's message
     // Another agent cannot write into Budi's conversation; an empty or overlong reply is refused first.
@@ -161,7 +167,13 @@ describe('live agents (console)', () => {
     const late = await siti.post(`/agent/api/tickets/${ref}/claim`);
     expect(late.status).toBe(409);
     expect(await late.json()).toMatchObject({ code: 'ticket-not-waiting', status: 'closed' });
-    expect(closed.history.map((h: { action: string; agent?: string }) => `${h.action}${h.agent ? `@${h.agent}` : ''}`)).toEqual(['created', 'queued', 'claimed@budi', 'closed@budi', 'outcome:solved']);
+    expect(closed.history.map((h: { action: string; agent?: string }) => `${h.action}${h.agent ? `@${h.agent}` : ''}`)).toEqual([
+      'created',
+      'queued',
+      'claimed@budi',
+      'closed@budi',
+      'outcome:solved',
+    ]);
 
     // Normal service again.
     r = await user.send('lupa pw');
@@ -196,7 +208,7 @@ describe('live agents (console)', () => {
   });
 });
 
-describe('outside the agents\' hours', () => {
+describe("outside the agents' hours", () => {
   it('records the ticket and gives the Kring Pajak contacts at once', async () => {
     const channel = await startChannel();
     const today = ((new Date(Date.now() + 7 * 3600_000).getUTCDay() + 6) % 7) + 1; // ISO weekday in WIB

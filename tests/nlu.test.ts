@@ -14,7 +14,11 @@ import { chooseBaselineThreshold, slipVariants } from '../src/eval/classifier-re
 
 const core = loadCore('intents');
 const norm = (t: string) => core.matcher.normaliser.normalise(t);
-const read = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledLine & { kind?: string });
+const read = (f: string) =>
+  readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LabelledLine & { kind?: string });
 const tune = read('tests/data/dev-v2-tune.jsonl');
 const test = read('tests/data/dev-v2-test.jsonl');
 const v4 = read('tests/data/dev-v4.jsonl');
@@ -40,7 +44,8 @@ describe('normaliser', () => {
   });
 
   it('recognises error codes however they are typed', () => {
-    for (const t of ['ETAX-40005', 'etax40005', 'etax 40005', 'etx-40005', 'E-TAX 40005', 'error 40005', 'ＥＴＡＸ－４０００５']) expect(norm(t).codes, t).toEqual(['etax40005']);
+    for (const t of ['ETAX-40005', 'etax40005', 'etax 40005', 'etx-40005', 'E-TAX 40005', 'error 40005', 'ＥＴＡＸ－４０００５'])
+      expect(norm(t).codes, t).toEqual(['etax40005']);
     expect(norm('ETAXSERVICE-20017').codes).toEqual(['etaxservice20017']);
     expect(norm('ETAX-API-10056').codes).toEqual(['etaxapi10056']);
     expect(norm('harga 40.005 rupiah tahun 2024').codes).toEqual([]);
@@ -54,7 +59,14 @@ describe('normaliser', () => {
   });
 
   it('strips Indonesian affixes with their sound changes, and leaves look-alikes alone', () => {
-    expect(['mereset', 'direset', 'mengupdate', 'registrasinya', 'menerima', 'memakai'].map(stem)).toEqual(['reset', 'reset', 'update', 'registrasi', 'terima', 'pakai']);
+    expect(['mereset', 'direset', 'mengupdate', 'registrasinya', 'menerima', 'memakai'].map(stem)).toEqual([
+      'reset',
+      'reset',
+      'update',
+      'registrasi',
+      'terima',
+      'pakai',
+    ]);
     expect(['service', 'sebagai', 'keluar', 'keychain', 'berhasil'].map(stem)).toEqual(['service', 'sebagai', 'keluar', 'keychain', 'berhasil']);
   });
 
@@ -73,16 +85,22 @@ describe('classifier decisions', () => {
     ['etax40005 gmn solusinya', 'etax-40005'],
     ['company kami relocate ke KPP lain', 'pindah-kpp'],
     ['NPWP GAK MUNCUL DI WEB EFAKTUR', 'npwp-tidak-muncul'],
-    ['Selamat siang. Kemarin komputer kantor kena virus dan sekarang aplikasi efaktur minta registrasi ulang, statusnya belum registrasi. Bagaimana cara mengatasinya?', 'reset-aplikasi'],
+    [
+      'Selamat siang. Kemarin komputer kantor kena virus dan sekarang aplikasi efaktur minta registrasi ulang, statusnya belum registrasi. Bagaimana cara mengatasinya?',
+      'reset-aplikasi',
+    ],
   ])('routes "%s" to %s', (text, intent) => {
     const c = core.matcher.classify(text);
     expect(c.intent).toBe(intent);
     expect(c.decision).not.toBe('fallback');
   });
 
-  it.each(['lupa EFIN', 'kode aktivasi windows', 'login coretax gagal', 'berapa tarif ppn sekarang', 'resep nasi goreng'])('rejects the near-miss "%s"', (text) => {
-    expect(core.matcher.classify(text)).toMatchObject({ intent: 'none', decision: 'fallback' });
-  });
+  it.each(['lupa EFIN', 'kode aktivasi windows', 'login coretax gagal', 'berapa tarif ppn sekarang', 'resep nasi goreng'])(
+    'rejects the near-miss "%s"',
+    (text) => {
+      expect(core.matcher.classify(text)).toMatchObject({ intent: 'none', decision: 'fallback' });
+    },
+  );
 
   it('reports confidence in 0..1 and ranked alternatives', () => {
     const c = core.matcher.classify('aktivasi');
@@ -93,9 +111,14 @@ describe('classifier decisions', () => {
 });
 
 describe('development sets', () => {
-  const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const key = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
   const examples = new Set<string>();
-  for (const f of readdirSync('intents').filter((f) => !f.startsWith('_'))) for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
+  for (const f of readdirSync('intents').filter((f) => !f.startsWith('_')))
+    for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
   // dev-v1, the dev-v2 tuning half and dev-v3 were the choosing sets; their lines are training examples since
   // 2026-12-02. The two held-out sets must never be.
   const sets = { 'dev-v2-test': test, 'dev-v4': v4 };

@@ -35,7 +35,11 @@ beforeAll(async () => {
   bot = await startBot({ RATE_LIMIT_MESSAGES: '1000' });
   const port = await freePort();
   pgUrl = `http://127.0.0.1:${port}`;
-  playground = spawn(path.resolve('node_modules/.bin/agentsplayground'), ['-e', `${bot.url}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  playground = spawn(
+    path.resolve('node_modules/.bin/agentsplayground'),
+    ['-e', `${bot.url}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the Agents Playground did not start')), 30_000);
     playground.stdout!.on('data', (d: Buffer) => {
@@ -56,39 +60,50 @@ afterAll(async () => {
 });
 
 describe('Agents Playground (Teams-like client)', () => {
-  it('card buttons work, a procedure renders its Markdown, a suggested action answers the check', async () => {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.setViewportSize({ width: 1100, height: 1000 });
-    await page.goto(pgUrl, { waitUntil: 'networkidle' });
-    const box = page.locator('[role="textbox"][contenteditable="true"]').first();
-    await box.waitFor({ state: 'visible', timeout: 30_000 });
-    const say = async (text: string) => {
-      await box.click();
-      await box.type(text);
-      await box.press('Enter');
-    };
+  it(
+    'card buttons work, a procedure renders its Markdown, a suggested action answers the check',
+    async () => {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.setViewportSize({ width: 1100, height: 1000 });
+      await page.goto(pgUrl, { waitUntil: 'networkidle' });
+      const box = page.locator('[role="textbox"][contenteditable="true"]').first();
+      await box.waitFor({ state: 'visible', timeout: 30_000 });
+      const say = async (text: string) => {
+        await box.click();
+        await box.type(text);
+        await box.press('Enter');
+      };
 
-    await say('halo');
-    const topic = page.getByRole('button', { name: 'Status "Belum Registrasi" / reset' }).last();
-    await topic.waitFor({ state: 'visible', timeout: 20_000 });
-    await topic.click(); // an Adaptive Card button (more than three choices on Teams)
-    await page.getByText('Mana yang paling sesuai dengan kondisi Anda?').last().waitFor({ state: 'visible', timeout: 20_000 });
+      await say('halo');
+      const topic = page.getByRole('button', { name: 'Status "Belum Registrasi" / reset' }).last();
+      await topic.waitFor({ state: 'visible', timeout: 20_000 });
+      await topic.click(); // an Adaptive Card button (more than three choices on Teams)
+      await page.getByText('Mana yang paling sesuai dengan kondisi Anda?').last().waitFor({ state: 'visible', timeout: 20_000 });
 
-    await say('1');
-    const check = page.getByRole('button', { name: 'Sudah teratasi' }).last();
-    await check.waitFor({ state: 'visible', timeout: 20_000 });
-    // Rendered, not raw: the bold title is a <strong>, and no "**" shows in the conversation.
-    await page.locator('strong', { hasText: 'Cara reset aplikasi client e-Faktur desktop' }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    const chat = await page.locator('main').first().innerText().catch(() => page.locator('body').innerText());
-    expect(chat).not.toMatch(/\*\*Cara reset/);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'playground-procedure.png') });
+      await say('1');
+      const check = page.getByRole('button', { name: 'Sudah teratasi' }).last();
+      await check.waitFor({ state: 'visible', timeout: 20_000 });
+      // Rendered, not raw: the bold title is a <strong>, and no "**" shows in the conversation.
+      await page.locator('strong', { hasText: 'Cara reset aplikasi client e-Faktur desktop' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      const chat = await page
+        .locator('main')
+        .first()
+        .innerText()
+        .catch(() => page.locator('body').innerText());
+      expect(chat).not.toMatch(/\*\*Cara reset/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'playground-procedure.png') });
 
-    await check.click(); // a suggested action
-    await page.getByText(/Syukurlah, senang bisa membantu/).last().waitFor({ state: 'visible', timeout: 20_000 });
-    expect(errors).toEqual([]);
-    await page.close();
-  }, T);
+      await check.click(); // a suggested action
+      await page
+        .getByText(/Syukurlah, senang bisa membantu/)
+        .last()
+        .waitFor({ state: 'visible', timeout: 20_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    T,
+  );
 });

@@ -41,9 +41,19 @@ function expectValueMasked(keyword: string): void {
   }
 }
 
-describe('the lexicon\'s secret words are masking keywords', () => {
-  const words = Object.entries(catalog.lexicon.words).filter(([, v]) => v.toLowerCase().split(' ').some((t) => SECRET_TOKENS.has(t)));
-  const phrases = Object.entries(catalog.lexicon.phrases).filter(([, v]) => v.toLowerCase().split(' ').some((t) => SECRET_TOKENS.has(t)));
+describe("the lexicon's secret words are masking keywords", () => {
+  const words = Object.entries(catalog.lexicon.words).filter(([, v]) =>
+    v
+      .toLowerCase()
+      .split(' ')
+      .some((t) => SECRET_TOKENS.has(t)),
+  );
+  const phrases = Object.entries(catalog.lexicon.phrases).filter(([, v]) =>
+    v
+      .toLowerCase()
+      .split(' ')
+      .some((t) => SECRET_TOKENS.has(t)),
+  );
 
   it('the lexicon has such words and phrases (the test reads the right file)', () => {
     expect(words.length).toBeGreaterThan(5);
@@ -57,7 +67,10 @@ describe('the lexicon\'s secret words are masking keywords', () => {
 
   it.each(phrases)('phrase %j (-> %j)', (phrase) => {
     const hits = findSecretKeywords(phrase);
-    expect(hits.map((h) => [h.start, h.end]), phrase).toEqual([[0, phrase.length]]);
+    expect(
+      hits.map((h) => [h.start, h.end]),
+      phrase,
+    ).toEqual([[0, phrase.length]]);
     expectValueMasked(phrase);
   });
 });
@@ -112,12 +125,24 @@ describe('typos the bot reads as a secret keyword are masking keywords', () => {
     expect(missed).toEqual([]);
   }, 60_000);
 
-  it.each(['pasword', 'passwrd', 'paswd', 'pssword', 'passwrod', 'pasphrase', 'passphrse', 'kata kunci', 'kata sandi', 'sandi', 'katasandi', 'passwordku', 'passnya', 'sandinya'])(
-    '%j: understood by the bot, masked by the masker',
-    (w) => {
-      expectValueMasked(w);
-    },
-  );
+  it.each([
+    'pasword',
+    'passwrd',
+    'paswd',
+    'pssword',
+    'passwrod',
+    'pasphrase',
+    'passphrse',
+    'kata kunci',
+    'kata sandi',
+    'sandi',
+    'katasandi',
+    'passwordku',
+    'passnya',
+    'sandinya',
+  ])('%j: understood by the bot, masked by the masker', (w) => {
+    expectValueMasked(w);
+  });
 
   it('the slip count is the optimal string alignment distance, bounded', () => {
     expect(slips('password', 'password', 2)).toBe(0);

@@ -79,11 +79,68 @@ function password(g: Gen): string {
 
 /** Words of a passphrase: ordinary nouns and adjectives, none of them a word that ends a passphrase. */
 const PASSPHRASE_WORDS = [
-  'kucing', 'hitam', 'lompat', 'tinggi', 'gajah', 'biru', 'terbang', 'jauh', 'langit', 'senja', 'merah', 'bunga',
-  'mawar', 'rumah', 'kayu', 'kopi', 'susu', 'gula', 'aren', 'ombak', 'pantai', 'selatan', 'jerapah', 'ungu', 'menari',
-  'pelan', 'rambutan', 'durian', 'mangga', 'sepeda', 'kereta', 'bintang', 'bulan', 'matahari', 'sungai', 'gunung',
-  'harimau', 'elang', 'burung', 'hujan', 'pelangi', 'angin', 'batu', 'pasir', 'hutan', 'daun', 'akar', 'nasi', 'goreng',
-  'pedas', 'manis', 'asin', 'dingin', 'panas', 'besar', 'kecil', 'tua', 'muda', 'lima', 'tujuh', 'sembilan', 'empat',
+  'kucing',
+  'hitam',
+  'lompat',
+  'tinggi',
+  'gajah',
+  'biru',
+  'terbang',
+  'jauh',
+  'langit',
+  'senja',
+  'merah',
+  'bunga',
+  'mawar',
+  'rumah',
+  'kayu',
+  'kopi',
+  'susu',
+  'gula',
+  'aren',
+  'ombak',
+  'pantai',
+  'selatan',
+  'jerapah',
+  'ungu',
+  'menari',
+  'pelan',
+  'rambutan',
+  'durian',
+  'mangga',
+  'sepeda',
+  'kereta',
+  'bintang',
+  'bulan',
+  'matahari',
+  'sungai',
+  'gunung',
+  'harimau',
+  'elang',
+  'burung',
+  'hujan',
+  'pelangi',
+  'angin',
+  'batu',
+  'pasir',
+  'hutan',
+  'daun',
+  'akar',
+  'nasi',
+  'goreng',
+  'pedas',
+  'manis',
+  'asin',
+  'dingin',
+  'panas',
+  'besar',
+  'kecil',
+  'tua',
+  'muda',
+  'lima',
+  'tujuh',
+  'sembilan',
+  'empat',
 ];
 
 const GREETINGS = ['', 'Halo kak, ', 'Selamat siang. ', 'min, ', 'Permisi, ', 'pagi pak ', 'Tolong dibantu. '];
@@ -123,7 +180,17 @@ function forEachVariant(seed: number, body: (g: Gen, n: number) => void): void {
 describe('generated variants: the secret never survives mask()', () => {
   it(`1. passphrases in plain words after "passphrase …:" (${RUNS} variants)`, () => {
     const keywords = ['passphrase', 'passphrase', 'pass phrase', 'frasa sandi', 'passphrase-nya', 'passphrasenya', 'pasphrase', 'passphrse', 'passpharse'];
-    const middles = ['', ' saya', ' sertel saya', ' sertifikat elektronik saya', ' baru saya', ' untuk sertel kantor kami', ' yang baru', ' e-faktur', ' sertifikat PT Maju Jaya'];
+    const middles = [
+      '',
+      ' saya',
+      ' sertel saya',
+      ' sertifikat elektronik saya',
+      ' baru saya',
+      ' untuk sertel kantor kami',
+      ' yang baru',
+      ' e-faktur',
+      ' sertifikat PT Maju Jaya',
+    ];
     const separators = [':', ' :', ' =', ': ', ' adalah:', ' yaitu:', ' ->'];
     const ends = ['', '.', '!', '. Tolong dibantu', '\nterus gimana?', ' tapi ditolak', ', tolong cek', '\n\nmakasih', ' kok salah ya?'];
     forEachVariant(101, (g, n) => {
@@ -137,9 +204,20 @@ describe('generated variants: the secret never survives mask()', () => {
 
   it(`2. a password on the line after a line about one (${RUNS} variants)`, () => {
     const firstLines = [
-      'lupa password', 'Lupa Password', 'password saya', 'ini passwordnya', 'pw efaktur saya', 'lupa pasword', 'password baru',
-      'kata sandi saya', 'passwrd web efaktur', 'saya lupa password efaktur', 'password lama saya', 'ini password saya',
-      'lupapassword', 'pwku',
+      'lupa password',
+      'Lupa Password',
+      'password saya',
+      'ini passwordnya',
+      'pw efaktur saya',
+      'lupa pasword',
+      'password baru',
+      'kata sandi saya',
+      'passwrd web efaktur',
+      'saya lupa password efaktur',
+      'password lama saya',
+      'ini password saya',
+      'lupapassword',
+      'pwku',
     ];
     const punct = ['', '', ' ', '?', '...', ' :'];
     const breaks = ['\n', '\r\n', '\n\n', '\n \n'];
@@ -166,7 +244,16 @@ describe('generated variants: the secret never survives mask()', () => {
   });
 
   it(`4. 16-character activation codes in any case, without "kode" (${RUNS} variants)`, () => {
-    const frames = ['{}', 'ini {} ya', 'aktivasi gagal pakai {}', 'dapat {} dari email', '{}, tetap gagal', '({})', 'sudah saya masukkan {} tapi error', 'aktivasi: {}'];
+    const frames = [
+      '{}',
+      'ini {} ya',
+      'aktivasi gagal pakai {}',
+      'dapat {} dari email',
+      '{}, tetap gagal',
+      '({})',
+      'sudah saya masukkan {} tapi error',
+      'aktivasi: {}',
+    ];
     forEachVariant(404, (g, n) => {
       let code = '';
       for (;;) {
@@ -199,12 +286,20 @@ describe('generated variants: the secret never survives mask()', () => {
         : [digits.slice(0, 2), digits.slice(2, 5), digits.slice(5, 8), digits.slice(8, 9), digits.slice(9, 12), digits.slice(12)];
       const layout = g.int(0, 3);
       const ascii = nik
-        ? layout === 0 ? digits : groups.join(layout === 1 ? ' ' : layout === 2 ? '-' : '.')
-        : layout === 0 ? `${groups.slice(0, 4).join('.')}-${groups.slice(4).join('.')}` : layout === 1 ? digits : groups.join(layout === 2 ? ' ' : '-');
+        ? layout === 0
+          ? digits
+          : groups.join(layout === 1 ? ' ' : layout === 2 ? '-' : '.')
+        : layout === 0
+          ? `${groups.slice(0, 4).join('.')}-${groups.slice(4).join('.')}`
+          : layout === 1
+            ? digits
+            : groups.join(layout === 2 ? ' ' : '-');
       // One script for the whole number, or a different one per digit.
       const perDigit = g.chance(0.25);
       const script = g.pick(zeros.slice(1));
-      const written = [...ascii].map((c) => (/\d/.test(c) ? String.fromCodePoint((perDigit ? g.pick(zeros) : script) + Number(c)) : c === '.' && g.chance(0.1) ? '\uFF0E' : c)).join('');
+      const written = [...ascii]
+        .map((c) => (/\d/.test(c) ? String.fromCodePoint((perDigit ? g.pick(zeros) : script) + Number(c)) : c === '.' && g.chance(0.1) ? '\uFF0E' : c))
+        .join('');
       const input = `${g.pick(GREETINGS)}${g.pick(frames).replace('{}', written)}${g.pick(TAILS)}`;
       const out = mask(input);
       expect(out, `unicode digits #${n}: ${input} -> ${out}`).not.toContain(written);

@@ -21,7 +21,10 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 const TURNS: Array<{ text: string; secrets: string[] }> = [
   { text: 'halo, status efaktur saya belum registrasi', secrets: [] },
   // 5. an NPWP in full-width digits (and its ASCII form, in case something normalised it before storing)
-  { text: 'NPWP kami \uFF10\uFF11.\uFF17\uFF14\uFF13.\uFF16\uFF15\uFF12.\uFF18-\uFF19\uFF10\uFF17.\uFF10\uFF10\uFF10 ya', secrets: ['\uFF17\uFF14\uFF13.\uFF16\uFF15\uFF12', '01.743.652.8-907.000', '017436528907000', '743.652'] },
+  {
+    text: 'NPWP kami \uFF10\uFF11.\uFF17\uFF14\uFF13.\uFF16\uFF15\uFF12.\uFF18-\uFF19\uFF10\uFF17.\uFF10\uFF10\uFF10 ya',
+    secrets: ['\uFF17\uFF14\uFF13.\uFF16\uFF15\uFF12', '01.743.652.8-907.000', '017436528907000', '743.652'],
+  },
   // 4. a lower-case 16-character activation code without the word "kode"
   { text: 'dari email aktivasi saya dapat q7w3e9r2t5y8u1i4, tetap gagal', secrets: ['q7w3e9r2t5y8u1i4'] },
   // 1. a passphrase in plain words after "passphrase …:"
@@ -132,7 +135,10 @@ describe('secrets typed in a conversation never reach the SQLite store', () => {
       const stopped = filesUnder(dataDir);
 
       const leaks: string[] = [];
-      for (const [phase, files] of [['running', running], ['stopped', stopped]] as const) {
+      for (const [phase, files] of [
+        ['running', running],
+        ['stopped', stopped],
+      ] as const) {
         for (const [file, bytes] of files) for (const s of leaked(bytes)) leaks.push(`${phase} ${path.basename(file)}: ${JSON.stringify(s)}`);
       }
       // What the bot forwarded to the channel (replies, the hand-off event and its transcript attachment).
@@ -149,7 +155,10 @@ describe('secrets typed in a conversation never reach the SQLite store', () => {
         expect(ticket.createdAt).toMatch(ISO);
         expect(ticket.transcript.length).toBeGreaterThan(5);
         for (const entry of ticket.transcript) expect(entry.at, JSON.stringify(entry)).toMatch(ISO);
-        const userText = ticket.transcript.filter((e) => e.from === 'user').map((e) => e.text).join('\n');
+        const userText = ticket.transcript
+          .filter((e) => e.from === 'user')
+          .map((e) => e.text)
+          .join('\n');
         for (const placeholder of ['[NPWP]', '[KODE-AKTIVASI]', '[RAHASIA]', '[TELEPON]']) expect(userText).toContain(placeholder);
         // Ordinary words around the secrets are still readable for the agent.
         expect(userText).toContain('status efaktur saya belum registrasi');

@@ -52,7 +52,8 @@ describe('the real file', () => {
   it('every two-word keyword masks the value after it, with any spacing', () => {
     for (const s of Object.values(real.secretKeywords)) {
       for (const p of s?.phrases ?? []) {
-        for (const input of [`${p}: ${VALUE}`, `${p.replace(' ', '  ')} ${VALUE}`, `${p.toUpperCase()}nya ${VALUE}`]) expect(mask(input), input).not.toContain(VALUE);
+        for (const input of [`${p}: ${VALUE}`, `${p.replace(' ', '  ')} ${VALUE}`, `${p.toUpperCase()}nya ${VALUE}`])
+          expect(mask(input), input).not.toContain(VALUE);
       }
     }
   });
@@ -152,6 +153,8 @@ describe('a content folder with its own lists (a real process)', () => {
       () => '',
       (err: { stderr: string }) => err.stderr,
     );
-    expect(broken).toMatch(/The masking word lists are invalid \(1 problem\):\n {2}- privacy-words-\w+\/_privacy\.yaml: words\.stop\[\d+\]: must be one lower-case word/);
+    expect(broken).toMatch(
+      /The masking word lists are invalid \(1 problem\):\n {2}- privacy-words-\w+\/_privacy\.yaml: words\.stop\[\d+\]: must be one lower-case word/,
+    );
   }, 60_000);
 });

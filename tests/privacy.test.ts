@@ -259,25 +259,14 @@ describe('expectingSecret', () => {
 });
 
 describe('containsSecret', () => {
-  it.each([
-    'pw: abc123',
-    'passphrase nya qwerty',
-    'kode aktivasi 2399BDAA',
-    'NPWP 01.234.567.8-901.000',
-    'NIK 3171234567890001',
-    'kata sandi = Tes#2024',
-  ])('true for %j', (input) => {
-    expect(containsSecret(input)).toBe(true);
-  });
+  it.each(['pw: abc123', 'passphrase nya qwerty', 'kode aktivasi 2399BDAA', 'NPWP 01.234.567.8-901.000', 'NIK 3171234567890001', 'kata sandi = Tes#2024'])(
+    'true for %j',
+    (input) => {
+      expect(containsSecret(input)).toBe(true);
+    },
+  );
 
-  it.each([
-    'lupa password efaktur',
-    'email saya budi@gmail.com',
-    'hp 081234567890',
-    'ETAX-40005',
-    'kode aktivasi saya hilang',
-    '',
-  ])('false for %j', (input) => {
+  it.each(['lupa password efaktur', 'email saya budi@gmail.com', 'hp 081234567890', 'ETAX-40005', 'kode aktivasi saya hilang', ''])('false for %j', (input) => {
     expect(containsSecret(input)).toBe(false);
   });
 });

@@ -102,33 +102,40 @@ describe('StoreLimiter without a shared store', () => {
 });
 
 describe('bot message limits across instances (RATE_LIMIT_MESSAGES=5)', () => {
-  it.each(['redis', 'sqlite'] as const)('%s: one conversation alternating between two instances gets 5 answers, one notice, then silence', async (kind) => {
-    const env = kind === 'redis' ? { STORAGE: 'redis', REDIS_URL: redis.url, REDIS_PREFIX: `rlbot-${randomBytes(4).toString('hex')}:` } : { STORAGE: 'sqlite', DATA_DIR: tmp() };
-    const a = await startBot({ ...env, RATE_LIMIT_MESSAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '60', LOG_LEVEL: 'silent' });
-    const b = await startBot({ ...env, RATE_LIMIT_MESSAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '60', LOG_LEVEL: 'silent' });
-    bots.push(a, b);
-    const c = new Conversation(a.url, channel);
-    const results = [];
-    for (let i = 0; i < 9; i++) {
-      c.botUrl = i % 2 ? b.url : a.url;
-      results.push(await c.send(`halo ${i}`));
-    }
-    const notices = results.filter((r) => noticed(r.text));
-    expect(notices).toHaveLength(1);
-    expect(results.slice(0, 5).every((r) => r.replies.length > 0 && !noticed(r.text))).toBe(true);
-    expect(noticed(results[5]!.text)).toBe(true);
-    expect(results.slice(6).every((r) => r.replies.length === 0)).toBe(true);
-    // Per user too: the same user in a new conversation is still over the limit…
-    const sameUser = new Conversation(b.url, channel);
-    const r1 = await sameUser.post({ ...sameUser.activity({ text: 'halo lagi' }), from: { id: c.userId, name: 'Pengguna Uji', role: 'user' } });
-    expect(r1.replies.filter((x) => x.type === 'message' && !noticed(x.text ?? ''))).toHaveLength(0);
-    // …while another user is answered at once on either instance.
-    const other = new Conversation(a.url, channel);
-    const answered = await other.send('lupa pw');
-    expect(answered.replies.length).toBeGreaterThan(0);
-    expect(noticed(answered.text)).toBe(false);
-    await Promise.all([a.stop(), b.stop()]);
-  }, 60_000);
+  it.each(['redis', 'sqlite'] as const)(
+    '%s: one conversation alternating between two instances gets 5 answers, one notice, then silence',
+    async (kind) => {
+      const env =
+        kind === 'redis'
+          ? { STORAGE: 'redis', REDIS_URL: redis.url, REDIS_PREFIX: `rlbot-${randomBytes(4).toString('hex')}:` }
+          : { STORAGE: 'sqlite', DATA_DIR: tmp() };
+      const a = await startBot({ ...env, RATE_LIMIT_MESSAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '60', LOG_LEVEL: 'silent' });
+      const b = await startBot({ ...env, RATE_LIMIT_MESSAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '60', LOG_LEVEL: 'silent' });
+      bots.push(a, b);
+      const c = new Conversation(a.url, channel);
+      const results = [];
+      for (let i = 0; i < 9; i++) {
+        c.botUrl = i % 2 ? b.url : a.url;
+        results.push(await c.send(`halo ${i}`));
+      }
+      const notices = results.filter((r) => noticed(r.text));
+      expect(notices).toHaveLength(1);
+      expect(results.slice(0, 5).every((r) => r.replies.length > 0 && !noticed(r.text))).toBe(true);
+      expect(noticed(results[5]!.text)).toBe(true);
+      expect(results.slice(6).every((r) => r.replies.length === 0)).toBe(true);
+      // Per user too: the same user in a new conversation is still over the limit…
+      const sameUser = new Conversation(b.url, channel);
+      const r1 = await sameUser.post({ ...sameUser.activity({ text: 'halo lagi' }), from: { id: c.userId, name: 'Pengguna Uji', role: 'user' } });
+      expect(r1.replies.filter((x) => x.type === 'message' && !noticed(x.text ?? ''))).toHaveLength(0);
+      // …while another user is answered at once on either instance.
+      const other = new Conversation(a.url, channel);
+      const answered = await other.send('lupa pw');
+      expect(answered.replies.length).toBeGreaterThan(0);
+      expect(noticed(answered.text)).toBe(false);
+      await Promise.all([a.stop(), b.stop()]);
+    },
+    60_000,
+  );
 });
 
 /** POST from a chosen local address (the server sees it as the TCP peer). */

@@ -37,7 +37,11 @@ describe('reading word lists', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'reading-'));
     cpSync('intents', dir, { recursive: true });
     writeFileSync(path.join(dir, '_reading.yaml'), live.replace('  contrast: [', '  contrast: [Tapi, '));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env: { ...process.env, INTENTS_DIR: dir, PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      env: { ...process.env, INTENTS_DIR: dir, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('_reading.yaml: yesNo.contrast[0]: must be one lower-case word');
     expect(r.stderr).not.toMatch(/\bat \S+ \(/);

@@ -191,7 +191,15 @@ describe('retention', () => {
     'a conversation whose state expired starts fresh',
     async () => {
       const dir = t.tempDir();
-      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE: 'sqlite', DATA_DIR: dir, LOG_LEVEL: 'silent', INTENTS_DIR: path.resolve('intents'), RATE_LIMIT_MESSAGES: '1000' });
+      const config = loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        STORAGE: 'sqlite',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        INTENTS_DIR: path.resolve('intents'),
+        RATE_LIMIT_MESSAGES: '1000',
+      });
       const store = createStore({ kind: 'sqlite', dataDir: dir, ttlSeconds: 1 });
       const app = createApp(config, { store, logger: createLogger('silent') });
       t.track(app);

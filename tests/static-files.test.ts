@@ -92,7 +92,8 @@ describe('static files', () => {
   });
 
   it('serves only the listed routes', async () => {
-    for (const p of ['/', '/page.html', '/small.css/..', `/${path.basename(dir)}/page.html`]) expect((await fetch(`${base}${p}`)).status, p).toBeGreaterThanOrEqual(400);
+    for (const p of ['/', '/page.html', '/small.css/..', `/${path.basename(dir)}/page.html`])
+      expect((await fetch(`${base}${p}`)).status, p).toBeGreaterThanOrEqual(400);
   });
 });
 

@@ -110,12 +110,7 @@ describe('RedisStorage specifics', () => {
 
       await server.stop();
 
-      for (const op of [
-        () => store.read(['k']),
-        () => store.write({ k: { v: 2 } }),
-        () => store.delete(['k']),
-        () => store.ping(),
-      ]) {
+      for (const op of [() => store.read(['k']), () => store.write({ k: { v: 2 } }), () => store.delete(['k']), () => store.ping()]) {
         const started = performance.now();
         const err = await op().catch((e: unknown) => e);
         const elapsed = performance.now() - started;

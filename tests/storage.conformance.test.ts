@@ -183,12 +183,8 @@ describe.each(backends)('Storage conformance: $name', (backend) => {
   it('lets exactly one of 10 concurrent writes with the same eTag win', async () => {
     await store.write({ k: { v: 0 } });
     const base = (await store.read(['k']))['k'];
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.write({ k: { ...base, v: i + 1 } })),
-    );
-    const fulfilled = results
-      .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.status === 'fulfilled');
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.write({ k: { ...base, v: i + 1 } })));
+    const fulfilled = results.map((r, i) => ({ r, i })).filter(({ r }) => r.status === 'fulfilled');
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(9);

@@ -15,7 +15,13 @@ describe('steps tried', () => {
     const asideNode = Object.entries(catalog.intents.get(aside)!.nodes).find(([, n]) => n.type === 'answer')![0];
     const scope = [...catalog.intents.values()].find((i) => i.scope)!;
     const scopeNode = Object.entries(scope.nodes).find(([, n]) => n.type === 'answer')![0];
-    const path = ['reset-aplikasi/reset-prosedur', `${aside}/${asideNode}`, `${scope.id}/${scopeNode}`, 'reset-aplikasi/reset-prosedur', 'reset-aplikasi/reset-enofa'];
+    const path = [
+      'reset-aplikasi/reset-prosedur',
+      `${aside}/${asideNode}`,
+      `${scope.id}/${scopeNode}`,
+      'reset-aplikasi/reset-prosedur',
+      'reset-aplikasi/reset-enofa',
+    ];
     expect(stepsTried(catalog, path)).toEqual([titleOf('reset-aplikasi', 'reset-prosedur'), titleOf('reset-aplikasi', 'reset-enofa')]);
   });
 });
@@ -26,7 +32,15 @@ describe('path in words', () => {
     const question = reset.nodes[reset.start!]!;
     const answer = reset.nodes['reset-enofa']!;
     const menu = catalog.bot.roles.menu;
-    const words = pathInWords(catalog, [`${menu}/${catalog.intents.get(menu)!.start}`, `reset-aplikasi/${reset.start}`, 'reset-aplikasi/reset-enofa', 'gone/missing']);
-    expect(words).toEqual([`${reset.title} › ${question.type === 'question' ? question.text.trim() : ''}`, `${reset.title} › ${answer.type === 'answer' ? answer.title : ''}`]);
+    const words = pathInWords(catalog, [
+      `${menu}/${catalog.intents.get(menu)!.start}`,
+      `reset-aplikasi/${reset.start}`,
+      'reset-aplikasi/reset-enofa',
+      'gone/missing',
+    ]);
+    expect(words).toEqual([
+      `${reset.title} › ${question.type === 'question' ? question.text.trim() : ''}`,
+      `${reset.title} › ${answer.type === 'answer' ? answer.title : ''}`,
+    ]);
   });
 });

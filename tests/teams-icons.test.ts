@@ -29,7 +29,12 @@ describe('icons', () => {
     const png = decodePng(outline);
     expect(png.chunkTypes[0]).toBe('IHDR');
     expect(png.chunkTypes.at(-1)).toBe('IEND');
-    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [31, 0],
+      [0, 31],
+      [31, 31],
+    ] as const) {
       expect(pixelAt(png, x, y)[3], `alpha at ${x},${y}`).toBe(0);
     }
     let opaque = 0;
@@ -45,7 +50,7 @@ describe('icons', () => {
       }
     }
     expect(opaque).toBeGreaterThan(50);
-    expect(transparent).toBeGreaterThan(32 * 32 / 2);
+    expect(transparent).toBeGreaterThan((32 * 32) / 2);
   });
 
   it('color.png is a blue tile with a white glyph', () => {

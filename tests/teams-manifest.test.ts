@@ -19,9 +19,7 @@ describe('Teams manifest template', () => {
     const newest = `1.${Math.max(...versions)}`;
     const manifest = render();
     expect(manifest['manifestVersion']).toBe(newest);
-    expect(manifest['$schema']).toBe(
-      `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`,
-    );
+    expect(manifest['$schema']).toBe(`https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`);
     // The schema really is the one inside node_modules/@microsoft/app-manifest (offline).
     const schemaPath = teamsSchemaPath(newest);
     expect(relative(PROJECT_ROOT, schemaPath).split(sep).join('/')).toBe(
@@ -55,13 +53,7 @@ describe('Teams manifest template', () => {
     const listedScopes = (bot.commandLists ?? []).flatMap((l) => l.scopes ?? []).sort();
     expect(listedScopes).toEqual(['groupChat', 'personal', 'team']);
     for (const list of bot.commandLists ?? []) {
-      expect(list.commands.map((c) => c.title)).toEqual([
-        'menu',
-        'reset aplikasi',
-        'lupa password',
-        'etax 40005',
-        'hubungi petugas',
-      ]);
+      expect(list.commands.map((c) => c.title)).toEqual(['menu', 'reset aplikasi', 'lupa password', 'etax 40005', 'hubungi petugas']);
     }
 
     expect(m.composeExtensions).toHaveLength(1);
@@ -70,9 +62,7 @@ describe('Teams manifest template', () => {
     const cmd = (ext.commands ?? []).find((c) => c.id === 'cariJawaban');
     expect(cmd).toBeDefined();
     expect(cmd).toMatchObject({ type: 'query', title: 'Cari jawaban', initialRun: true, context: ['compose', 'commandBox'] });
-    expect(cmd!.parameters).toEqual([
-      expect.objectContaining({ name: 'q', title: 'Kata kunci', inputType: 'text', description: expect.any(String) }),
-    ]);
+    expect(cmd!.parameters).toEqual([expect.objectContaining({ name: 'q', title: 'Kata kunci', inputType: 'text', description: expect.any(String) })]);
   });
 
   it('rejects manifests that break the schema (the validator can fail)', () => {
@@ -98,20 +88,14 @@ describe('Teams manifest template', () => {
     expect(validateManifest(longTitle).join('\n')).toContain('/composeExtensions/0/commands/0/title');
 
     expect(validateManifest({ ...base, unknownField: true }).join('\n')).toContain('unknownField');
-    expect(validateManifest({ ...base, manifestVersion: '1.99' })).toEqual([
-      expect.stringContaining('no Teams JSON schema for manifestVersion 1.99'),
-    ]);
+    expect(validateManifest({ ...base, manifestVersion: '1.99' })).toEqual([expect.stringContaining('no Teams JSON schema for manifestVersion 1.99')]);
     expect(validateManifest(JSON.parse(templateText)).join('\n')).toContain('unresolved placeholders');
   });
 
   it('renderManifest rejects bad values and unknown placeholders', () => {
     expect(() => renderManifest(templateText, { botId: 'abc', domain: DOMAIN })).toThrow(/GUID/);
-    expect(() => renderManifest(templateText, { botId: BOT_ID, domain: 'https://x.example.com' })).toThrow(
-      /bare host name/,
-    );
-    expect(() => renderManifest('{"id": "{{APP_ID}}"}', { botId: BOT_ID, domain: DOMAIN })).toThrow(
-      /unknown placeholder \{\{APP_ID\}\}/,
-    );
+    expect(() => renderManifest(templateText, { botId: BOT_ID, domain: 'https://x.example.com' })).toThrow(/bare host name/);
+    expect(() => renderManifest('{"id": "{{APP_ID}}"}', { botId: BOT_ID, domain: DOMAIN })).toThrow(/unknown placeholder \{\{APP_ID\}\}/);
     expect(() => renderManifest('{"id": ', { botId: BOT_ID, domain: DOMAIN })).toThrow(/not valid JSON/);
   });
 });

@@ -190,7 +190,10 @@ async function runSearch(): Promise<void> {
     head.appendChild(el('strong', 'canned-title', a.title));
     head.appendChild(el('span', 'sugg-code', `/${a.code}`));
     btn.appendChild(head);
-    const preview = String(a.markdown).replace(/[*_`#>]/g, '').replace(/\s+/g, ' ').trim();
+    const preview = String(a.markdown)
+      .replace(/[*_`#>]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     btn.appendChild(el('span', 'canned-preview', preview.length > 160 ? `${preview.slice(0, 157)}…` : preview));
     btn.appendChild(el('span', 'canned-action', W.insertAnswer));
     btn.addEventListener('click', () => insertIntoReply(a.markdown));

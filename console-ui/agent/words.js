@@ -41,7 +41,7 @@ export default Object.freeze({
     assigned: 'Sedang ditangani',
     closed: 'Selesai',
     open: 'Tanpa petugas',
-    failed: 'Gagal'
+    failed: 'Gagal',
   },
   statusMine: 'Anda tangani',
   statusTakenBy: 'Diambil oleh {agent}',
@@ -85,8 +85,8 @@ export default Object.freeze({
     'no-such-ticket': 'Tiket tidak ditemukan.',
     'invalid-text': 'Balasan harus berisi 1 sampai {max} karakter.',
     'csrf-header-missing': 'Permintaan ditolak oleh server.',
-    'wrong-credentials': 'Agent ID atau kunci salah.'
+    'wrong-credentials': 'Agent ID atau kunci salah.',
   },
   /** Any other refusal. */
-  serverError: 'Terjadi kesalahan (HTTP {status}). Silakan coba lagi.'
+  serverError: 'Terjadi kesalahan (HTTP {status}). Silakan coba lagi.',
 });

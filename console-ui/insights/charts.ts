@@ -52,12 +52,23 @@ function renderChart(chart: Chart, container: HTMLElement): uPlot {
       y: { range: (_u, _min, max) => [0, chart.percent ? Math.min(100, Math.max(10, Math.ceil((max * 1.15) / 10) * 10)) : Math.max(4, Math.ceil(max * 1.1))] },
     },
     axes: [
-      { space: 70, incrs: [1, 2, 3, 5, 7, 10, 14, 30, 60], values: (_u, splits) => splits.map((i) => (labels[i] !== undefined && i === Math.round(i) ? labels[i] : '')) },
+      {
+        space: 70,
+        incrs: [1, 2, 3, 5, 7, 10, 14, 30, 60],
+        values: (_u, splits) => splits.map((i) => (labels[i] !== undefined && i === Math.round(i) ? labels[i] : '')),
+      },
       { size: 56, values: (_u, splits) => splits.map(fmt) },
     ],
     series: [
       { label: W.colPeriod, value: (_u, i) => (i === null || labels[i] === undefined ? '–' : labels[i]) },
-      ...chart.series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2, dash: DASHES[i % DASHES.length], points: { show: true, size: 7 }, value: (_u: uPlot, v: number | null) => fmt(v) })),
+      ...chart.series.map((s, i) => ({
+        label: s.label,
+        stroke: COLORS[i % COLORS.length],
+        width: 2,
+        dash: DASHES[i % DASHES.length],
+        points: { show: true, size: 7 },
+        value: (_u: uPlot, v: number | null) => fmt(v),
+      })),
     ],
     cursor: { drag: { x: false, y: false } },
     legend: { show: true },

@@ -55,10 +55,28 @@ export function renderClusters(f: InsightsView, accept: Accept): void {
     li.appendChild(ex);
     const nearest = cl.nearest.map((n) => `${intentName(f, n.intent)} (${show(n.score, 'pct')})`).join(', ');
     li.appendChild(el('p', 'muted small', cl.nearest.length ? fill(W.clusterNearest, { list: nearest }) : W.clusterNoNearest));
-    li.appendChild(el('p', 'small cluster-suggestion', cl.suggested ? fill(W.clusterSuggested, { intent: intentName(f, cl.suggested) }) : fill(W.clusterSuggestNew, { none: intentName(f, 'none') })));
-    if (cl.accepted) li.appendChild(el('p', 'accepted', fill(W.acceptedNote, { intent: intentName(f, cl.accepted.intent), by: cl.accepted.byName || cl.accepted.by, at: stampFmt.format(new Date(cl.accepted.at)) })));
+    li.appendChild(
+      el(
+        'p',
+        'small cluster-suggestion',
+        cl.suggested ? fill(W.clusterSuggested, { intent: intentName(f, cl.suggested) }) : fill(W.clusterSuggestNew, { none: intentName(f, 'none') }),
+      ),
+    );
+    if (cl.accepted)
+      li.appendChild(
+        el(
+          'p',
+          'accepted',
+          fill(W.acceptedNote, {
+            intent: intentName(f, cl.accepted.intent),
+            by: cl.accepted.byName || cl.accepted.by,
+            at: stampFmt.format(new Date(cl.accepted.at)),
+          }),
+        ),
+      );
     else li.appendChild(acceptForm(f, cl, i, accept));
     list.appendChild(li);
   });
-  if (f.clusterCount > SHOWN_CLUSTERS) list.appendChild(el('li', 'muted small more', fill(W.moreClusters, { shown: Math.min(SHOWN_CLUSTERS, f.clusters.length), total: f.clusterCount })));
+  if (f.clusterCount > SHOWN_CLUSTERS)
+    list.appendChild(el('li', 'muted small more', fill(W.moreClusters, { shown: Math.min(SHOWN_CLUSTERS, f.clusters.length), total: f.clusterCount })));
 }

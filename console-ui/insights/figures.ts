@@ -10,7 +10,8 @@ const dayFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short'
 const longFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 const dayText = (d: string, fmt = dayFmt) => fmt.format(new Date(`${d}T00:00:00Z`));
-const bucketLabel = (p: { start: string; end: string }) => (p.start === p.end ? dayText(p.start) : fill(W.weekLabel, { start: dayText(p.start), end: dayText(p.end) }));
+const bucketLabel = (p: { start: string; end: string }) =>
+  p.start === p.end ? dayText(p.start) : fill(W.weekLabel, { start: dayText(p.start), end: dayText(p.end) });
 const periodCell = (p: SeriesPointView): PeriodCell => ({ label: bucketLabel(p), iso: p.start === p.end ? p.start : `${p.start}/${p.end}` });
 const triggerName = (t: string) => W.triggers[t as keyof typeof W.triggers] ?? fill(W.triggerOther, { name: t });
 /** Percent with one decimal, for the charts (the tables format fractions themselves). */
@@ -77,13 +78,22 @@ export function renderInsights(f: InsightsView, accept: (cluster: string, intent
     labels,
     series: [
       { label: W.colHandoffRate, values: s.map((x) => pct(x.handoffRate)) },
-      ...triggers.map((t) => ({ label: triggerName(t.trigger), values: s.map((x) => (x.conversations ? pct((x.handoffByTrigger[t.trigger] ?? 0) / x.conversations) : 0)) })),
+      ...triggers.map((t) => ({
+        label: triggerName(t.trigger),
+        values: s.map((x) => (x.conversations ? pct((x.handoffByTrigger[t.trigger] ?? 0) / x.conversations) : 0)),
+      })),
     ],
     tables: [
       {
         caption: W.handoffTitle,
         csvName: name(W.csvFiles.handoff),
-        columns: [col(W.colPeriod, 'period'), col(W.colConversations), col(W.colHandedOff), col(W.colHandoffRate, 'pct'), ...triggers.map((t) => col(triggerName(t.trigger)))],
+        columns: [
+          col(W.colPeriod, 'period'),
+          col(W.colConversations),
+          col(W.colHandedOff),
+          col(W.colHandoffRate, 'pct'),
+          ...triggers.map((t) => col(triggerName(t.trigger))),
+        ],
         rows: s.map((x) => [periodCell(x), x.conversations, x.handedOff, x.handoffRate, ...triggers.map((t) => x.handoffByTrigger[t.trigger] ?? 0)]),
         footer: [W.totalRow, c.total, c.handedOff, c.handoffRate, ...triggers.map((t) => t.conversations)],
       },
@@ -99,11 +109,23 @@ export function renderInsights(f: InsightsView, accept: (cluster: string, intent
       { label: W.colUnsolved, values: s.map((x) => x.unsolved) },
     ],
     tables: [
-      { caption: W.proceduresTitle, csvName: name(W.csvFiles.proceduresByPeriod), columns: [col(W.colPeriod, 'period'), col(W.colSolved), col(W.colUnsolved)], rows: s.map((x) => [periodCell(x), x.solved, x.unsolved]) },
+      {
+        caption: W.proceduresTitle,
+        csvName: name(W.csvFiles.proceduresByPeriod),
+        columns: [col(W.colPeriod, 'period'), col(W.colSolved), col(W.colUnsolved)],
+        rows: s.map((x) => [periodCell(x), x.solved, x.unsolved]),
+      },
       {
         caption: W.proceduresTableTitle,
         csvName: name(W.csvFiles.procedures),
-        columns: [col(W.colProcedure, 'text'), col(W.colTopic, 'text'), col(W.colCode, 'text'), col(W.colSolved), col(W.colUnsolved), col(W.colUnsolvedRate, 'pct')],
+        columns: [
+          col(W.colProcedure, 'text'),
+          col(W.colTopic, 'text'),
+          col(W.colCode, 'text'),
+          col(W.colSolved),
+          col(W.colUnsolved),
+          col(W.colUnsolvedRate, 'pct'),
+        ],
         rows: f.procedures.map((x) => [x.title, x.intentTitle, `/${x.code}`, x.solved, x.unsolved, x.unsolvedRate]),
       },
     ],
@@ -131,7 +153,10 @@ export function renderInsights(f: InsightsView, accept: (cluster: string, intent
     title: W.unansweredTitle,
     percent: false,
     labels,
-    series: [{ label: W.colUnanswered, values: s.map((x) => x.unanswered) }, ...top.map((cl, i) => ({ label: clusterLabel(i), values: s.map((x) => x.clusters[cl.id] ?? 0) }))],
+    series: [
+      { label: W.colUnanswered, values: s.map((x) => x.unanswered) },
+      ...top.map((cl, i) => ({ label: clusterLabel(i), values: s.map((x) => x.clusters[cl.id] ?? 0) })),
+    ],
     tables: [
       {
         caption: W.unansweredTitle,

@@ -40,7 +40,15 @@ export interface ClusterView {
 export interface InsightsView {
   generatedAt: string;
   period: PeriodView;
-  conversations: { total: number; contained: number; confirmedSolved: number; handedOff: number; containmentRate: number; confirmedSolvedRate: number; handoffRate: number };
+  conversations: {
+    total: number;
+    contained: number;
+    confirmedSolved: number;
+    handedOff: number;
+    containmentRate: number;
+    confirmedSolvedRate: number;
+    handoffRate: number;
+  };
   handoffTriggers: Array<{ trigger: string; conversations: number }>;
   procedures: Array<{ intentTitle: string; code: string; title: string; solved: number; unsolved: number; unsolvedRate: number }>;
   fallback: { turns: number; fallbacks: number; rate: number };

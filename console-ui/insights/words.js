@@ -51,7 +51,8 @@ export default Object.freeze({
   kpiConfirmed: 'Dikonfirmasi teratasi',
   kpiHandoff: 'Dialihkan ke petugas',
   kpiFallback: 'Pesan tidak dipahami',
-  definitions: 'Satu percakapan adalah pesan-pesan dari satu pengguna pada satu hari, dihitung satu kali walaupun dilayani beberapa server. “Selesai tanpa petugas”: tidak dialihkan ke petugas dan tidak berakhir dengan “Belum teratasi”. “Dikonfirmasi teratasi”: pengguna memilih “Sudah teratasi”. Semua teks pesan sudah disamarkan.',
+  definitions:
+    'Satu percakapan adalah pesan-pesan dari satu pengguna pada satu hari, dihitung satu kali walaupun dilayani beberapa server. “Selesai tanpa petugas”: tidak dialihkan ke petugas dan tidak berakhir dengan “Belum teratasi”. “Dikonfirmasi teratasi”: pengguna memilih “Sudah teratasi”. Semua teks pesan sudah disamarkan.',
 
   containmentTitle: 'Percakapan yang selesai tanpa petugas',
   containmentHelp: 'Persentase percakapan per periode yang diselesaikan asisten virtual tanpa bantuan petugas.',
@@ -63,7 +64,8 @@ export default Object.freeze({
   fallbackTitle: 'Pesan yang tidak dipahami',
   fallbackHelp: 'Persentase pesan pengguna yang tidak dapat dipahami asisten virtual.',
   unansweredTitle: 'Pertanyaan yang belum terjawab',
-  unansweredHelp: 'Pertanyaan serupa yang belum dapat dijawab, dikelompokkan. Anda dapat menambahkannya sebagai contoh ke topik yang sesuai; perubahan berlaku setelah asisten dimulai ulang.',
+  unansweredHelp:
+    'Pertanyaan serupa yang belum dapat dijawab, dikelompokkan. Anda dapat menambahkannya sebagai contoh ke topik yang sesuai; perubahan berlaku setelah asisten dimulai ulang.',
   noClusters: 'Tidak ada pertanyaan yang belum terjawab pada periode ini.',
 
   colPeriod: 'Periode',
@@ -96,7 +98,7 @@ export default Object.freeze({
     proceduresByPeriod: 'hasil-langkah-per-periode',
     procedures: 'hasil-per-langkah',
     fallback: 'pesan-tidak-dipahami',
-    unanswered: 'pertanyaan-belum-terjawab'
+    unanswered: 'pertanyaan-belum-terjawab',
   },
   noData: 'Belum ada data pada periode ini.',
 
@@ -104,7 +106,7 @@ export default Object.freeze({
     'user-request': 'Atas permintaan pengguna',
     'procedure-failed': 'Langkah tidak berhasil',
     fallbacks: 'Pertanyaan berulang kali tidak dipahami',
-    unhelpful: 'Jawaban berulang kali belum membantu'
+    unhelpful: 'Jawaban berulang kali belum membantu',
   },
   triggerOther: 'Penyebab lain ({name})',
 
@@ -124,5 +126,5 @@ export default Object.freeze({
   acceptUnknownCluster: 'Kelompok pertanyaan ini tidak ditemukan lagi pada periode tersebut. Silakan muat ulang data.',
   acceptInvalid: 'Contoh tidak dapat ditambahkan karena berkas topik menjadi tidak valid. Tidak ada yang diubah. ({reason})',
   acceptFailed: 'Contoh tidak dapat ditambahkan (HTTP {status}). Silakan coba lagi.',
-  moreClusters: 'Ditampilkan {shown} dari {total} kelompok.'
+  moreClusters: 'Ditampilkan {shown} dari {total} kelompok.',
 });

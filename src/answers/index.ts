@@ -142,11 +142,26 @@ export class AnswerIndex {
     for (const intent of catalog.intents.values()) {
       for (const [nodeId, node] of Object.entries(intent.nodes)) {
         if (node.type !== 'answer') continue;
-        answers.push({ id: `${intent.id}/${nodeId}`, code: node.code, title: node.title, tags: [...node.tags, intent.id], intent: intent.id, markdown: answerMarkdown(node), card: answerCardJson(node) });
+        answers.push({
+          id: `${intent.id}/${nodeId}`,
+          code: node.code,
+          title: node.title,
+          tags: [...node.tags, intent.id],
+          intent: intent.id,
+          markdown: answerMarkdown(node),
+          card: answerCardJson(node),
+        });
       }
     }
     if (!answers.some((a) => a.code === 'kontak')) {
-      answers.push({ id: 'kontak', code: 'kontak', title: catalog.bot.contacts.title, tags: ['kring pajak', 'kontak', 'petugas'], markdown: contactsMarkdown(catalog.bot), card: contactsCardJson(catalog.bot) });
+      answers.push({
+        id: 'kontak',
+        code: 'kontak',
+        title: catalog.bot.contacts.title,
+        tags: ['kring pajak', 'kontak', 'petugas'],
+        markdown: contactsMarkdown(catalog.bot),
+        card: contactsCardJson(catalog.bot),
+      });
     }
     this.answers = answers;
     for (const a of answers) {
@@ -160,8 +175,14 @@ export class AnswerIndex {
     }
     const n = (a: CannedAnswer) => this.normalised.get(a.id)!;
     this.codeFuse = new Fuse(answers, { keys: ['code'], threshold: 0.3, includeScore: true, ignoreLocation: true });
-    this.titleFuse = new Fuse(answers.map((a) => ({ a, text: n(a).titleTags })), { keys: ['text'], threshold: 0.35, includeScore: true, ignoreLocation: true, useExtendedSearch: false });
-    this.bodyFuse = new Fuse(answers.map((a) => ({ a, text: n(a).body })), { keys: ['text'], threshold: 0.3, includeScore: true, ignoreLocation: true, minMatchCharLength: 3 });
+    this.titleFuse = new Fuse(
+      answers.map((a) => ({ a, text: n(a).titleTags })),
+      { keys: ['text'], threshold: 0.35, includeScore: true, ignoreLocation: true, useExtendedSearch: false },
+    );
+    this.bodyFuse = new Fuse(
+      answers.map((a) => ({ a, text: n(a).body })),
+      { keys: ['text'], threshold: 0.3, includeScore: true, ignoreLocation: true, minMatchCharLength: 3 },
+    );
   }
 
   get(idOrCode: string): CannedAnswer | undefined {

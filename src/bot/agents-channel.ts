@@ -76,7 +76,14 @@ export class AgentsTeamsChannel implements AgentsMirror {
   private card(t: Ticket): ReturnType<typeof CardFactory.adaptiveCard> {
     const w = this.words;
     const steps = t.path.length ? t.path.map((p) => p.split('/')[1]).join(' → ') : '-';
-    const status = t.status === 'assigned' ? fill(w.status.assigned, { agent: t.assignee?.name }) : t.status === 'waiting' ? w.status.waiting : t.status === 'closed' ? w.status.closed : w.status.none;
+    const status =
+      t.status === 'assigned'
+        ? fill(w.status.assigned, { agent: t.assignee?.name })
+        : t.status === 'waiting'
+          ? w.status.waiting
+          : t.status === 'closed'
+            ? w.status.closed
+            : w.status.none;
     return CardFactory.adaptiveCard({
       type: 'AdaptiveCard',
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -84,7 +91,16 @@ export class AgentsTeamsChannel implements AgentsMirror {
       body: [
         { type: 'TextBlock', text: fill(w.cardTitle, { ref: t.ref }), weight: 'Bolder', size: 'Medium' },
         { type: 'TextBlock', text: t.summary, wrap: true },
-        { type: 'FactSet', facts: [{ title: w.facts.topic, value: t.intentTitle ?? '-' }, { title: w.facts.steps, value: steps }, { title: w.facts.codes, value: t.codes.join(', ') || '-' }, { title: w.facts.channel, value: t.channel }, { title: w.facts.status, value: status }] },
+        {
+          type: 'FactSet',
+          facts: [
+            { title: w.facts.topic, value: t.intentTitle ?? '-' },
+            { title: w.facts.steps, value: steps },
+            { title: w.facts.codes, value: t.codes.join(', ') || '-' },
+            { title: w.facts.channel, value: t.channel },
+            { title: w.facts.status, value: status },
+          ],
+        },
       ],
       actions: t.status === 'waiting' ? [{ type: 'Action.Submit', title: w.claimButton, data: { action: 'ambil', ref: t.ref } }] : [],
     });
@@ -109,9 +125,13 @@ export class AgentsTeamsChannel implements AgentsMirror {
     const t = await this.o.tickets.get(ref);
     const channel = await this.channel();
     if (!t?.teamsThread || !channel) return;
-    await this.o.adapter.continueConversationAsync(this.o.appId ?? '', { ...channel, conversation: { ...channel.conversation!, id: t.teamsThread.conversationId } }, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: t.teamsThread!.activityId, attachments: [this.card(t)] });
-    });
+    await this.o.adapter.continueConversationAsync(
+      this.o.appId ?? '',
+      { ...channel, conversation: { ...channel.conversation!, id: t.teamsThread.conversationId } },
+      async (ctx) => {
+        await ctx.updateActivity({ type: 'message', id: t.teamsThread!.activityId, attachments: [this.card(t)] });
+      },
+    );
   }
 
   /** Posts a line into the ticket's Teams thread (the user's messages). */
@@ -120,9 +140,13 @@ export class AgentsTeamsChannel implements AgentsMirror {
     const channel = await this.channel().catch(() => undefined);
     if (!channel) return;
     const threadId = `${t.teamsThread.conversationId};messageid=${t.teamsThread.activityId}`;
-    await this.o.adapter.continueConversationAsync(this.o.appId ?? '', { ...channel, conversation: { ...channel.conversation!, id: threadId } }, async (ctx) => {
-      await ctx.sendActivity(textActivity(text));
-    });
+    await this.o.adapter.continueConversationAsync(
+      this.o.appId ?? '',
+      { ...channel, conversation: { ...channel.conversation!, id: threadId } },
+      async (ctx) => {
+        await ctx.sendActivity(textActivity(text));
+      },
+    );
   }
 
   /**
@@ -134,7 +158,7 @@ export class AgentsTeamsChannel implements AgentsMirror {
     if (a.channelId !== 'msteams') return false;
     const isChannel = a.conversation?.conversationType === 'channel' || /;messageid=/.test(a.conversation?.id ?? '');
     if (!isChannel) return false;
-    const text = (a.recipient?.id ? TurnContext.removeMentionText(a, a.recipient.id) : a.text ?? '')?.trim() ?? '';
+    const text = (a.recipient?.id ? TurnContext.removeMentionText(a, a.recipient.id) : (a.text ?? ''))?.trim() ?? '';
     const value = a.value as { action?: string; ref?: string } | undefined;
     const agentCommand = /^\/(daftar-agen|selesai)\b/i.test(text) || value?.action === 'ambil';
     const cfg = this.o.agentsTeams;
@@ -144,7 +168,7 @@ export class AgentsTeamsChannel implements AgentsMirror {
     const allowed = !!cfg && !!this.o.appId && tenant === cfg.tenantId && !!channelId && cfg.channelIds.includes(channelId);
     if (!allowed) {
       if (agentCommand) {
-        this.o.logger.warn({ command: text.slice(0, 20) || value?.action }, 'agent command refused: not the configured agents\' Teams channel');
+        this.o.logger.warn({ command: text.slice(0, 20) || value?.action }, "agent command refused: not the configured agents' Teams channel");
         await context.sendActivity(textActivity(this.live.notAgentsChannel));
         return true;
       }
@@ -160,7 +184,10 @@ export class AgentsTeamsChannel implements AgentsMirror {
       const registered = await this.channel().catch(() => undefined);
       if (!registered || registered.conversation?.id !== a.conversation?.id.split(';')[0]) return true;
       const r = await live.claim(value.ref, agent);
-      if (!r.ok) await context.sendActivity(textActivity(fill(r.reason === 'no such ticket' ? this.words.claimFailedMissing : this.words.claimFailedTaken, { ref: value.ref })));
+      if (!r.ok)
+        await context.sendActivity(
+          textActivity(fill(r.reason === 'no such ticket' ? this.words.claimFailedMissing : this.words.claimFailedTaken, { ref: value.ref })),
+        );
       return true;
     }
     const root = a.conversation?.id.match(/;messageid=(\S+)$/)?.[1];

@@ -3,7 +3,16 @@
  * conversation state, and renders the service's neutral replies for the channel (render.ts). What a
  * message leads to is decided in `src/conversation/` and `src/flow/`; this file only maps.
  */
-import { EventFactory, TeamsActivityHandler, TurnContext, ActivityTypes, type Activity, type MessagingExtensionQuery, type MessagingExtensionResponse, type Transcript } from 'botbuilder';
+import {
+  EventFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  ActivityTypes,
+  type Activity,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+  type Transcript,
+} from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../core.js';
 import type { ConversationData } from '../conversation/data.js';
@@ -49,7 +58,14 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   constructor(private readonly options: HelpdeskBotOptions) {
     super();
-    this.service = new ConversationService({ core: options.core, store: options.store, logger: options.logger, tickets: options.tickets, live: options.live, onEvents: options.onEvents });
+    this.service = new ConversationService({
+      core: options.core,
+      store: options.store,
+      logger: options.logger,
+      tickets: options.tickets,
+      live: options.live,
+      onEvents: options.onEvents,
+    });
     this.states = new ConversationStates(options.store, options.logger);
     // Counted in the store, so several instances together allow the limit once.
     this.limiter = new RateLimiter(options.store, options.rateLimit?.messages ?? 10, options.rateLimit?.windowMs ?? 10_000);
@@ -105,7 +121,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const a = context.activity;
     const bot = this.core.catalog.bot;
     const admit = this.options.admitNewConversation;
-    const outcome = await this.states.run(a.channelId, a.conversation?.id ?? '', async (data) => this.send(context, await run(data)), admit ? () => admit(context) : undefined);
+    const outcome = await this.states.run(
+      a.channelId,
+      a.conversation?.id ?? '',
+      async (data) => this.send(context, await run(data)),
+      admit ? () => admit(context) : undefined,
+    );
     if (outcome === 'refused') await context.sendActivity(textActivity(bot.messages.tooManyConversations));
     else if (outcome === 'unavailable') await context.sendActivity(textActivity(`${bot.messages.storeDown}\n\n${contactsMarkdown(bot)}`));
   }
@@ -124,11 +145,24 @@ export class HelpdeskBot extends TeamsActivityHandler {
         type: ActivityTypes.Message,
         text: e.text,
         timestamp: new Date(e.at),
-        from: e.from === 'user' ? { id: a.from?.id ?? 'user', name: words.userName, role: 'user' } : { id: a.recipient?.id ?? 'bot', name: e.name ?? words.botName, role: 'bot' },
+        from:
+          e.from === 'user'
+            ? { id: a.from?.id ?? 'user', name: words.userName, role: 'user' }
+            : { id: a.recipient?.id ?? 'bot', name: e.name ?? words.botName, role: 'bot' },
         conversation: a.conversation,
       })) as Activity[],
     };
-    const handoffContext = { ref: ticket.ref, trigger: ticket.trigger, intent: ticket.intent, summary: ticket.summary, path: ticket.path, choices: ticket.choices, codes: ticket.codes, lastQuestion: ticket.lastQuestion, channel: ticket.channel };
+    const handoffContext = {
+      ref: ticket.ref,
+      trigger: ticket.trigger,
+      intent: ticket.intent,
+      summary: ticket.summary,
+      path: ticket.path,
+      choices: ticket.choices,
+      codes: ticket.codes,
+      lastQuestion: ticket.lastQuestion,
+      channel: ticket.channel,
+    };
     try {
       await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript));
     } catch (err) {
@@ -137,7 +171,10 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   /** Teams messaging extension: search canned answers (search-extension.ts). */
-  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, query: MessagingExtensionQuery | undefined): Promise<MessagingExtensionResponse> {
+  protected override async handleTeamsMessagingExtensionQuery(
+    _context: TurnContext,
+    query: MessagingExtensionQuery | undefined,
+  ): Promise<MessagingExtensionResponse> {
     return searchAnswers(query, this.core.answers, this.usage);
   }
 

@@ -8,7 +8,15 @@ import type { AnswerUsage } from '../answers/usage.js';
 import { cardAttachment } from './render.js';
 
 function extensionAttachment(a: CannedAnswer): MessagingExtensionAttachment {
-  const preview = CardFactory.thumbnailCard(a.title, `/${a.code} · ${a.tags.filter((t) => t !== a.intent).slice(0, 3).join(', ')}`, undefined, undefined);
+  const preview = CardFactory.thumbnailCard(
+    a.title,
+    `/${a.code} · ${a.tags
+      .filter((t) => t !== a.intent)
+      .slice(0, 3)
+      .join(', ')}`,
+    undefined,
+    undefined,
+  );
   // A tap on the preview sends composeExtension/selectItem with this value.
   (preview.content as Record<string, unknown>).tap = { type: 'invoke', value: { id: a.id } };
   return { ...cardAttachment(a.card), preview };
@@ -24,7 +32,11 @@ function extensionSelected(answer: CannedAnswer | undefined, notFound: string): 
 }
 
 /** A search: the query's results, or the most used answers when it is empty or the initial run. */
-export async function searchAnswers(rawQuery: MessagingExtensionQuery | undefined, answers: AnswerIndex, usage: AnswerUsage): Promise<MessagingExtensionResponse> {
+export async function searchAnswers(
+  rawQuery: MessagingExtensionQuery | undefined,
+  answers: AnswerIndex,
+  usage: AnswerUsage,
+): Promise<MessagingExtensionResponse> {
   const query: MessagingExtensionQuery = rawQuery && typeof rawQuery === 'object' ? rawQuery : {};
   const q = String(query.parameters?.find((p) => p.name === 'q')?.value ?? query.parameters?.[0]?.value ?? '').trim();
   const skip = Math.max(0, query.queryOptions?.skip ?? 0);

@@ -11,7 +11,9 @@
 import { z } from 'zod';
 
 /** Editors write `40005` or `1` unquoted; YAML reads them as numbers. Text lists accept both. */
-const text = z.union([z.string().min(1), z.number().transform(String)], { error: 'must be a non-empty text (quote it if it contains ": " or starts with a special character)' });
+const text = z.union([z.string().min(1), z.number().transform(String)], {
+  error: 'must be a non-empty text (quote it if it contains ": " or starts with a special character)',
+});
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes (e.g. "reset-aplikasi")');
 
@@ -26,7 +28,10 @@ const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lowercase letters
  */
 export const targetSchema = z
   .string()
-  .regex(/^(@(escalate|handoff|end|menu)|intent:[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?|[a-z0-9]+(-[a-z0-9]+)*)$/, 'a target is a node id, "intent:<id>", "intent:<id>#<node>", "@escalate", "@handoff", "@end" or "@menu"');
+  .regex(
+    /^(@(escalate|handoff|end|menu)|intent:[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?|[a-z0-9]+(-[a-z0-9]+)*)$/,
+    'a target is a node id, "intent:<id>", "intent:<id>#<node>", "@escalate", "@handoff", "@end" or "@menu"',
+  );
 
 export const choiceSchema = z.strictObject({
   /** Button text; Indonesian, short (Teams truncates long suggested actions). */
@@ -263,14 +268,26 @@ export const botContentSchema = z.strictObject({
   commands: z.strictObject({ menu: z.array(text).min(1), cancel: z.array(text).min(1) }),
   /** The hand-off summary agents read and the copy-ready text for Kring Pajak; `{x}` are filled in. */
   summary: z.strictObject({
-    triggers: z.strictObject({ 'user-request': z.string().min(1), 'procedure-failed': z.string().min(1), fallbacks: z.string().min(1), unhelpful: z.string().min(1) }),
+    triggers: z.strictObject({
+      'user-request': z.string().min(1),
+      'procedure-failed': z.string().min(1),
+      fallbacks: z.string().min(1),
+      unhelpful: z.string().min(1),
+    }),
     topic: z.string().min(1),
     stepsGiven: z.string().min(1),
     noSteps: z.string().min(1),
     choices: z.string().min(1),
     codes: z.string().min(1),
     lastQuestion: z.string().min(1),
-    copy: z.strictObject({ ref: z.string().min(1), topic: z.string().min(1), codes: z.string().min(1), tried: z.string().min(1), question: z.string().min(1), request: z.string().min(1) }),
+    copy: z.strictObject({
+      ref: z.string().min(1),
+      topic: z.string().min(1),
+      codes: z.string().min(1),
+      tried: z.string().min(1),
+      question: z.string().min(1),
+      request: z.string().min(1),
+    }),
   }),
   /** Short codes (`/reset`, `/cari …`) and the Teams search extension. */
   canned: z.strictObject({
@@ -284,7 +301,13 @@ export const botContentSchema = z.strictObject({
   /** The escalation card in the agents' Teams channel and the replies there. */
   agentsChannel: z.strictObject({
     cardTitle: z.string().min(1),
-    facts: z.strictObject({ topic: z.string().min(1), steps: z.string().min(1), codes: z.string().min(1), channel: z.string().min(1), status: z.string().min(1) }),
+    facts: z.strictObject({
+      topic: z.string().min(1),
+      steps: z.string().min(1),
+      codes: z.string().min(1),
+      channel: z.string().min(1),
+      status: z.string().min(1),
+    }),
     status: z.strictObject({ assigned: z.string().min(1), waiting: z.string().min(1), closed: z.string().min(1), none: z.string().min(1) }),
     claimButton: z.string().min(1),
     claimFailedMissing: z.string().min(1),

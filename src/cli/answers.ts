@@ -17,7 +17,9 @@ const exact = query.startsWith('/') ? idx.get(query) : undefined;
 if (query.startsWith('/') && !exact) {
   // An unknown short code: say so (exit 1) instead of printing loosely related answers as if they matched.
   const near = idx.search(query, 5).map((h) => `/${h.answer.code}`);
-  process.stdout.write(`No canned answer has the short code "${query}".${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Run without arguments to list every short code.\n`);
+  process.stdout.write(
+    `No canned answer has the short code "${query}".${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Run without arguments to list every short code.\n`,
+  );
   process.exit(1);
 }
 const hits = exact ? [exact] : idx.search(query, 3).map((h) => h.answer);

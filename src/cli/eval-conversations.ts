@@ -14,7 +14,10 @@ const pct = (a: number, b: number) => `${((a / Math.max(1, b)) * 100).toFixed(1)
 const out: string[] = [];
 for (const f of r.failures) out.push(`FAIL ${f.conversation} turn ${f.turn}: "${f.user}"\n     expected ${f.expected}\n     got      ${f.got}`);
 out.push('');
-for (const [file, s] of Object.entries(r.byFile)) out.push(`${file.padEnd(24)} ${pct(s.passed, s.conversations).padStart(6)} (${s.passed}/${s.conversations} conversations)`);
-out.push(`conversations passed: ${pct(r.passed, r.conversations)} (${r.passed}/${r.conversations}); turns passed: ${pct(r.turnsPassed, r.turns)} (${r.turnsPassed}/${r.turns})`);
+for (const [file, s] of Object.entries(r.byFile))
+  out.push(`${file.padEnd(24)} ${pct(s.passed, s.conversations).padStart(6)} (${s.passed}/${s.conversations} conversations)`);
+out.push(
+  `conversations passed: ${pct(r.passed, r.conversations)} (${r.passed}/${r.conversations}); turns passed: ${pct(r.turnsPassed, r.turns)} (${r.turnsPassed}/${r.turns})`,
+);
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(min !== undefined && r.passed / r.conversations < min ? 1 : 0);

@@ -26,23 +26,26 @@ const ci = (r: [number, number]) => `[${(r[0] * 100).toFixed(1)}–${(r[1] * 100
 
 function readLines(file: string): LabelledLine[] {
   const lines: LabelledLine[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    try {
-      const o = JSON.parse(raw) as LabelledLine;
-      if (typeof o.text !== 'string' || typeof o.intent !== 'string') throw new Error('needs "text" and "intent" strings');
-      lines.push({ text: o.text, intent: o.intent });
-    } catch (err) {
-      process.stderr.write(`${file}:${i + 1}: ${(err as Error).message}\n`);
-      process.exit(2);
-    }
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      if (!raw.trim()) return;
+      try {
+        const o = JSON.parse(raw) as LabelledLine;
+        if (typeof o.text !== 'string' || typeof o.intent !== 'string') throw new Error('needs "text" and "intent" strings');
+        lines.push({ text: o.text, intent: o.intent });
+      } catch (err) {
+        process.stderr.write(`${file}:${i + 1}: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
+    });
   return lines;
 }
 
 function details(r: EvalReport, out: string[], showErrors: boolean): void {
   out.push('  Per intent (precision / recall / support):');
-  for (const [id, m] of Object.entries(r.perIntent).sort()) out.push(`    ${id.padEnd(24)} ${pct(m.precision).padStart(6)}  ${pct(m.recall).padStart(6)}  ${String(m.support).padStart(4)}`);
+  for (const [id, m] of Object.entries(r.perIntent).sort())
+    out.push(`    ${id.padEnd(24)} ${pct(m.precision).padStart(6)}  ${pct(m.recall).padStart(6)}  ${String(m.support).padStart(4)}`);
   const ids = Object.keys(r.perIntent).sort();
   out.push('  Confusion matrix (rows: expected, columns: predicted; non-zero rows):');
   out.push(`    ${''.padEnd(26)}${ids.map((_, i) => String(i + 1).padStart(3)).join('')}`);
@@ -64,7 +67,9 @@ if (file) {
   const lines = readLines(file);
   const r = evaluate(core.matcher, lines);
   const bars: Array<[string, boolean]> = [];
-  const minAcc = arg('--min-accuracy'), minRej = arg('--min-rejection'), maxWrong = arg('--max-wrong');
+  const minAcc = arg('--min-accuracy'),
+    minRej = arg('--min-rejection'),
+    maxWrong = arg('--max-wrong');
   if (minAcc) bars.push([`in-scope accuracy ${pct(r.inScope.accuracy)} >= ${pct(Number(minAcc))}`, r.inScope.accuracy >= Number(minAcc)]);
   if (minRej) bars.push([`out-of-scope rejection ${pct(r.outOfScope.rejection)} >= ${pct(Number(minRej))}`, r.outOfScope.rejection >= Number(minRej)]);
   if (maxWrong) bars.push([`wrong-intent rate ${pct(r.inScope.wrongIntentRate)} <= ${pct(Number(maxWrong))}`, r.inScope.wrongIntentRate <= Number(maxWrong)]);
@@ -73,7 +78,9 @@ if (file) {
     const out = [`Evaluated ${r.total} lines from ${file}`];
     out.push(`  in-scope accuracy:      ${pct(r.inScope.accuracy)} (${r.inScope.correct}/${r.inScope.total}; ${r.inScope.didYouMean} via did-you-mean)`);
     out.push(`  out-of-scope rejection: ${pct(r.outOfScope.rejection)} (${r.outOfScope.rejected}/${r.outOfScope.total})`);
-    out.push(`  wrong-intent rate:      ${pct(r.inScope.wrongIntentRate)} (${r.inScope.wrongIntent}/${r.inScope.total}); in-scope rejected as none: ${r.inScope.rejected}`);
+    out.push(
+      `  wrong-intent rate:      ${pct(r.inScope.wrongIntentRate)} (${r.inScope.wrongIntent}/${r.inScope.total}); in-scope rejected as none: ${r.inScope.rejected}`,
+    );
     details(r, out, true);
     if (bars.length) out.push('', ...bars.map(([name, ok]) => `${ok ? 'PASS' : 'FAIL'} ${name}`));
     process.stdout.write(`${out.join('\n')}\n`);
@@ -93,7 +100,9 @@ if (args.includes('--choose')) {
   const c = chooseThresholds(core.catalog);
   const out = [`Thresholds by ${c.folds}-fold cross-validation over the examples (${c.lines} held-out lines):`];
   out.push(`  chosen: ROUTE ${c.thresholds.ROUTE}, SUGGEST ${c.thresholds.SUGGEST}, AMBIGUITY_MARGIN ${c.thresholds.AMBIGUITY_MARGIN}`);
-  out.push(`  in-scope right ${pct(c.inScope)} ${ci(c.inScopeCI)}, out-of-scope rejected ${pct(c.rejected)} ${ci(c.rejectedCI)}, wrong procedure ${pct(c.wrong)} ${ci(c.wrongCI)}`);
+  out.push(
+    `  in-scope right ${pct(c.inScope)} ${ci(c.inScopeCI)}, out-of-scope rejected ${pct(c.rejected)} ${ci(c.rejectedCI)}, wrong procedure ${pct(c.wrong)} ${ci(c.wrongCI)}`,
+  );
   out.push('  best grid points:', ...c.grid.map((g) => `    ${JSON.stringify(g.thresholds)} objective ${g.objective.toFixed(4)}`));
   process.stdout.write(`${out.join('\n')}\n`);
   process.exit(0);
@@ -106,7 +115,9 @@ baseline.threshold = bestT;
 
 const row = (label: string, f: Figures, s: Figures) =>
   `  ${label.padEnd(9)} in-scope right ${pct(f.inScope).padStart(6)} ${ci(f.inScopeCI).padEnd(13)} rejected ${pct(f.rejected).padStart(6)} ${ci(f.rejectedCI).padEnd(13)} wrong ${pct(f.wrong).padStart(5)} ${ci(f.wrongCI).padEnd(12)} | slips: right ${pct(s.inScope).padStart(6)} wrong ${pct(s.wrong).padStart(5)}`;
-const out: string[] = [`Intent model vs baseline (baseline threshold ${bestT}, chosen by cross-validation over the examples). 95% Wilson intervals in brackets.`];
+const out: string[] = [
+  `Intent model vs baseline (baseline threshold ${bestT}, chosen by cross-validation over the examples). 95% Wilson intervals in brackets.`,
+];
 const json: Record<string, unknown> = {};
 for (const set of SETS) {
   const lines = readLines(set.file);
@@ -118,8 +129,16 @@ for (const set of SETS) {
   const cal = calibration(core.matcher, lines);
   out.push('', `${set.name} — ${set.file} (${lines.length} lines: ${model.report.inScope.total} in scope, ${model.report.outOfScope.total} out)`);
   out.push(row('model', model, modelSlips), row('baseline', base, baseSlips));
-  out.push(`  calibration (top probability → share right): ${cal.bins.map((b) => `${b.range}: ${b.lines ? pct(b.accuracy) : '-'} of ${b.lines}`).join('; ')}; ECE ${cal.ece.toFixed(3)}`);
+  out.push(
+    `  calibration (top probability → share right): ${cal.bins.map((b) => `${b.range}: ${b.lines ? pct(b.accuracy) : '-'} of ${b.lines}`).join('; ')}; ECE ${cal.ece.toFixed(3)}`,
+  );
   if (args.includes('--detail') || !set.test) details(model.report, out, !set.test);
-  json[set.name] = { model: { ...model, report: undefined }, modelSlips: { ...modelSlips, report: undefined }, baseline: { ...base, report: undefined }, baselineSlips: { ...baseSlips, report: undefined }, calibration: cal };
+  json[set.name] = {
+    model: { ...model, report: undefined },
+    modelSlips: { ...modelSlips, report: undefined },
+    baseline: { ...base, report: undefined },
+    baselineSlips: { ...baseSlips, report: undefined },
+    calibration: cal,
+  };
 }
 process.stdout.write(args.includes('--json') ? `${JSON.stringify(json, null, 2)}\n` : `${out.join('\n')}\n`);

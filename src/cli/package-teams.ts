@@ -90,9 +90,7 @@ export function isBareHostName(value: string): boolean {
 export function checkBotId(value: string | undefined): string {
   const id = value?.trim() ?? '';
   if (id === '') {
-    throw new PackageError(
-      `MicrosoftAppId is not set: set it (environment or .env) to the bot's Microsoft App Id, a GUID like ${GUID_EXAMPLE}`,
-    );
+    throw new PackageError(`MicrosoftAppId is not set: set it (environment or .env) to the bot's Microsoft App Id, a GUID like ${GUID_EXAMPLE}`);
   }
   if (!GUID.test(id)) {
     throw new PackageError(`MicrosoftAppId must be a GUID like ${GUID_EXAMPLE}, got ${JSON.stringify(id)}`);
@@ -103,9 +101,7 @@ export function checkBotId(value: string | undefined): string {
 export function checkDomain(value: string | undefined): string {
   const domain = value?.trim() ?? '';
   if (domain === '') {
-    throw new PackageError(
-      `BOT_DOMAIN is not set: set it (environment or .env) to the bot's public host name, e.g. ${DOMAIN_EXAMPLE}`,
-    );
+    throw new PackageError(`BOT_DOMAIN is not set: set it (environment or .env) to the bot's public host name, e.g. ${DOMAIN_EXAMPLE}`);
   }
   if (!isBareHostName(domain)) {
     throw new PackageError(
@@ -353,8 +349,6 @@ export async function main(opts: MainOptions = {}): Promise<number> {
     return 1;
   }
 }
-
-
 
 if (isDirectRun(import.meta.url)) {
   try {

@@ -25,8 +25,12 @@ function print(r: Insights): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const out: string[] = [];
   const c = r.conversations;
-  out.push(`Review of ${r.period.from} to ${r.period.to} (${r.days} days): ${r.totals.fallbacks} fallbacks, ${r.totals.didYouMean} did-you-mean, ${r.totals.outcomes} outcomes, ${r.totals.handoffs} hand-offs.`);
-  out.push(`Conversations: ${c.total}; contained (no person, not left unsolved) ${pct(c.containmentRate)}, confirmed solved ${pct(c.confirmedSolvedRate)}, handed off ${pct(c.handoffRate)} (${r.handoffTriggers.map((t) => `${t.trigger} ${pct(t.rate)}`).join(', ')}).`);
+  out.push(
+    `Review of ${r.period.from} to ${r.period.to} (${r.days} days): ${r.totals.fallbacks} fallbacks, ${r.totals.didYouMean} did-you-mean, ${r.totals.outcomes} outcomes, ${r.totals.handoffs} hand-offs.`,
+  );
+  out.push(
+    `Conversations: ${c.total}; contained (no person, not left unsolved) ${pct(c.containmentRate)}, confirmed solved ${pct(c.confirmedSolvedRate)}, handed off ${pct(c.handoffRate)} (${r.handoffTriggers.map((t) => `${t.trigger} ${pct(t.rate)}`).join(', ')}).`,
+  );
   out.push(`Fallback rate: ${r.fallback.fallbacks} of ${r.fallback.turns} messages (${pct(r.fallback.rate)}).`, '');
   out.push(`Unanswered questions (${r.clusterCount} clusters, most frequent first):`);
   for (const c of r.clusters.slice(0, 30)) {
@@ -37,7 +41,8 @@ function print(r: Insights): string {
   out.push('', 'Did-you-mean choices users corrected (offered first -> picked):');
   for (const c of r.corrections) out.push(`  ${c.offered} -> ${c.picked}: ${c.count}`);
   if (!r.corrections.length) out.push('  (none)');
-  if (r.refusedSuggestions.length) out.push('', 'Suggestions users refused ("Bukan keduanya" or typed something else):', ...r.refusedSuggestions.map((s) => `  ${s.offered}: ${s.count}`));
+  if (r.refusedSuggestions.length)
+    out.push('', 'Suggestions users refused ("Bukan keduanya" or typed something else):', ...r.refusedSuggestions.map((s) => `  ${s.offered}: ${s.count}`));
   out.push('', 'Outcomes per intent (worst first): solved / not solved / escalated, solved rate');
   for (const i of r.intents) out.push(`  ${i.intent.padEnd(24)} ${i.solved} / ${i.unsolved} / ${i.escalated}  ${pct(i.solvedRate)}`);
   out.push('', 'Procedures with the worst outcomes (not solved rate):');
@@ -49,20 +54,41 @@ async function main() {
   loadDotEnv();
   const config = loadConfig();
   const core = loadCore(config.intentsDir);
-  const store = createStore({ kind: config.storage.kind, dataDir: config.storage.dataDir, redisUrl: config.storage.redisUrl, redisPrefix: config.storage.redisPrefix, ttlSeconds: config.storage.ttlSeconds });
+  const store = createStore({
+    kind: config.storage.kind,
+    dataDir: config.storage.dataDir,
+    redisUrl: config.storage.redisUrl,
+    redisPrefix: config.storage.redisPrefix,
+    ttlSeconds: config.storage.ttlSeconds,
+  });
   try {
     const log = new CurationLog(store);
     log.tzOffsetMinutes = config.handoff.tzOffsetMinutes;
     const source = insightsSource(log);
-    const period = parsePeriod({ from: arg('--from'), to: arg('--to'), days: arg('--days'), bucket: process.argv.includes('--week') ? 'week' : 'day' }, source.tzOffsetMinutes);
+    const period = parsePeriod(
+      { from: arg('--from'), to: arg('--to'), days: arg('--days'), bucket: process.argv.includes('--week') ? 'week' : 'day' },
+      source.tzOffsetMinutes,
+    );
     if (typeof period === 'string') throw new Error(period);
     const accept = arg('--accept');
     if (accept) {
       const intent = arg('--intent');
       if (!intent) throw new Error('--accept needs --intent <intent-id>');
       const by = arg('--by') ?? `cli:${os.userInfo().username}`;
-      const { file, added } = await acceptSuggestion({ source, matcher: core.matcher, catalog: core.catalog, intentsDir: config.intentsDir, cluster: accept, intent, from: period.from, to: period.to, by });
-      process.stdout.write(`Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nRecorded as accepted by ${by}. Check the change with: npm run eval -- tests/data/dev-v1.jsonl (the bot uses it after a restart)\n`);
+      const { file, added } = await acceptSuggestion({
+        source,
+        matcher: core.matcher,
+        catalog: core.catalog,
+        intentsDir: config.intentsDir,
+        cluster: accept,
+        intent,
+        from: period.from,
+        to: period.to,
+        by,
+      });
+      process.stdout.write(
+        `Added ${added.length} example(s) to ${file}:\n${added.map((a) => `  - ${a}`).join('\n')}\nRecorded as accepted by ${by}. Check the change with: npm run eval -- tests/data/dev-v1.jsonl (the bot uses it after a restart)\n`,
+      );
       return;
     }
     const report = await loadInsights(source, period, { matcher: core.matcher, catalog: core.catalog });

@@ -21,7 +21,13 @@ export interface HandoffDeps {
 /** Markdown emphasis and links from user text stay literal in the summary list. */
 const literal = (line: string) => line.replace(/([*_`[\]<>])/g, '\\$1');
 
-export async function startHandoff(deps: HandoffDeps, input: IncomingMessage, data: ConversationData, trigger: HandoffTrigger, text?: string): Promise<Outgoing[]> {
+export async function startHandoff(
+  deps: HandoffDeps,
+  input: IncomingMessage,
+  data: ConversationData,
+  trigger: HandoffTrigger,
+  text?: string,
+): Promise<Outgoing[]> {
   const { core, tickets, live } = deps;
   const bot = core.catalog.bot;
   const topic = topicOf(data.flow, bot.roles);
@@ -62,7 +68,9 @@ export async function startHandoff(deps: HandoffDeps, input: IncomingMessage, da
   if (!inQueue) {
     out.push({ kind: 'contacts', ref: ticket?.ref });
     // A list, not a code block: a code block does not wrap and is clipped at phone width.
-    const summaryLines = copyReadySummary(core.catalog, data.flow, ref, topic).split('\n').map((l) => `- ${literal(l)}`);
+    const summaryLines = copyReadySummary(core.catalog, data.flow, ref, topic)
+      .split('\n')
+      .map((l) => `- ${literal(l)}`);
     out.push({ kind: 'text', text: `${bot.messages.handoffSummaryIntro}\n\n${summaryLines.join('\n')}` });
   }
   record(data, 'bot', lines.join('\n'));

@@ -21,7 +21,13 @@ export class RateLimiter {
 
   constructor(store: BotStore | undefined, limit: number, windowMs: number) {
     const make = (name: 'conversation' | 'user') =>
-      new StoreLimiter(store, { redisKeyPrefix: `rate:messages:${name}:`, sqliteTable: SQLITE_MESSAGE_LIMITS_TABLE, keyPrefix: `messages-${name}`, points: limit, durationSeconds: windowMs / 1000 });
+      new StoreLimiter(store, {
+        redisKeyPrefix: `rate:messages:${name}:`,
+        sqliteTable: SQLITE_MESSAGE_LIMITS_TABLE,
+        keyPrefix: `messages-${name}`,
+        points: limit,
+        durationSeconds: windowMs / 1000,
+      });
     this.perConversation = make('conversation');
     this.perUser = make('user');
   }

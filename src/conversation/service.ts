@@ -67,7 +67,9 @@ export class ConversationService {
       if (r.clearRef) data.handoffRef = undefined;
       if (r.outcome && this.o.onEvents) {
         const person = this.core.catalog.bot.roles.person;
-        await this.o.onEvents([{ type: 'outcome', intent: r.outcome.intent ?? person, node: 'petugas', code: 'petugas', solved: r.outcome.solved }], input.conversationId).catch(() => undefined);
+        await this.o
+          .onEvents([{ type: 'outcome', intent: r.outcome.intent ?? person, node: 'petugas', code: 'petugas', solved: r.outcome.solved }], input.conversationId)
+          .catch(() => undefined);
       }
       if (r.handled) {
         record(data, 'user', text);
@@ -128,7 +130,10 @@ export class ConversationService {
       await this.tickets.update(ref, (t) => ({
         ...t,
         status,
-        history: [...t.history, { at: new Date().toISOString(), action: `handoff.status:${state}`, note: value.message ? mask(String(value.message)).slice(0, 300) : undefined }],
+        history: [
+          ...t.history,
+          { at: new Date().toISOString(), action: `handoff.status:${state}`, note: value.message ? mask(String(value.message)).slice(0, 300) : undefined },
+        ],
       }));
       if (state !== 'accepted') data.handoffRef = undefined;
     }

@@ -17,10 +17,18 @@ export function shortCodeReply(text: string, index: AnswerIndex): { text: string
   const rest = m[2]!.trim();
   const w = index.words;
   const list = (title: string, answers: CannedAnswer[]): string =>
-    answers.length ? `${title}\n\n${answers.map((a) => `- \`/${a.code}\` — ${a.title}`).join('\n')}\n\n${fill(w.showHint, { example: answers[0]!.code })}` : `${title}\n\n${w.noMatch}`;
+    answers.length
+      ? `${title}\n\n${answers.map((a) => `- \`/${a.code}\` — ${a.title}`).join('\n')}\n\n${fill(w.showHint, { example: answers[0]!.code })}`
+      : `${title}\n\n${w.noMatch}`;
   const plain = (s: string) => s.replace(/[`*_]/g, '');
   if (cmd === '') return { text: list(w.list, index.answers) };
-  if (cmd === 'cari') return { text: list(fill(w.searchResults, { query: plain(rest.slice(0, 80)) }), index.search(rest, 8).map((h) => h.answer)) };
+  if (cmd === 'cari')
+    return {
+      text: list(
+        fill(w.searchResults, { query: plain(rest.slice(0, 80)) }),
+        index.search(rest, 8).map((h) => h.answer),
+      ),
+    };
   const code = cmd === 'jawab' ? (rest.split(/\s+/)[0]?.toLowerCase() ?? '') : cmd;
   const answer = index.get(code);
   if (answer) return { text: answer.markdown, used: answer };

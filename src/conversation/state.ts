@@ -44,7 +44,12 @@ export class ConversationStates {
    * Loads the conversation's data, runs `turn`, saves it with the eTag it was read with.
    * `admitNew` decides whether a conversation the store has never seen may start.
    */
-  async run(channel: string, conversationId: string, turn: (data: ConversationData) => Promise<void>, admitNew?: () => Promise<boolean>): Promise<StateOutcome> {
+  async run(
+    channel: string,
+    conversationId: string,
+    turn: (data: ConversationData) => Promise<void>,
+    admitNew?: () => Promise<boolean>,
+  ): Promise<StateOutcome> {
     const key = ConversationStates.key(channel, conversationId);
     const previous = this.locks.get(key) ?? Promise.resolve();
     let release!: () => void;
@@ -60,7 +65,12 @@ export class ConversationStates {
     }
   }
 
-  private async runUnlocked(key: string, conversation: string | undefined, turn: (data: ConversationData) => Promise<void>, admitNew?: () => Promise<boolean>): Promise<StateOutcome> {
+  private async runUnlocked(
+    key: string,
+    conversation: string | undefined,
+    turn: (data: ConversationData) => Promise<void>,
+    admitNew?: () => Promise<boolean>,
+  ): Promise<StateOutcome> {
     let data: ConversationData;
     let eTag: string | undefined;
     try {

@@ -35,5 +35,8 @@ export interface LiveRelay {
   /** Puts a new ticket in the live queue; the text for the user, or undefined when no agents exist. */
   enqueue(ticket: Ticket): Promise<string | undefined>;
   /** A user's message while their conversation has a ticket: relayed, answered, or left to the bot. */
-  handleUserMessage(ref: string, text: string): Promise<{ handled: boolean; clearRef?: boolean; outcome?: { solved: boolean; intent?: string }; replies: Outgoing[] }>;
+  handleUserMessage(
+    ref: string,
+    text: string,
+  ): Promise<{ handled: boolean; clearRef?: boolean; outcome?: { solved: boolean; intent?: string }; replies: Outgoing[] }>;
 }

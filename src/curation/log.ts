@@ -59,7 +59,8 @@ export class CurationLog {
     for (const e of events) {
       if (e.type === 'decision') this.buffer.push({ type: 'turn', at, ...c });
       else if (e.type === 'fallback') this.buffer.push({ type: 'fallback', at, ...c, text: mask(e.text).slice(0, 500), candidates: e.candidates.slice(0, 3) });
-      else if (e.type === 'did-you-mean') this.buffer.push({ type: 'did-you-mean', at, ...c, text: mask(e.text).slice(0, 500), offered: e.offered, picked: e.picked });
+      else if (e.type === 'did-you-mean')
+        this.buffer.push({ type: 'did-you-mean', at, ...c, text: mask(e.text).slice(0, 500), offered: e.offered, picked: e.picked });
       else if (e.type === 'outcome') this.buffer.push({ type: 'outcome', at, ...c, intent: e.intent, node: e.node, code: e.code, solved: e.solved });
       else if (e.type === 'handoff') this.buffer.push({ type: 'handoff', at, ...c, trigger: e.trigger, intent: e.intent });
     }
@@ -142,7 +143,7 @@ export class CurationLog {
     for (let i = 0; i < chunks.length; i += 100) {
       const batch = chunks.slice(i, i + 100);
       const items = await this.storage.read(batch);
-      for (const k of batch) out.push(...(((items[k] as { records?: CurationRecord[] } | undefined)?.records) ?? []));
+      for (const k of batch) out.push(...((items[k] as { records?: CurationRecord[] } | undefined)?.records ?? []));
     }
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }

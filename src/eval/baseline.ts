@@ -13,7 +13,12 @@ import { SoftmaxModel, TRAIN_OPTIONS, type SparseVector } from '../nlu/softmax.j
 /** Trained closer to convergence than the shipped model (which stops early to start fast): no handicap. */
 const BASELINE_TRAINING = { ...TRAIN_OPTIONS, epochs: 20 };
 
-const tokens = (text: string) => text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const tokens = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 export class BaselineClassifier {
   private readonly ids: string[];

@@ -107,7 +107,9 @@ function folded(catalog: Catalog, folds: number) {
   const all = [...catalog.intents.values()].flatMap((i) => i.examples.map((e, k) => ({ intent: i.id, text: e, fold: hash(`${i.id}:${k}:${e}`) % folds })));
   const without = (f: number): Catalog => ({
     ...catalog,
-    intents: new Map([...catalog.intents].map(([id, intent]) => [id, { ...intent, examples: intent.examples.filter((e, k) => hash(`${id}:${k}:${e}`) % folds !== f) }])),
+    intents: new Map(
+      [...catalog.intents].map(([id, intent]) => [id, { ...intent, examples: intent.examples.filter((e, k) => hash(`${id}:${k}:${e}`) % folds !== f) }]),
+    ),
   });
   return { all, without };
 }
@@ -141,7 +143,12 @@ export function chooseBaselineThreshold(catalog: Catalog, folds = 5): number {
  */
 export function chooseThresholds(catalog: Catalog, tune: LabelledLine[] = [], folds = 5): ThresholdChoice {
   const { all, without } = folded(catalog, folds);
-  const scored: Array<{ line: LabelledLine; model: IntentClassifier; probs: Float64Array; normalised: ReturnType<IntentClassifier['probabilities']>['normalised'] }> = [];
+  const scored: Array<{
+    line: LabelledLine;
+    model: IntentClassifier;
+    probs: Float64Array;
+    normalised: ReturnType<IntentClassifier['probabilities']>['normalised'];
+  }> = [];
   for (let f = 0; f < folds; f++) {
     const model = new IntentClassifier(without(f));
     const held = [...all.filter((e) => e.fold === f), ...tune.filter((_, i) => i % folds === f)];
@@ -154,7 +161,11 @@ export function chooseThresholds(catalog: Catalog, tune: LabelledLine[] = [], fo
       for (const AMBIGUITY_MARGIN of [0.05, 0.1]) {
         if (SUGGEST > ROUTE) continue;
         const t = { ROUTE, SUGGEST, AMBIGUITY_MARGIN };
-        let ic = 0, it = 0, oc = 0, ot = 0, w = 0;
+        let ic = 0,
+          it = 0,
+          oc = 0,
+          ot = 0,
+          w = 0;
         for (const s of scored) {
           const c = s.model.decide(s.line.text, s.probs, s.normalised, t);
           if (s.line.intent === NONE_INTENT) {

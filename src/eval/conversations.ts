@@ -53,7 +53,9 @@ export interface SuiteResult {
 
 export function loadConversations(dir: string): ConversationTest[] {
   const out: ConversationTest[] = [];
-  for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => /\.ya?ml$/.test(x))
+    .sort()) {
     const r = fileSchema.safeParse(YAML.parse(readFileSync(path.join(dir, f), 'utf8')));
     if (!r.success) throw new Error(r.error.issues.map((i) => `${f}: ${i.path.join('.')}: ${i.message}`).join('\n'));
     for (const c of r.data.conversations) out.push({ ...c, file: f });

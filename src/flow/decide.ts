@@ -99,8 +99,6 @@ const FREE = new Set<PromptKind>(['menu', 'fallback']);
 /** Words that are only an answer to a yes/no question, not a topic of their own. */
 const ANSWER_ONLY = TURN_WORDS.answerOnly;
 
-
-
 /** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
 const TOPIC_MARKERS = TURN_WORDS.topicMarkers;
 
@@ -167,7 +165,10 @@ const PERSON_VERBS = TURN_WORDS.personVerbs;
 
 /** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
 function clausesOf(text: string, normaliser: Normaliser): string[][] {
-  return text.split(/[,.;!?\n]+/).map((part) => normaliser.normalise(part).tokens).filter((t) => t.length);
+  return text
+    .split(/[,.;!?\n]+/)
+    .map((part) => normaliser.normalise(part).tokens)
+    .filter((t) => t.length);
 }
 
 export function isQuestion(text: string, norm: Normalised): boolean {
@@ -235,7 +236,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // answers' `followUps`, where the context says what they mean).
   if (prompt && prompt.kind !== 'confirm' && !FREE.has(prompt.kind)) {
     const named = cls.codeIntents.find((i) => i !== prompt.intent);
-    const optionNamesIt = prompt.kind === 'question' && resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
+    const optionNamesIt =
+      prompt.kind === 'question' && resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
     if (named && !optionNamesIt) return { kind: 'switch', intent: named, unsolved: atCheck };
   }
   // 6-7.
@@ -246,13 +248,15 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
     const announced = announcesTopic(norm) && cls.intent !== prompt.intent && cls.intent !== c.roles.aside;
-    if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced)) return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
+    if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced))
+      return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
-      if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' })) return { kind: 'aside', intent: c.roles.aside };
+      if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' }))
+        return { kind: 'aside', intent: c.roles.aside };
       if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
     }
@@ -267,30 +271,53 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // failure ("salah terus passphrasenya") stays a "no".
     const marked = announcesTopic(norm);
     // With a marker an ordinary routing suffices; without one the classifier must be sure.
-    const other = (marked ? cls.decision === 'route' : confident) && cls.intent !== prompt.intent && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside && cls.intent !== c.roles.menu;
+    const other =
+      (marked ? cls.decision === 'route' : confident) &&
+      cls.intent !== prompt.intent &&
+      cls.intent !== c.roles.thanks &&
+      cls.intent !== c.roles.aside &&
+      cls.intent !== c.roles.menu;
     // A "no" that tells what was tried ("ga bisa juga, udah saya set di administrasi sertifikat") stays a no.
     if (other && contentCount(norm) >= 2 && (marked || !yn)) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
     // A question about another topic is not an answer to this one ("nomor Kring Pajak berapa ya?",
     // "emang e-Faktur desktop masih boleh dipakai ya?": their "ya" is a particle).
-    if (question && cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== prompt.intent && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) {
+    if (
+      question &&
+      cls.decision === 'route' &&
+      cls.score >= c.switchAt &&
+      cls.intent !== prompt.intent &&
+      cls.intent !== c.roles.menu &&
+      cls.intent !== c.roles.thanks
+    ) {
       return { kind: 'switch', intent: cls.intent, unsolved: atCheck || undefined };
     }
     // "eh bukan, yang lupa ternyata password e-Nofa": a correction at a check starts the topic again from what it says.
-    if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent, unsolved: true };
+    if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks)
+      return { kind: 'switch', intent: cls.intent, unsolved: true };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
     return confident && cls.intent !== prompt.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.
-  if (prompt && !FREE.has(prompt.kind) && cls.intent !== prompt.intent && !c.optionIntents.has(cls.intent) && cls.decision === 'route' && cls.intent !== c.roles.menu) {
+  if (
+    prompt &&
+    !FREE.has(prompt.kind) &&
+    cls.intent !== prompt.intent &&
+    !c.optionIntents.has(cls.intent) &&
+    cls.decision === 'route' &&
+    cls.intent !== c.roles.menu
+  ) {
     // A correction says what is meant after its marker: an option named there is the answer.
     const corrected = correctionOf(norm);
-    const tailOption = corrected ? resolveOption(corrected, prompt.options, { normaliser: c.normaliser, mode: 'prefill', questionTokens: c.questionTokens }) : undefined;
+    const tailOption = corrected
+      ? resolveOption(corrected, prompt.options, { normaliser: c.normaliser, mode: 'prefill', questionTokens: c.questionTokens })
+      : undefined;
     if (tailOption) return { kind: 'option', index: tailOption.index, via: 'described' };
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
-    if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })) return { kind: 'switch', intent: cls.intent };
+    if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens }))
+      return { kind: 'switch', intent: cls.intent };
   }
   // "eh ga jadi, sebenarnya muncul Tidak Dapat Menghubungi ETaxInvoice Server": an announced topic that
   // one of the options leads to is that option, whatever other option words the message carries.

@@ -20,7 +20,6 @@ import { MAX_CHOICES, MAX_TEXT_CHARS, newFlowState, type FlowState, type Prompt,
 
 export * from './state.js';
 
-
 /** How many user messages the pre-fill looks back over, and how long an answer's follow-ups stay in force. */
 const RECENT = 3;
 const FOLLOW_UP_TURNS = 2;
@@ -165,7 +164,12 @@ export class FlowEngine {
         t.state.prompt = undefined;
         this.nav.goto(t, decision.intent, `intent:${decision.intent}`);
         // A statement of scope (the Coretax question) answers a side question: the open question stays open.
-        if ((prompt?.kind === 'check' || prompt?.kind === 'question') && !decision.unsolved && !t.state.prompt && this.catalog.intents.get(decision.intent)?.scope) {
+        if (
+          (prompt?.kind === 'check' || prompt?.kind === 'question') &&
+          !decision.unsolved &&
+          !t.state.prompt &&
+          this.catalog.intents.get(decision.intent)?.scope
+        ) {
           t.ask(prompt, prompt.kind === 'check' ? this.m.checkAgain : promptText(this.catalog, prompt));
         }
         break;
@@ -191,7 +195,12 @@ export class FlowEngine {
 
   /** The follow-ups of the answer the user is looking at: at its check, or for a turn or two after it. */
   private activeFollowUps(state: FlowState): FollowUp[] {
-    const ref = state.prompt?.kind === 'check' ? { intent: state.prompt.intent, node: state.prompt.node } : state.lastAnswer && state.lastAnswer.age < FOLLOW_UP_TURNS ? state.lastAnswer : undefined;
+    const ref =
+      state.prompt?.kind === 'check'
+        ? { intent: state.prompt.intent, node: state.prompt.node }
+        : state.lastAnswer && state.lastAnswer.age < FOLLOW_UP_TURNS
+          ? state.lastAnswer
+          : undefined;
     if (!ref?.intent || !ref.node) return [];
     const node = this.catalog.intents.get(ref.intent)?.nodes[ref.node];
     // Targets made absolute: the answer's intent is no longer the open one a turn later.
@@ -209,7 +218,8 @@ export class FlowEngine {
   private reask(t: Turn, prompt: Prompt, text: string): void {
     t.state.fallbacks += 1;
     t.reasked = true;
-    if (prompt.kind === 'did-you-mean') t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.flatMap((o) => targetIntent(o.goto) ?? []), picked: null });
+    if (prompt.kind === 'did-you-mean')
+      t.events.push({ type: 'did-you-mean', text: mask(text), offered: prompt.options.flatMap((o) => targetIntent(o.goto) ?? []), picked: null });
     if (t.state.fallbacks >= 2 && prompt.kind !== 'confirm') {
       this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
@@ -305,5 +315,4 @@ export class FlowEngine {
     t.events.push({ type: 'outcome', intent: prompt.intent, node: prompt.node, code: node?.type === 'answer' ? node.code : prompt.node, solved });
     if (!solved) t.state.unsolved += 1;
   }
-
 }

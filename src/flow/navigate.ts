@@ -11,7 +11,6 @@ import { normalisePhrase, resolveOption, type Option } from './options.js';
 import { MAX_CHOICES, topicOf, type HandoffTrigger } from './state.js';
 import type { Turn } from './turn.js';
 
-
 export class Navigator {
   constructor(
     private readonly catalog: Catalog,
@@ -115,7 +114,16 @@ export class Navigator {
           return;
         case 'fallback':
           t.state.intent = undefined;
-          t.ask({ kind: 'fallback', options: [{ label: this.m.menuLabel, goto: '@menu' }, { label: this.m.agentLabel, goto: '@handoff' }] }, this.m.fallback);
+          t.ask(
+            {
+              kind: 'fallback',
+              options: [
+                { label: this.m.menuLabel, goto: '@menu' },
+                { label: this.m.agentLabel, goto: '@handoff' },
+              ],
+            },
+            this.m.fallback,
+          );
           return;
       }
     }
@@ -132,7 +140,12 @@ export class Navigator {
     t.visit(intentId, nodeId);
     switch (node.type) {
       case 'question': {
-        const options: Option[] = node.choices.map((c) => ({ label: c.label, synonyms: c.synonyms, goto: qualifyTarget(intentId, c.goto), understood: c.understood }));
+        const options: Option[] = node.choices.map((c) => ({
+          label: c.label,
+          synonyms: c.synonyms,
+          goto: qualifyTarget(intentId, c.goto),
+          understood: c.understood,
+        }));
         if (intentId === this.roles.menu) {
           t.ask({ kind: 'menu', intent: intentId, node: nodeId, options }, node.text);
           return;

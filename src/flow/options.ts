@@ -146,9 +146,12 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       let s = hit / total;
       const all = content.every((t) => msg.has(t));
       if (ctx.mode === 'prefill' && !all) continue;
-      if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens)) s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
-      else if (all && p.tokens.length > 1 && inOrder(n.tokens, p.tokens)) s += 0.15 + 0.02 * content.length; // "sudah melakukan update"
-      else if (all && p.tokens.some((t) => !msg.has(t) && !ignore.has(t))) s -= 0.2; // "update" is not "sudah update"
+      if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens))
+        s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
+      else if (all && p.tokens.length > 1 && inOrder(n.tokens, p.tokens))
+        s += 0.15 + 0.02 * content.length; // "sudah melakukan update"
+      else if (all && p.tokens.some((t) => !msg.has(t) && !ignore.has(t)))
+        s -= 0.2; // "update" is not "sudah update"
       else if (all) s += 0.02 * content.length;
       best = Math.max(best, s);
     }

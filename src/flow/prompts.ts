@@ -23,7 +23,11 @@ export function asideOptions(catalog: Catalog, asideIntent: string): Option[] {
 }
 
 /** The out-of-scope pointer a message names, else the general one when it looks like a tax question. */
-export function pointerFor(catalog: Catalog, normaliser: Normaliser, text: string): { text: string; goto?: undefined } | { goto: string; text?: undefined } | undefined {
+export function pointerFor(
+  catalog: Catalog,
+  normaliser: Normaliser,
+  text: string,
+): { text: string; goto?: undefined } | { goto: string; text?: undefined } | undefined {
   const said = ` ${normaliser.normalise(text).text} `;
   const o = catalog.bot.outOfScope;
   const p = o.pointers.find((x) => x.says.some((s) => said.includes(` ${normalisePhrase(normaliser, s).text} `)));

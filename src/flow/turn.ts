@@ -44,7 +44,8 @@ export class Turn {
     if (this.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? roles.person, node, decision };
     if (this.outside && p?.kind !== 'confirm') return { kind: 'fallback', intent: NONE_INTENT, decision };
     if (this.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
-    if (p?.kind === 'menu') return { kind: p.node === catalog.intents.get(roles.menu)?.start ? 'menu' : 'question', intent: roles.menu, node: p.node, decision };
+    if (p?.kind === 'menu')
+      return { kind: p.node === catalog.intents.get(roles.menu)?.start ? 'menu' : 'question', intent: roles.menu, node: p.node, decision };
     if (p?.kind === 'question') {
       // An answer from another topic given in passing (the Coretax question), with the open question asked again.
       if (intent && intent !== p.intent && catalog.intents.get(intent)?.nodes[node!]?.type === 'answer') return { kind: 'answer', intent, node, decision };

@@ -68,7 +68,11 @@ function readClause(tokens: string[]): YesNo | undefined {
       last = 'no';
       continue;
     }
-    if ((t === 'masih' || t === 'tetap' || t === 'tetep') && next && (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum' || next === 'aja' || next === 'saja' || next === 'juga')) {
+    if (
+      (t === 'masih' || t === 'tetap' || t === 'tetep') &&
+      next &&
+      (FAILURE.has(next) || NEGATION.has(next) || next === 'sama' || next === 'belum' || next === 'aja' || next === 'saja' || next === 'juga')
+    ) {
       // "tetep ga muncul", "masih belum bisa": still failing, whatever follows the negation.
       last = 'no';
       i += NEGATION.has(next) || next === 'belum' ? 2 : 1;
@@ -102,11 +106,16 @@ export function readYesNo(clauses: string[][]): YesNo | undefined {
   if (!tokens.length || tokens.length > 24) return undefined;
   const meaningful = tokens.filter((t) => !FILLER.has(t));
   if (meaningful.length && meaningful.length <= 2 && meaningful.every((t) => SHORT_NO.has(t) || NEGATION.has(t))) return 'no';
-  if (meaningful.length && meaningful.length <= 3 && meaningful.some((t) => SHORT_YES.has(t)) && !meaningful.some((t) => NEGATION.has(t) || t === 'belum')) return 'yes';
+  if (meaningful.length && meaningful.length <= 3 && meaningful.some((t) => SHORT_YES.has(t)) && !meaningful.some((t) => NEGATION.has(t) || t === 'belum'))
+    return 'yes';
   const parts: Array<{ tokens: string[]; explains: boolean }> = [];
   for (const clause of clauses) {
     // "terima kasih" is one word here ("no thanks" is one "no").
-    const merged = clause.join(' ').replace(/\bterima kasih\b/g, 'makasih').split(' ').filter(Boolean);
+    const merged = clause
+      .join(' ')
+      .replace(/\bterima kasih\b/g, 'makasih')
+      .split(' ')
+      .filter(Boolean);
     let cur: string[] = [];
     const explains = merged.some((t) => EXPLANATION.has(t));
     for (const t of merged) {

@@ -75,11 +75,23 @@ export class LiveAgents {
   async enqueue(ticket: Ticket): Promise<string | undefined> {
     const { agents, inHours } = await this.available();
     if (!agents) return undefined;
-    if (!inHours) return fill(this.live.outsideHours, { ref: ticket.ref, hours: this.o.hours.hours.replace('-', '–'), days: daysText(this.o.hours.days, this.live.dayNames) });
+    if (!inHours)
+      return fill(this.live.outsideHours, {
+        ref: ticket.ref,
+        hours: this.o.hours.hours.replace('-', '–'),
+        days: daysText(this.o.hours.days, this.live.dayNames),
+      });
     const now = new Date().toISOString();
-    const updated = await this.o.tickets.update(ticket.ref, (t) => ({ ...t, status: 'waiting', waitingSince: now, lastActivityAt: now, history: [...t.history, { at: now, action: 'queued' }] }));
+    const updated = await this.o.tickets.update(ticket.ref, (t) => ({
+      ...t,
+      status: 'waiting',
+      waitingSince: now,
+      lastActivityAt: now,
+      history: [...t.history, { at: now, action: 'queued' }],
+    }));
     const position = await this.position(ticket.ref);
-    if (updated && this.o.mirror) await this.o.mirror.post(updated).catch((err) => this.o.logger.warn({ err: errInfo(err) }, 'could not post the escalation to the Teams agents channel'));
+    if (updated && this.o.mirror)
+      await this.o.mirror.post(updated).catch((err) => this.o.logger.warn({ err: errInfo(err) }, 'could not post the escalation to the Teams agents channel'));
     return fill(this.live.queued, { ref: ticket.ref, position });
   }
 
@@ -104,7 +116,10 @@ export class LiveAgents {
    * Called for every user message of a conversation with an active ticket. `handled`: the message was
    * dealt with here (relayed to the agent, waiting notice, cancel, outcome answer); `replies` go to the user.
    */
-  async handleUserMessage(ref: string, text: string): Promise<{ handled: boolean; clearRef?: boolean; outcome?: { solved: boolean; intent?: string }; replies: Outgoing[] }> {
+  async handleUserMessage(
+    ref: string,
+    text: string,
+  ): Promise<{ handled: boolean; clearRef?: boolean; outcome?: { solved: boolean; intent?: string }; replies: Outgoing[] }> {
     const ticket = await this.o.tickets.get(ref);
     if (!ticket) return { handled: false, clearRef: true, replies: [] };
     const at = new Date().toISOString();
@@ -113,7 +128,11 @@ export class LiveAgents {
 
     if (ticket.status === 'waiting') {
       if (CANCEL.test(lower)) {
-        await this.o.tickets.update(ref, (t) => ({ ...this.appendTranscript(t, entry), status: 'closed', history: [...t.history, { at, action: 'cancelled-by-user' }] }));
+        await this.o.tickets.update(ref, (t) => ({
+          ...this.appendTranscript(t, entry),
+          status: 'closed',
+          history: [...t.history, { at, action: 'cancelled-by-user' }],
+        }));
         await this.refreshCard(ref);
         return { handled: true, clearRef: true, replies: [{ kind: 'text', text: this.live.waitCancelled }] };
       }
@@ -138,7 +157,11 @@ export class LiveAgents {
       const solved = SOLVED.test(lower) && !NOT.test(lower);
       const unsolved = UNSOLVED.test(lower);
       if (solved || unsolved) {
-        await this.o.tickets.update(ref, (t) => ({ ...this.appendTranscript(t, entry), outcome: solved ? 'solved' : 'unsolved', history: [...t.history, { at, action: `outcome:${solved ? 'solved' : 'unsolved'}` }] }));
+        await this.o.tickets.update(ref, (t) => ({
+          ...this.appendTranscript(t, entry),
+          outcome: solved ? 'solved' : 'unsolved',
+          history: [...t.history, { at, action: `outcome:${solved ? 'solved' : 'unsolved'}` }],
+        }));
         const reply = fill(solved ? this.live.outcomeThanks : this.live.outcomeSorry, { ref });
         return { handled: true, clearRef: true, outcome: { solved, intent: ticket.intent }, replies: [{ kind: 'text', text: reply }] };
       }
@@ -150,7 +173,9 @@ export class LiveAgents {
   /** No agent in time: the user gets the contacts and the reference; the ticket stays open for call-backs. */
   private async expire(ticket: Ticket): Promise<void> {
     const at = new Date().toISOString();
-    const won = await this.o.tickets.update(ticket.ref, (t) => (t.status === 'waiting' ? { ...t, status: 'open', history: [...t.history, { at, action: 'wait-timeout' }] } : undefined));
+    const won = await this.o.tickets.update(ticket.ref, (t) =>
+      t.status === 'waiting' ? { ...t, status: 'open', history: [...t.history, { at, action: 'wait-timeout' }] } : undefined,
+    );
     if (won?.status !== 'open' || won.history[won.history.length - 1]?.action !== 'wait-timeout') return;
     await this.o.deliver(won, [
       { kind: 'text', text: fill(this.live.timeout, { ref: ticket.ref }) },
@@ -180,7 +205,13 @@ export class LiveAgents {
         reason = cur.status === 'assigned' ? `already taken by ${cur.assignee?.name}` : `ticket is ${cur.status}`;
         return undefined;
       }
-      return { ...cur, status: 'assigned', assignee: { id: agent.id, name: agent.name }, lastActivityAt: at, history: [...cur.history, { at, action: 'claimed', agent: agent.id }] };
+      return {
+        ...cur,
+        status: 'assigned',
+        assignee: { id: agent.id, name: agent.name },
+        lastActivityAt: at,
+        history: [...cur.history, { at, action: 'claimed', agent: agent.id }],
+      };
     });
     if (!t) return { ok: false, reason: 'no such ticket' };
     if (reason) return { ok: false, ticket: t, reason };
@@ -229,7 +260,13 @@ export class LiveAgents {
     return this.ownedAction(
       ref,
       agent,
-      (cur, at) => ({ ...cur, status: 'waiting', assignee: undefined, waitingSince: at, history: [...cur.history, { at, action: 'released', agent: agent.id }] }),
+      (cur, at) => ({
+        ...cur,
+        status: 'waiting',
+        assignee: undefined,
+        waitingSince: at,
+        history: [...cur.history, { at, action: 'released', agent: agent.id }],
+      }),
       { kind: 'text', text: this.live.released },
     );
   }

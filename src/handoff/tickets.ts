@@ -159,7 +159,7 @@ export class TicketStore {
     const pageSize = Math.min(Math.max(filter.pageSize ?? 20, 1), 100);
     const page = Math.max(filter.page ?? 1, 1);
     const items = await this.storage.read([INDEX_KEY]);
-    const refs = [...(((items[INDEX_KEY] as { refs?: string[] } | undefined)?.refs) ?? [])].reverse();
+    const refs = [...((items[INDEX_KEY] as { refs?: string[] } | undefined)?.refs ?? [])].reverse();
     const all: Ticket[] = [];
     // Tickets are read in batches; the index is newest first.
     for (let i = 0; i < refs.length; i += 100) {

@@ -71,7 +71,8 @@ export interface AcceptResult {
 }
 
 export async function acceptSuggestion(req: AcceptRequest): Promise<AcceptResult> {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(req.intent) || !req.catalog.intents.has(req.intent)) throw new AcceptError(`unknown intent "${req.intent}"`, 'unknown-intent');
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(req.intent) || !req.catalog.intents.has(req.intent))
+    throw new AcceptError(`unknown intent "${req.intent}"`, 'unknown-intent');
   const cluster = findCluster(await req.source.days(req.from, req.to), req.matcher, req.cluster);
   if (!cluster) throw new AcceptError(`no cluster "${req.cluster}" from ${req.from} to ${req.to} (run npm run review to list them)`, 'unknown-cluster');
   let result: { file: string; added: string[] };
@@ -80,7 +81,14 @@ export async function acceptSuggestion(req: AcceptRequest): Promise<AcceptResult
   } catch (err) {
     throw new AcceptError((err as Error).message, 'invalid');
   }
-  const note: AcceptedNote = { cluster: cluster.id, intent: req.intent, by: req.by, ...(req.byName ? { byName: req.byName } : {}), at: (req.now ?? new Date()).toISOString(), added: result.added.length };
+  const note: AcceptedNote = {
+    cluster: cluster.id,
+    intent: req.intent,
+    by: req.by,
+    ...(req.byName ? { byName: req.byName } : {}),
+    at: (req.now ?? new Date()).toISOString(),
+    added: result.added.length,
+  };
   await recordAccepted(req.source.store, note);
   return { file: path.join(path.basename(req.intentsDir), path.basename(result.file)), added: result.added, note };
 }

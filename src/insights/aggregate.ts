@@ -83,7 +83,21 @@ export const dayStart = (day: string, tzOffsetMinutes: number): number => Date.p
 export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
 export function emptyDay(day: string): DayAggregate {
-  return { day, conv: { total: 0, contained: 0, confirmedSolved: 0, handedOff: 0, byTrigger: {} }, turns: 0, fallbacks: 0, didYouMean: 0, outcomes: 0, handoffs: 0, handoffEvents: {}, unanswered: {}, corrections: {}, refused: {}, escalated: {}, procedures: {} };
+  return {
+    day,
+    conv: { total: 0, contained: 0, confirmedSolved: 0, handedOff: 0, byTrigger: {} },
+    turns: 0,
+    fallbacks: 0,
+    didYouMean: 0,
+    outcomes: 0,
+    handoffs: 0,
+    handoffEvents: {},
+    unanswered: {},
+    corrections: {},
+    refused: {},
+    escalated: {},
+    procedures: {},
+  };
 }
 
 const bump = (map: Record<string, number>, key: string, n = 1) => {
@@ -146,7 +160,11 @@ export function addRecord(agg: DayAggregate, r: CurationRecord, at: number): voi
 }
 
 /** Sums records into local days (days without records are absent); finishDay each day when all are in. */
-export function aggregateRecords(records: Iterable<CurationRecord>, tzOffsetMinutes: number, into = new Map<string, DayAggregate>()): Map<string, DayAggregate> {
+export function aggregateRecords(
+  records: Iterable<CurationRecord>,
+  tzOffsetMinutes: number,
+  into = new Map<string, DayAggregate>(),
+): Map<string, DayAggregate> {
   for (const r of records) {
     const at = Date.parse(r.at);
     if (!Number.isFinite(at)) continue;

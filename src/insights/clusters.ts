@@ -61,7 +61,8 @@ const masked = (text: string): string => {
   return v;
 };
 
-const wordsOf = (normaliser: Normaliser, text: string): string[] => memo(wordMemo, normaliser, text, () => [...new Set(normaliser.normalise(text).tokens)].sort());
+const wordsOf = (normaliser: Normaliser, text: string): string[] =>
+  memo(wordMemo, normaliser, text, () => [...new Set(normaliser.normalise(text).tokens)].sort());
 
 interface Group {
   /** The first message's words as ranks (rare first), ascending. */
@@ -181,7 +182,10 @@ export function describeCluster(g: TextGroup, matcher: IntentClassifier): Cluste
     .sort((a, b) => b.score - a.score)
     .slice(0, 3);
   const top = nearest[0];
-  const suggestion = top && top.score >= SUGGEST_EXAMPLE_SCORE ? `add as example to \`${top.intent}\` (npm run review -- --accept ${g.id} --intent ${top.intent})` : 'new intent? (or add to `none` if it is out of scope)';
+  const suggestion =
+    top && top.score >= SUGGEST_EXAMPLE_SCORE
+      ? `add as example to \`${top.intent}\` (npm run review -- --accept ${g.id} --intent ${top.intent})`
+      : 'new intent? (or add to `none` if it is out of scope)';
   const suggested = top && top.score >= SUGGEST_EXAMPLE_SCORE ? { suggested: top.intent } : {};
   return { id: g.id, count: g.count, phrasings: [...new Set(g.texts.slice(0, 20).map((t) => masked(t.text)))], nearest, suggestion, ...suggested };
 }

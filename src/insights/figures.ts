@@ -74,7 +74,15 @@ export interface SeriesPoint {
 
 export interface Insights extends ReviewReport {
   period: Period;
-  conversations: { total: number; contained: number; confirmedSolved: number; handedOff: number; containmentRate: number; confirmedSolvedRate: number; handoffRate: number };
+  conversations: {
+    total: number;
+    contained: number;
+    confirmedSolved: number;
+    handedOff: number;
+    containmentRate: number;
+    confirmedSolvedRate: number;
+    handoffRate: number;
+  };
   handoffTriggers: Array<{ trigger: string; conversations: number; rate: number; events: number }>;
   procedures: Array<{ intent: string; intentTitle: string; node: string; code: string; title: string; solved: number; unsolved: number; unsolvedRate: number }>;
   fallback: { turns: number; fallbacks: number; rate: number };
@@ -132,7 +140,25 @@ export function computeInsights(days: DayAggregate[], period: Period, ctx: Figur
     const start = bucketStart(day, period);
     const b = buckets.get(start);
     if (b) b.end = day;
-    else buckets.set(start, { start, end: day, conversations: 0, contained: 0, confirmedSolved: 0, handedOff: 0, handoffByTrigger: Object.fromEntries(TRIGGERS.map((t) => [t, 0])), turns: 0, fallbacks: 0, solved: 0, unsolved: 0, unanswered: 0, clusters: {}, containmentRate: 0, handoffRate: 0, fallbackRate: 0 });
+    else
+      buckets.set(start, {
+        start,
+        end: day,
+        conversations: 0,
+        contained: 0,
+        confirmedSolved: 0,
+        handedOff: 0,
+        handoffByTrigger: Object.fromEntries(TRIGGERS.map((t) => [t, 0])),
+        turns: 0,
+        fallbacks: 0,
+        solved: 0,
+        unsolved: 0,
+        unanswered: 0,
+        clusters: {},
+        containmentRate: 0,
+        handoffRate: 0,
+        fallbackRate: 0,
+      });
   }
   const bucketOf = (day: string) => buckets.get(bucketStart(day, period))!;
 
@@ -199,7 +225,12 @@ export function computeInsights(days: DayAggregate[], period: Period, ctx: Figur
     return a ? { ...c, accepted: a } : c;
   });
 
-  const series = [...buckets.values()].map((b) => ({ ...b, containmentRate: rate(b.contained, b.conversations), handoffRate: rate(b.handedOff, b.conversations), fallbackRate: rate(b.fallbacks, b.turns) }));
+  const series = [...buckets.values()].map((b) => ({
+    ...b,
+    containmentRate: rate(b.contained, b.conversations),
+    handoffRate: rate(b.handedOff, b.conversations),
+    fallbackRate: rate(b.fallbacks, b.turns),
+  }));
   const intentTitle = (id: string) => ctx.catalog?.intents.get(id)?.title ?? id;
   const nodeTitle = (intent: string, node: string) => {
     const n = ctx.catalog?.intents.get(intent)?.nodes[node];
@@ -217,25 +248,55 @@ export function computeInsights(days: DayAggregate[], period: Period, ctx: Figur
     v.unsolved += p.unsolved;
   }
   for (const [id, n] of Object.entries(escalated)) intentRow(id).escalated += n;
-  const triggerNames = [...TRIGGERS, ...Object.keys(byTrigger).filter((t) => !(TRIGGERS as readonly string[]).includes(t)).sort()];
+  const triggerNames = [
+    ...TRIGGERS,
+    ...Object.keys(byTrigger)
+      .filter((t) => !(TRIGGERS as readonly string[]).includes(t))
+      .sort(),
+  ];
 
   return {
     generatedAt: (ctx.now ?? new Date()).toISOString(),
     days: daysOf(period.from, period.to).length,
     period,
     totals,
-    conversations: { ...conv, containmentRate: rate(conv.contained, conv.total), confirmedSolvedRate: rate(conv.confirmedSolved, conv.total), handoffRate: rate(conv.handedOff, conv.total) },
-    handoffTriggers: triggerNames.map((t) => ({ trigger: t, conversations: byTrigger[t] ?? 0, rate: rate(byTrigger[t] ?? 0, conv.total), events: handoffEvents[t] ?? 0 })),
+    conversations: {
+      ...conv,
+      containmentRate: rate(conv.contained, conv.total),
+      confirmedSolvedRate: rate(conv.confirmedSolved, conv.total),
+      handoffRate: rate(conv.handedOff, conv.total),
+    },
+    handoffTriggers: triggerNames.map((t) => ({
+      trigger: t,
+      conversations: byTrigger[t] ?? 0,
+      rate: rate(byTrigger[t] ?? 0, conv.total),
+      events: handoffEvents[t] ?? 0,
+    })),
     procedures: [...procedures.values()]
-      .map((p) => ({ intent: p.intent, intentTitle: intentTitle(p.intent), node: p.node, code: p.code, title: nodeTitle(p.intent, p.node), solved: p.solved, unsolved: p.unsolved, unsolvedRate: rate(p.unsolved, p.solved + p.unsolved) }))
+      .map((p) => ({
+        intent: p.intent,
+        intentTitle: intentTitle(p.intent),
+        node: p.node,
+        code: p.code,
+        title: nodeTitle(p.intent, p.node),
+        solved: p.solved,
+        unsolved: p.unsolved,
+        unsolvedRate: rate(p.unsolved, p.solved + p.unsolved),
+      }))
       .sort((a, b) => b.solved + b.unsolved - (a.solved + a.unsolved) || b.unsolvedRate - a.unsolvedRate || a.code.localeCompare(b.code)),
     fallback: { turns, fallbacks: totals.fallbacks, rate: rate(totals.fallbacks, turns) },
     series,
     clusters,
     clusterCount: groups.length,
-    corrections: Object.entries(corrections).map(([k, count]) => ({ offered: k.split('\u0000')[0]!, picked: k.split('\u0000')[1]!, count })).sort((a, b) => b.count - a.count),
-    refusedSuggestions: Object.entries(refused).map(([offered, count]) => ({ offered, count })).sort((a, b) => b.count - a.count),
-    intents: [...perIntent.entries()].map(([intent, v]) => ({ intent, ...v, solvedRate: rate(v.solved, v.solved + v.unsolved + v.escalated) })).sort((a, b) => a.solvedRate - b.solvedRate),
+    corrections: Object.entries(corrections)
+      .map(([k, count]) => ({ offered: k.split('\u0000')[0]!, picked: k.split('\u0000')[1]!, count }))
+      .sort((a, b) => b.count - a.count),
+    refusedSuggestions: Object.entries(refused)
+      .map(([offered, count]) => ({ offered, count }))
+      .sort((a, b) => b.count - a.count),
+    intents: [...perIntent.entries()]
+      .map(([intent, v]) => ({ intent, ...v, solvedRate: rate(v.solved, v.solved + v.unsolved + v.escalated) }))
+      .sort((a, b) => a.solvedRate - b.solvedRate),
     worstProcedures: [...procedures.values()]
       .map((n) => ({ intent: n.intent, code: n.code, solved: n.solved, unsolved: n.unsolved, unsolvedRate: rate(n.unsolved, n.solved + n.unsolved) }))
       .sort((a, b) => b.unsolvedRate - a.unsolvedRate || b.unsolved - a.unsolved)

@@ -115,7 +115,11 @@ export class InsightsSource {
       }
     }
     if (build.length) {
-      const built = await this.aggregateChunks(build.flatMap((b) => b.chunks), tz, stats);
+      const built = await this.aggregateChunks(
+        build.flatMap((b) => b.chunks),
+        tz,
+        stats,
+      );
       const rollups: Record<string, { fp: string; agg: DayAggregate; eTag: string }> = {};
       for (const b of build) {
         const raw = built.get(b.day);

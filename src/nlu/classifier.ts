@@ -119,7 +119,10 @@ export class IntentClassifier {
         for (const c of node.choices) for (const t of [c.label, ...c.synonyms]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
       }
     }
-    this.normaliser.setVocabulary([...vocab, ...fromExamples], [...fromExamples].filter((w) => !vocab.has(w)));
+    this.normaliser.setVocabulary(
+      [...vocab, ...fromExamples],
+      [...fromExamples].filter((w) => !vocab.has(w)),
+    );
 
     const rand = seededRandom(7);
     // Each training line becomes a sparse vector at once (features get ids as first seen), so the
@@ -189,7 +192,11 @@ export class IntentClassifier {
     let best = 0;
     for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
     if (probs[best]! >= this.thresholds.ROUTE) return;
-    const sentences = text.slice(0, MESSAGE_CHARS).split(/[.?!\n]+/).map((x) => x.trim()).filter((x) => x.split(/\s+/).length >= 3);
+    const sentences = text
+      .slice(0, MESSAGE_CHARS)
+      .split(/[.?!\n]+/)
+      .map((x) => x.trim())
+      .filter((x) => x.split(/\s+/).length >= 3);
     if (sentences.length < 2) return;
     let pick: Float64Array | undefined;
     let pickP = 0;
@@ -211,12 +218,16 @@ export class IntentClassifier {
 
   /** The decision for given probabilities under given thresholds (the evaluation tries many). */
   decide(text: string, probs: Float64Array, normalised: Normalised, T: typeof THRESHOLDS): Classification {
-    const all: Candidate[] = this.intentIds.map((intent, i) => ({ intent, score: probs[i]! })).sort((a, b) => b.score - a.score || (a.intent < b.intent ? -1 : 1));
+    const all: Candidate[] = this.intentIds
+      .map((intent, i) => ({ intent, score: probs[i]! }))
+      .sort((a, b) => b.score - a.score || (a.intent < b.intent ? -1 : 1));
     const ranked = all.filter((c) => c.intent !== NONE_INTENT);
     const top = all[0]!;
     const best = ranked[0];
     const second = ranked[1];
-    const codeIntents = normalised.codes.length ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c)))) : [];
+    const codeIntents = normalised.codes.length
+      ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c))))
+      : [];
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
       text,
       intent,

@@ -30,8 +30,16 @@ const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 1000
 export function evaluate(matcher: LineClassifier, lines: LabelledLine[]): EvalReport {
   const confusion: Record<string, Record<string, number>> = {};
   const errors: EvalReport['errors'] = [];
-  let inTotal = 0, inCorrect = 0, inWrong = 0, inRejected = 0, inDym = 0, outTotal = 0, outRejected = 0;
-  const tp: Record<string, number> = {}, fp: Record<string, number> = {}, support: Record<string, number> = {};
+  let inTotal = 0,
+    inCorrect = 0,
+    inWrong = 0,
+    inRejected = 0,
+    inDym = 0,
+    outTotal = 0,
+    outRejected = 0;
+  const tp: Record<string, number> = {},
+    fp: Record<string, number> = {},
+    support: Record<string, number> = {};
   for (const line of lines) {
     const c = matcher.classify(line.text);
     const predicted = line.intent === NONE_INTENT && matcher.scopeIntents?.has(c.intent) ? NONE_INTENT : c.intent;
@@ -60,7 +68,15 @@ export function evaluate(matcher: LineClassifier, lines: LabelledLine[]): EvalRe
   }
   return {
     total: lines.length,
-    inScope: { total: inTotal, correct: inCorrect, accuracy: ratio(inCorrect, inTotal), wrongIntent: inWrong, wrongIntentRate: ratio(inWrong, inTotal), rejected: inRejected, didYouMean: inDym },
+    inScope: {
+      total: inTotal,
+      correct: inCorrect,
+      accuracy: ratio(inCorrect, inTotal),
+      wrongIntent: inWrong,
+      wrongIntentRate: ratio(inWrong, inTotal),
+      rejected: inRejected,
+      didYouMean: inDym,
+    },
     outOfScope: { total: outTotal, rejected: outRejected, rejection: ratio(outRejected, outTotal) },
     perIntent,
     confusion,

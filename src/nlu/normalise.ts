@@ -55,16 +55,106 @@ const PREFIX_RULES: Array<(w: string) => string | undefined> = [
 ];
 /** Words the stemmer must leave alone (they look affixed but are not, or stemming loses meaning). */
 const STEM_KEEP = new Set([
-  'bantuan', 'pelayanan', 'layanan', 'pajak', 'pengusaha', 'perusahaan', 'pelaporan', 'laporan', 'pembayaran',
-  'kantor', 'berhasil', 'belum', 'bisa', 'dengan', 'sekarang', 'masukkan', 'karena', 'kenapa', 'kami', 'kakak',
-  'teratasi', 'tanya', 'terima', 'terus', 'jalan', 'pendaftaran', 'keluaran', 'masukan', 'menu', 'teman', 'salam',
-  'kesulitan', 'selamat', 'semua', 'sendiri', 'setelah', 'sertifikat', 'database', 'desktop', 'aplikasi', 'aktivasi',
-  'registrasi', 'password', 'username', 'efaktur', 'enofa', 'kringpajak', 'petugas', 'diblokir', 'terblokir',
-  'kedaluwarsa', 'bagaimana', 'dimana', 'kemana', 'siapa', 'tetap', 'masih', 'dikukuhkan', 'pengukuhan',
-  'admin', 'sertel', 'koneksi', 'jaringan', 'passphrase', 'captcha', 'serial', 'status', 'reset',
-  'update', 'server', 'ingin', 'tolong', 'pagi', 'siang', 'sore', 'malam', 'halo', 'manusia', 'orang', 'berapa',
-  'bermasalah', 'kemarin', 'besok', 'ternyata', 'terbaru', 'terdaftar', 'daftar', 'baru', 'nomor', 'tentang',
-  'menjadi', 'dimasukkan', 'diminta', 'keychain', 'service', 'session', 'ditolak', 'tampilan', 'pilihan', 'penggantian',
+  'bantuan',
+  'pelayanan',
+  'layanan',
+  'pajak',
+  'pengusaha',
+  'perusahaan',
+  'pelaporan',
+  'laporan',
+  'pembayaran',
+  'kantor',
+  'berhasil',
+  'belum',
+  'bisa',
+  'dengan',
+  'sekarang',
+  'masukkan',
+  'karena',
+  'kenapa',
+  'kami',
+  'kakak',
+  'teratasi',
+  'tanya',
+  'terima',
+  'terus',
+  'jalan',
+  'pendaftaran',
+  'keluaran',
+  'masukan',
+  'menu',
+  'teman',
+  'salam',
+  'kesulitan',
+  'selamat',
+  'semua',
+  'sendiri',
+  'setelah',
+  'sertifikat',
+  'database',
+  'desktop',
+  'aplikasi',
+  'aktivasi',
+  'registrasi',
+  'password',
+  'username',
+  'efaktur',
+  'enofa',
+  'kringpajak',
+  'petugas',
+  'diblokir',
+  'terblokir',
+  'kedaluwarsa',
+  'bagaimana',
+  'dimana',
+  'kemana',
+  'siapa',
+  'tetap',
+  'masih',
+  'dikukuhkan',
+  'pengukuhan',
+  'admin',
+  'sertel',
+  'koneksi',
+  'jaringan',
+  'passphrase',
+  'captcha',
+  'serial',
+  'status',
+  'reset',
+  'update',
+  'server',
+  'ingin',
+  'tolong',
+  'pagi',
+  'siang',
+  'sore',
+  'malam',
+  'halo',
+  'manusia',
+  'orang',
+  'berapa',
+  'bermasalah',
+  'kemarin',
+  'besok',
+  'ternyata',
+  'terbaru',
+  'terdaftar',
+  'daftar',
+  'baru',
+  'nomor',
+  'tentang',
+  'menjadi',
+  'dimasukkan',
+  'diminta',
+  'keychain',
+  'service',
+  'session',
+  'ditolak',
+  'tampilan',
+  'pilihan',
+  'penggantian',
 ]);
 
 export function stem(word: string): string {
@@ -169,7 +259,10 @@ export class Normaliser {
       if (this.vocab.delete(w) && !isSlipOfSure(w) && !runTogether(w)) this.vocab.add(w);
     }
     // fuse.js finds the closest vocabulary words for a typo; edit distance then confirms the candidate.
-    this.fuse = new Fuse([...this.vocab].filter((w) => w.length >= 4), { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 });
+    this.fuse = new Fuse(
+      [...this.vocab].filter((w) => w.length >= 4),
+      { threshold: 0.34, ignoreLocation: true, includeScore: true, minMatchCharLength: 3 },
+    );
     // One-letter deletions of every word (SymSpell's idea): a slip inside a word run together is found
     // with a few map lookups instead of a fuzzy search per piece.
     this.deletions = new Map();
@@ -200,7 +293,11 @@ export class Normaliser {
    */
   normalise(input: string, options: { authored?: boolean } = {}): Normalised {
     const max = options.authored ? 50_000 : MAX_MATCH_CHARS;
-    let s = (input ?? '').slice(0, max * 2).normalize('NFKC').replace(INVISIBLE, ' ').toLowerCase();
+    let s = (input ?? '')
+      .slice(0, max * 2)
+      .normalize('NFKC')
+      .replace(INVISIBLE, ' ')
+      .toLowerCase();
     if (s.length > max) s = s.slice(0, max);
     const codes: string[] = [];
     s = s.replace(CODE_RE, (_m, kind: string | undefined, num: string) => {

@@ -90,4 +90,3 @@ export class Claims {
     this.owner.fill(id, start, end);
   }
 }
-

@@ -65,7 +65,12 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** The code keywords, longest first (the first alternative that matches wins), any spacing inside. */
 const CODE_KEYWORD_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_\]])(${CODE_KEYWORDS.map((k) => k.split(' ').map(escapeRe).join(String.raw`[ \t\u00A0]+`)).join('|')})(?:-?nya)?(?![\p{L}\p{N}_])`,
+  String.raw`(?<![\p{L}\p{N}_\]])(${CODE_KEYWORDS.map((k) =>
+    k
+      .split(' ')
+      .map(escapeRe)
+      .join(String.raw`[ \t\u00A0]+`),
+  ).join('|')})(?:-?nya)?(?![\p{L}\p{N}_])`,
   'giu',
 );
 

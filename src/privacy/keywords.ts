@@ -28,7 +28,18 @@
  * while masking is a pure function called from every layer, including logging.
  */
 
-import { GLUED_KEYWORDS, KEYWORD_WORDS, NOT_KEYWORDS, PARTICLES, PHRASE_KEYWORDS, PRONOUNS, QUALIFIERS, SLIP_KEYWORDS, STOP_WORDS, type SecretKeyword } from './words.js';
+import {
+  GLUED_KEYWORDS,
+  KEYWORD_WORDS,
+  NOT_KEYWORDS,
+  PARTICLES,
+  PHRASE_KEYWORDS,
+  PRONOUNS,
+  QUALIFIERS,
+  SLIP_KEYWORDS,
+  STOP_WORDS,
+  type SecretKeyword,
+} from './words.js';
 
 export type { SecretKeyword } from './words.js';
 

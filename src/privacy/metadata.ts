@@ -15,8 +15,7 @@
  * "2026-12-01T20:21:42.123+07:00", "2026-12-01 20:21". Year 19xx/20xx, month 01–12, day 01–31:
  * enough to tell a timestamp from a code or a number typed with dashes.
  */
-const ISO_DATE_TIME =
-  String.raw`(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?`;
+const ISO_DATE_TIME = String.raw`(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?`;
 const UUID = String.raw`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`;
 /** The helpdesk's ticket reference (see `REFERENCE_RE` in src/handoff/tickets.ts). */
 const TICKET_REF = String.raw`KP-[2-9A-HJKMNP-Z]{6}`;
@@ -42,8 +41,24 @@ export function isMetadataValue(value: string): boolean {
 
 /** Property names that hold ids and timestamps: exact (lower-cased, without `_`/`-`). */
 const METADATA_KEYS: ReadonlySet<string> = new Set([
-  'at', 'id', 'ref', 'ts', 'etag', 'timestamp', 'localtimestamp', 'time', 'date', 'uuid', 'guid', 'created',
-  'updated', 'since', 'replytoid', 'serviceurl', 'channelid', 'locale',
+  'at',
+  'id',
+  'ref',
+  'ts',
+  'etag',
+  'timestamp',
+  'localtimestamp',
+  'time',
+  'date',
+  'uuid',
+  'guid',
+  'created',
+  'updated',
+  'since',
+  'replytoid',
+  'serviceurl',
+  'channelid',
+  'locale',
 ]);
 
 /**

@@ -173,7 +173,15 @@ function bestCutFrom(run: Run, k: number, cuts: readonly Cut[], claims: Claims):
     let score = 2 * n + rest.score;
     // A weak guess: an identifier whose spaced groups are not one of its usual layouts is probably
     // two things side by side ("2014 0812-3456-7890").
-    if (spaced && kind !== 'phone' && !isUsualLayout(sizes, window.slice(0, -1).map((g) => g.after?.kind ?? ' '))) score -= n;
+    if (
+      spaced &&
+      kind !== 'phone' &&
+      !isUsualLayout(
+        sizes,
+        window.slice(0, -1).map((g) => g.after?.kind ?? ' '),
+      )
+    )
+      score -= n;
     const pieces = 1 + rest.pieces;
     if (score > best.score || (score === best.score && pieces < best.pieces)) best = { score, pieces, piece: { first: k, last: j, kind } };
   }
@@ -191,7 +199,7 @@ export function detectNumbers(text: string, claims: Claims): void {
     const cuts: Cut[] = new Array<Cut>(g + 1);
     cuts[g] = { score: 0, pieces: 0, piece: null };
     for (let k = g - 1; k >= 0; k--) cuts[k] = bestCutFrom(run, k, cuts, claims);
-    for (let k = 0; k < g; ) {
+    for (let k = 0; k < g;) {
       const piece = cuts[k]?.piece;
       if (!piece) {
         k++;

@@ -111,7 +111,8 @@ function findValue(text: string, claims: Claims, hit: KeywordHit): Found | null 
       if (passphrase && explicit) {
         const next = readToken(text, skipSpace(text, token.end, false));
         // … unless what follows is still the lead-in ("passphrasenya … saya adalah: …").
-        if (next && next.word !== '' && !STOP_WORDS.has(next.word) && !next.sepAfter && !EXPLICIT_WORDS.has(next.word) && !isSeparatorToken(next.raw)) return value;
+        if (next && next.word !== '' && !STOP_WORDS.has(next.word) && !next.sepAfter && !EXPLICIT_WORDS.has(next.word) && !isSeparatorToken(next.raw))
+          return value;
       }
       leadIn = true;
     } else if (!symbolSeparator && (QUALIFIERS.has(plainWord(word)) || PARTICLES.has(word))) {
@@ -193,7 +194,13 @@ export function detectPasswords(text: string, claims: Claims, hits: readonly Key
     const plain = plainWord(token.word);
     // An ordinary word, or without a separator something that does not look secret: the user talks
     // about the password ("lupa password efaktur").
-    if (core === '' || STOP_WORDS.has(token.word) || STOP_WORDS.has(plain) || QUALIFIERS.has(plain) || (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core)))) {
+    if (
+      core === '' ||
+      STOP_WORDS.has(token.word) ||
+      STOP_WORDS.has(plain) ||
+      QUALIFIERS.has(plain) ||
+      (!explicit && (core.length < 4 || !looksSecret(core) || isObviouslyPublic(core)))
+    ) {
       claimPasswordShapedNear(text, token.start, claims);
       continue;
     }

@@ -20,14 +20,7 @@ import { LRUCache } from 'lru-cache';
 
 /** Zero-width and bidi control characters: ignored by detection (a secret split by them is still found). */
 export function isInvisible(c: number): boolean {
-  return (
-    c === 0xad ||
-    c === 0x180e ||
-    (c >= 0x200b && c <= 0x200f) ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2060 && c <= 0x2064) ||
-    c === 0xfeff
-  );
+  return c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff;
 }
 
 export interface View {
@@ -78,7 +71,7 @@ export function makeView(original: string): View {
   const start: number[] = [];
   const end: number[] = [];
   let changed = false;
-  for (let i = 0; i < original.length; ) {
+  for (let i = 0; i < original.length;) {
     const cp = original.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
     if (cp < 0x80) {

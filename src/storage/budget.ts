@@ -53,7 +53,8 @@ export class ConversationBudget {
       return {
         count: async () => (db.prepare(`SELECT COUNT(*) AS n FROM items WHERE ${where}`).get(Date.now()) as { n: number }).n,
         // The soonest to expire were written longest ago (one TTL for all conversation keys).
-        evict: async (n) => db.prepare(`DELETE FROM items WHERE key IN (SELECT key FROM items WHERE ${where} ORDER BY expires_at ASC LIMIT ?)`).run(Date.now(), n).changes,
+        evict: async (n) =>
+          db.prepare(`DELETE FROM items WHERE key IN (SELECT key FROM items WHERE ${where} ORDER BY expires_at ASC LIMIT ?)`).run(Date.now(), n).changes,
       };
     }
     if (s instanceof RedisStorage) {
@@ -72,7 +73,10 @@ export class ConversationBudget {
         evict: async (n) => {
           const all = await keys();
           const ttls = await Promise.all(all.map((k) => s.client.pttl(k)));
-          const oldest = all.map((k, i) => ({ k, ttl: ttls[i]! < 0 ? Number.MAX_SAFE_INTEGER : ttls[i]! })).sort((a, b) => a.ttl - b.ttl).slice(0, n);
+          const oldest = all
+            .map((k, i) => ({ k, ttl: ttls[i]! < 0 ? Number.MAX_SAFE_INTEGER : ttls[i]! }))
+            .sort((a, b) => a.ttl - b.ttl)
+            .slice(0, n);
           return oldest.length ? s.client.del(...oldest.map((o) => o.k)) : 0;
         },
       };

@@ -49,16 +49,32 @@ export class StoreLimiter {
     if (store instanceof RedisStorage) {
       this.backend = 'redis';
       const client = store.client;
-      this.limiter = new RateLimiterRedis({ storeClient: client, keyPrefix: `${store.prefix}${spec.redisKeyPrefix}`, points: spec.points, duration, rejectIfRedisNotReady: true });
+      this.limiter = new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: `${store.prefix}${spec.redisKeyPrefix}`,
+        points: spec.points,
+        duration,
+        rejectIfRedisNotReady: true,
+      });
       // Right after start (or a reconnect) the shared connection is not ready yet: the store's ping
       // waits for it (bounded by its command timeout) instead of failing the first request.
       this.waitReady = async () => (client.status === 'ready' ? undefined : store.ping());
     } else if (store instanceof SqliteStorage) {
       this.backend = 'sqlite';
       const db = store.database;
-      const sqlite = new RateLimiterSQLite({ storeClient: withStatementCache(db), storeType: 'better-sqlite3', tableName: spec.sqliteTable, keyPrefix: spec.keyPrefix, points: spec.points, duration }, (err?: Error) => {
-        if (err) this.setupError = err;
-      });
+      const sqlite = new RateLimiterSQLite(
+        {
+          storeClient: withStatementCache(db),
+          storeType: 'better-sqlite3',
+          tableName: spec.sqliteTable,
+          keyPrefix: spec.keyPrefix,
+          points: spec.points,
+          duration,
+        },
+        (err?: Error) => {
+          if (err) this.setupError = err;
+        },
+      );
       this.limiter = sqlite;
       this.waitReady = async () => undefined;
       // Our own purge instead of the library's clearExpiredByTimeout, whose timer has no error handler
@@ -122,7 +138,10 @@ function withStatementCache(db: Database.Database): Database.Database {
   // throw), around whatever function the library passes.
   const inTransaction: Transaction = db.transaction((run: () => unknown) => run());
   const transaction = (fn: (...args: unknown[]) => unknown) => {
-    const variant = (t: (run: () => unknown) => unknown) => (...args: unknown[]) => t(() => fn(...args));
+    const variant =
+      (t: (run: () => unknown) => unknown) =>
+      (...args: unknown[]) =>
+        t(() => fn(...args));
     /* eslint-disable @typescript-eslint/unbound-method -- better-sqlite3 declares the transaction variants as methods, but they are standalone functions that ignore `this`. */
     return Object.assign(variant(inTransaction), {
       deferred: variant(inTransaction.deferred),

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { StoreItems } from 'botbuilder';
-import {
-  type BotStore,
-  StoreConflictError,
-  type TtlPolicy,
-  joinItem,
-  makeTtlPolicy,
-  splitItem,
-  ttlMsForKey,
-} from './index.js';
+import { type BotStore, StoreConflictError, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
 
 export interface RedisStorageOptions {
   /** e.g. `redis://127.0.0.1:6379/0`, `rediss://user:pass@host:6380` */
@@ -170,9 +162,7 @@ export class RedisStorage implements BotStore {
       fullKeys.push(this.prefix + key);
       args.push(expectedETag ?? '', randomUUID(), doc, String(ttlMs ?? 0));
     }
-    const conflictIndex = await this.run('write', () =>
-      this.redis.botStoreWrite(fullKeys.length, ...fullKeys, ...args),
-    );
+    const conflictIndex = await this.run('write', () => this.redis.botStoreWrite(fullKeys.length, ...fullKeys, ...args));
     if (conflictIndex !== 0) {
       throw new StoreConflictError(keys[Number(conflictIndex) - 1] ?? '?');
     }
@@ -217,10 +207,7 @@ export class RedisStorage implements BotStore {
       return await withDeadline(op(), remaining, what);
     } catch (err) {
       if (err instanceof StoreConflictError || isRedisReplyError(err)) throw err;
-      throw new StoreUnavailableError(
-        `Redis ${what} failed: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
+      throw new StoreUnavailableError(`Redis ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
@@ -238,10 +225,9 @@ export class RedisStorage implements BotStore {
         this.readyWaiters.delete(wake);
         const cause = this.lastError ? `; last error: ${this.lastError.message}` : '';
         reject(
-          new StoreUnavailableError(
-            `Redis unavailable: no connection within ${this.timeoutMs} ms for ${what} (status ${this.client.status}${cause})`,
-            { cause: this.lastError },
-          ),
+          new StoreUnavailableError(`Redis unavailable: no connection within ${this.timeoutMs} ms for ${what} (status ${this.client.status}${cause})`, {
+            cause: this.lastError,
+          }),
         );
       }, this.timeoutMs);
       this.readyWaiters.add(wake);

@@ -3,15 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreItems } from 'botbuilder';
-import {
-  type BotStore,
-  StoreConflictError,
-  type TtlPolicy,
-  joinItem,
-  makeTtlPolicy,
-  splitItem,
-  ttlMsForKey,
-} from './index.js';
+import { type BotStore, StoreConflictError, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
 
 export interface SqliteStorageOptions {
   /** Database file; its parent directory is created when missing. */
@@ -81,12 +73,8 @@ export class SqliteStorage implements BotStore {
     }
 
     const live = '(expires_at IS NULL OR expires_at > ?)';
-    this.selectStmt = this.db.prepare<[string, number], ItemRow>(
-      `SELECT doc, etag FROM items WHERE key = ? AND ${live}`,
-    );
-    this.selectETagStmt = this.db.prepare<[string, number], { etag: string }>(
-      `SELECT etag FROM items WHERE key = ? AND ${live}`,
-    );
+    this.selectStmt = this.db.prepare<[string, number], ItemRow>(`SELECT doc, etag FROM items WHERE key = ? AND ${live}`);
+    this.selectETagStmt = this.db.prepare<[string, number], { etag: string }>(`SELECT etag FROM items WHERE key = ? AND ${live}`);
     this.upsertStmt = this.db.prepare<[string, string, string, number | null]>(
       `INSERT INTO items (key, doc, etag, expires_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, expires_at = excluded.expires_at`,

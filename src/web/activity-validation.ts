@@ -34,7 +34,12 @@ const id = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(/^[^\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/u, 'must not contain control or direction-override characters');
 
-const account = z.looseObject({ id: id(256), name: z.string().max(256).optional(), aadObjectId: z.string().max(128).optional(), role: z.string().max(32).optional() });
+const account = z.looseObject({
+  id: id(256),
+  name: z.string().max(256).optional(),
+  aadObjectId: z.string().max(128).optional(),
+  role: z.string().max(32).optional(),
+});
 
 /**
  * The activity fields this server reads, typed; everything else passes through untouched (channels add
@@ -44,21 +49,40 @@ export const activitySchema = z.looseObject({
   type: z.string().min(1, 'is required').max(64),
   id: z.string().max(256).optional(),
   channelId: z.string().min(1, 'is required').max(64),
-  serviceUrl: z.string().max(2048).regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL'),
-  conversation: z.looseObject({ id: id(512), conversationType: z.string().max(64).optional(), tenantId: z.string().max(128).optional(), isGroup: z.boolean().optional(), name: z.string().max(256).optional() }),
+  serviceUrl: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL'),
+  conversation: z.looseObject({
+    id: id(512),
+    conversationType: z.string().max(64).optional(),
+    tenantId: z.string().max(128).optional(),
+    isGroup: z.boolean().optional(),
+    name: z.string().max(256).optional(),
+  }),
   from: account.optional(),
   recipient: account.optional(),
   text: z.string().optional(),
   textFormat: z.string().max(32).optional(),
-  locale: z.string().max(35).regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as id-ID').optional(),
+  locale: z
+    .string()
+    .max(35)
+    .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as id-ID')
+    .optional(),
   timestamp: z.string().max(64).optional(),
   localTimestamp: z.string().max(64).optional(),
   replyToId: z.string().max(256).optional(),
   name: z.string().max(256).optional(),
   membersAdded: z.array(account).max(500).optional(),
   membersRemoved: z.array(account).max(500).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256).optional(), name: z.string().max(512).optional() })).max(50).optional(),
-  entities: z.array(z.looseObject({ type: z.string().max(128).optional() })).max(100).optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256).optional(), name: z.string().max(512).optional() }))
+    .max(50)
+    .optional(),
+  entities: z
+    .array(z.looseObject({ type: z.string().max(128).optional() }))
+    .max(100)
+    .optional(),
   channelData: z.looseObject({}).optional(),
 });
 

@@ -23,7 +23,10 @@ const STATUSES: TicketStatus[] = ['open', 'waiting', 'assigned', 'closed', 'fail
 
 const summaryOf = (a: CannedAnswer) => ({ id: a.id, code: a.code, title: a.title, tags: a.tags, intent: a.intent });
 
-export function registerAgentApi(server: Server, deps: { apiKey?: string; tickets: TicketStore; answers: AnswerIndex; curation: CurationLog; matcher: IntentClassifier }): void {
+export function registerAgentApi(
+  server: Server,
+  deps: { apiKey?: string; tickets: TicketStore; answers: AnswerIndex; curation: CurationLog; matcher: IntentClassifier },
+): void {
   const auth = requireAgentKey(deps.apiKey);
   server.get('/api/handoffs', auth, async (req: Request, res: Response) => {
     const q = (req.query ?? {}) as Record<string, string>;
@@ -48,7 +51,14 @@ export function registerAgentApi(server: Server, deps: { apiKey?: string; ticket
       res.send(200, { query: q, items: deps.answers.answers.map(summaryOf) });
       return;
     }
-    res.send(200, { query: q, items: deps.answers.search(q, 20).map((h) => ({ ...summaryOf(h.answer), match: h.tier === 3 ? 'code' : h.tier === 2 ? 'title' : 'body', score: Math.round((1 - Math.min(h.score, 1)) * 1000) / 1000 })) });
+    res.send(200, {
+      query: q,
+      items: deps.answers.search(q, 20).map((h) => ({
+        ...summaryOf(h.answer),
+        match: h.tier === 3 ? 'code' : h.tier === 2 ? 'title' : 'body',
+        score: Math.round((1 - Math.min(h.score, 1)) * 1000) / 1000,
+      })),
+    });
   });
   const one = async (req: Request, res: Response) => {
     // The router has already decoded the path parameters; decoding again would throw (HTTP 500) on

@@ -86,18 +86,21 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     const a = session ? byId.get(session.agentId) : undefined;
     return a ? { id: a.id, name: a.name, via: 'console' } : undefined;
   };
-  const guard = (handler: (req: Request, res: Response, agent: AgentIdentity) => Promise<void>, mutating = false) => async (req: Request, res: Response) => {
-    if (!enabled) return void disabled(res);
-    let agent: AgentIdentity | undefined;
-    try {
-      agent = await agentOf(req);
-    } catch {
-      return void storeDown(res);
-    }
-    if (!agent) return void sendError(res, 401, 'sign-in-required', 'sign in first');
-    if (mutating && req.headers['x-requested-with'] !== 'agent-console') return void sendError(res, 403, 'csrf-header-missing', 'missing X-Requested-With: agent-console');
-    await handler(req, res, agent);
-  };
+  const guard =
+    (handler: (req: Request, res: Response, agent: AgentIdentity) => Promise<void>, mutating = false) =>
+    async (req: Request, res: Response) => {
+      if (!enabled) return void disabled(res);
+      let agent: AgentIdentity | undefined;
+      try {
+        agent = await agentOf(req);
+      } catch {
+        return void storeDown(res);
+      }
+      if (!agent) return void sendError(res, 401, 'sign-in-required', 'sign in first');
+      if (mutating && req.headers['x-requested-with'] !== 'agent-console')
+        return void sendError(res, 403, 'csrf-header-missing', 'missing X-Requested-With: agent-console');
+      await handler(req, res, agent);
+    };
 
   server.post('/agent/api/login', json, async (req: Request, res: Response) => {
     if (!enabled) return void disabled(res);
@@ -116,10 +119,16 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     if (!check.allowed) {
       const wait = minutes(check.retryAfterSeconds);
       res.header('Retry-After', String(check.retryAfterSeconds));
-      sendError(res, 429, 'too-many-sign-ins', `too many failed sign-ins ${check.limit === 'agent' ? 'for this agent id' : 'from this address'}: try again in ${wait} minute${wait === 1 ? '' : 's'}`, {
-        limit: check.limit,
-        retryAfterSeconds: check.retryAfterSeconds,
-      });
+      sendError(
+        res,
+        429,
+        'too-many-sign-ins',
+        `too many failed sign-ins ${check.limit === 'agent' ? 'for this agent id' : 'from this address'}: try again in ${wait} minute${wait === 1 ? '' : 's'}`,
+        {
+          limit: check.limit,
+          retryAfterSeconds: check.retryAfterSeconds,
+        },
+      );
       return;
     }
     const account = agentId !== undefined ? byId.get(agentId) : undefined;
@@ -151,21 +160,31 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     res.send(200, { ok: true });
   });
 
-  server.get('/agent/api/me', guard(async (_req, res, agent) => void res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })));
+  server.get(
+    '/agent/api/me',
+    guard(async (_req, res, agent) => void res.send(200, { id: agent.id, name: agent.name, ...(byId.get(agent.id)?.supervisor ? { supervisor: true } : {}) })),
+  );
   if (deps.insights) {
-    registerInsights(server, { logger: deps.logger, ...deps.insights }, {
-      enabled,
-      account: async (req) => {
-        const session = await sessions?.verify(sessionCookie(req));
-        return session ? byId.get(session.agentId) : undefined;
+    registerInsights(
+      server,
+      { logger: deps.logger, ...deps.insights },
+      {
+        enabled,
+        account: async (req) => {
+          const session = await sessions?.verify(sessionCookie(req));
+          return session ? byId.get(session.agentId) : undefined;
+        },
       },
-    });
+    );
   }
 
   server.get(
     '/agent/api/queue',
     guard(async (_req, res, agent) => {
-      const [waiting, assigned] = await Promise.all([deps.tickets.list({ status: 'waiting', pageSize: 100 }), deps.tickets.list({ status: 'assigned', pageSize: 100 })]);
+      const [waiting, assigned] = await Promise.all([
+        deps.tickets.list({ status: 'waiting', pageSize: 100 }),
+        deps.tickets.list({ status: 'assigned', pageSize: 100 }),
+      ]);
       const now = Date.now();
       // Newest activity first (what the agents asked for); the page also shows each waiting time.
       const items = [...waiting.items, ...assigned.items]
@@ -202,7 +221,8 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
   const action = (name: 'claim' | 'release' | 'close') =>
     guard(async (req, res, agent) => {
       const ref = pathParam(req, 'ref').toUpperCase();
-      const r = name === 'claim' ? await deps.live.claim(ref, agent) : name === 'release' ? await deps.live.release(ref, agent) : await deps.live.close(ref, agent);
+      const r =
+        name === 'claim' ? await deps.live.claim(ref, agent) : name === 'release' ? await deps.live.release(ref, agent) : await deps.live.close(ref, agent);
       if (!r.ok) return refused(res, ref, r, name === 'claim');
       res.send(200, { ok: true });
     }, true);
@@ -214,7 +234,8 @@ export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): vo
     json,
     guard(async (req, res, agent) => {
       const text = (req.body as { text?: unknown } | undefined)?.text;
-      if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS) return sendError(res, 400, 'invalid-text', `text must be 1 to ${MESSAGE_CHARS} characters`, { maxChars: MESSAGE_CHARS });
+      if (typeof text !== 'string' || !text.trim() || text.length > MESSAGE_CHARS)
+        return sendError(res, 400, 'invalid-text', `text must be 1 to ${MESSAGE_CHARS} characters`, { maxChars: MESSAGE_CHARS });
       const ref = pathParam(req, 'ref').toUpperCase();
       const r = await deps.live.sendFromAgent(ref, agent, text);
       if (!r.ok) return refused(res, ref, r, false);

@@ -32,13 +32,29 @@ export function isLoopbackUrl(raw: string): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
 }
 
-export function checkAnonymousCaller(req: Request, serviceUrl: string, conversationId: string, builtIn?: { serviceUrlKind(url: string, conversationId?: string): 'own' | 'forged' | 'other' }): AnonymousCheck | undefined {
+export function checkAnonymousCaller(
+  req: Request,
+  serviceUrl: string,
+  conversationId: string,
+  builtIn?: { serviceUrlKind(url: string, conversationId?: string): 'own' | 'forged' | 'other' },
+): AnonymousCheck | undefined {
   const kind = builtIn?.serviceUrlKind(serviceUrl, conversationId) ?? 'other';
   if (kind === 'own') return undefined;
-  if (kind === 'forged') return { status: 403, reason: "activity.serviceUrl: names the built-in web chat channel without its key; only that channel may post its users' activities" };
+  if (kind === 'forged')
+    return {
+      status: 403,
+      reason: "activity.serviceUrl: names the built-in web chat channel without its key; only that channel may post its users' activities",
+    };
   if (!isLocalRequest(req) || PROXY_HEADERS.some((h) => req.headers[h] !== undefined)) {
-    return { status: 403, reason: 'anonymous mode (no MicrosoftAppId) accepts /api/messages only from tools on this machine; configure MicrosoftAppId for Teams and Azure channels' };
+    return {
+      status: 403,
+      reason: 'anonymous mode (no MicrosoftAppId) accepts /api/messages only from tools on this machine; configure MicrosoftAppId for Teams and Azure channels',
+    };
   }
-  if (!isLoopbackUrl(serviceUrl)) return { status: 400, reason: 'activity.serviceUrl: in anonymous mode must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]) without credentials' };
+  if (!isLoopbackUrl(serviceUrl))
+    return {
+      status: 400,
+      reason: 'activity.serviceUrl: in anonymous mode must be an http(s) URL on this machine (localhost, 127.0.0.1 or [::1]) without credentials',
+    };
   return undefined;
 }

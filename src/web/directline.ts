@@ -49,7 +49,16 @@ import { createDirectLineStore, type DirectLineStore } from './directline/store.
 import { KeyRing } from './directline/tokens.js';
 
 export { activityId, validateClientActivity } from './directline/activities.js';
-export { CHANNEL_PREFIX, DEFAULT_LIMITS, DIRECT_LINE_PREFIX, MAX_ATTACHMENTS, MAX_BOT_BODY_BYTES, MAX_CLIENT_BODY_BYTES, MAX_TEXT_CHARS, type DirectLineLimits } from './directline/limits.js';
+export {
+  CHANNEL_PREFIX,
+  DEFAULT_LIMITS,
+  DIRECT_LINE_PREFIX,
+  MAX_ATTACHMENTS,
+  MAX_BOT_BODY_BYTES,
+  MAX_CLIENT_BODY_BYTES,
+  MAX_TEXT_CHARS,
+  type DirectLineLimits,
+} from './directline/limits.js';
 export { clientIp, isLocalRequest } from './directline/network.js';
 export { createDirectLineStore, type DirectLineStore } from './directline/store.js';
 export { signToken, verifyToken, type TokenCheck, type TokenClaims } from './directline/tokens.js';

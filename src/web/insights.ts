@@ -98,7 +98,8 @@ export function registerInsights(server: Server, deps: InsightsDeps, access: Ins
       }
       if (!who) return sendError(res, 401, 'sign-in-required', 'sign in first');
       if (!who.supervisor) return sendError(res, 403, 'supervisors-only', 'supervisors only');
-      if (mutating && req.headers['x-requested-with'] !== 'agent-console') return sendError(res, 403, 'csrf-header-missing', 'missing X-Requested-With: agent-console');
+      if (mutating && req.headers['x-requested-with'] !== 'agent-console')
+        return sendError(res, 403, 'csrf-header-missing', 'missing X-Requested-With: agent-console');
       await handler(req, res, who);
     };
 
@@ -117,14 +118,26 @@ export function registerInsights(server: Server, deps: InsightsDeps, access: Ins
     json,
     supervisor(async (req, res, who) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const str = (k: string) => (typeof body[k] === 'string' && (body[k]).length <= 64 ? (body[k]) : undefined);
+      const str = (k: string) => (typeof body[k] === 'string' && body[k].length <= 64 ? body[k] : undefined);
       const cluster = str('cluster');
       const intent = str('intent');
-      if (!cluster || !/^c-[0-9a-f]{8}$/.test(cluster) || !intent) return sendError(res, 400, 'invalid-accept-request', 'cluster (c-xxxxxxxx) and intent are required');
+      if (!cluster || !/^c-[0-9a-f]{8}$/.test(cluster) || !intent)
+        return sendError(res, 400, 'invalid-accept-request', 'cluster (c-xxxxxxxx) and intent are required');
       const period = parsePeriod({ from: str('from'), to: str('to') }, source.tzOffsetMinutes);
       if (typeof period === 'string') return sendError(res, 400, 'invalid-period', period);
       try {
-        const r = await acceptSuggestion({ source, matcher: deps.core.matcher, catalog: deps.core.catalog, intentsDir: deps.intentsDir, cluster, intent, from: period.from, to: period.to, by: who.id, byName: who.name });
+        const r = await acceptSuggestion({
+          source,
+          matcher: deps.core.matcher,
+          catalog: deps.core.catalog,
+          intentsDir: deps.intentsDir,
+          cluster,
+          intent,
+          from: period.from,
+          to: period.to,
+          by: who.id,
+          byName: who.name,
+        });
         res.send(200, { ok: true, file: r.file, added: r.added.length, accepted: r.note });
       } catch (err) {
         if (!(err instanceof AcceptError)) throw err;

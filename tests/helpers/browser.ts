@@ -17,13 +17,23 @@ export interface Browser {
 
 export async function launchChromium(name: string): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium (or run npm test, whose pretest installs it).`);
+    throw new Error(
+      `Browser tests need Debian's chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium (or run npm test, whose pretest installs it).`,
+    );
   }
   const profile = mkdtempSync(path.join(os.tmpdir(), `${name}-profile-`));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1000, height: 900 },
     locale: 'id-ID',
   });

@@ -25,8 +25,12 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     res.setHeader('content-type', 'application/json');
-    if (req.url?.startsWith('/.well-known/openidconfiguration')) res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
-    else if (req.url?.startsWith('/keys')) res.end(JSON.stringify({ keys: [{ ...keys.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256', endorsements: ['webchat', 'msteams'] }] }));
+    if (req.url?.startsWith('/.well-known/openidconfiguration'))
+      res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    else if (req.url?.startsWith('/keys'))
+      res.end(
+        JSON.stringify({ keys: [{ ...keys.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256', endorsements: ['webchat', 'msteams'] }] }),
+      );
     else {
       res.statusCode = 404;
       res.end('{}');

@@ -37,7 +37,12 @@ export interface Reply {
 }
 
 /** One HTTP request from a chosen local address (the server sees it as the TCP peer). */
-export function call(base: string, method: string, route: string, o: { body?: unknown; cookie?: string; from?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function call(
+  base: string,
+  method: string,
+  route: string,
+  o: { body?: unknown; cookie?: string; from?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const u = new URL(route, base);
     const data = o.body === undefined ? undefined : JSON.stringify(o.body);

@@ -97,7 +97,13 @@ export interface SendResult {
 export function repliesText(replies: ReceivedActivity[]): string {
   return replies
     .filter((a) => a.type === 'message')
-    .map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x) => `[${x.title}]`), ...(a.attachments ?? []).map((x) => JSON.stringify(x.content ?? ''))].join('\n'))
+    .map((a) =>
+      [
+        a.text ?? '',
+        ...(a.suggestedActions?.actions ?? []).map((x) => `[${x.title}]`),
+        ...(a.attachments ?? []).map((x) => JSON.stringify(x.content ?? '')),
+      ].join('\n'),
+    )
     .join('\n');
 }
 

@@ -80,7 +80,17 @@ export async function generate(store: KeyValueStore, o: GenerateOptions): Promis
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const instances = Array.from({ length: o.instances ?? 2 }, (_, i) => `inst${i}`);
   const chunks = new Map<string, CurationRecord[]>();
-  const truth: Truth = { conversations: 0, contained: 0, confirmedSolved: 0, handedOff: 0, byTrigger: Object.fromEntries(TRIGGERS.map((t) => [t, 0])), turns: 0, fallbacks: 0, records: 0, chunks: 0 };
+  const truth: Truth = {
+    conversations: 0,
+    contained: 0,
+    confirmedSolved: 0,
+    handedOff: 0,
+    byTrigger: Object.fromEntries(TRIGGERS.map((t) => [t, 0])),
+    turns: 0,
+    fallbacks: 0,
+    records: 0,
+    chunks: 0,
+  };
   const span = o.days * 86_400_000 - 30 * 60_000;
   for (let n = 0; n < o.conversations; n++) {
     const c = `conv${n.toString(16).padStart(12, '0')}`.slice(-16);
@@ -108,7 +118,14 @@ export async function generate(store: KeyValueStore, o: GenerateOptions): Promis
     if (!handoff && rand() < 0.08) {
       const first = pick(PROCEDURES).intent;
       const r = rand();
-      records.push({ type: 'did-you-mean', at: iso(), c, text: pick(QUESTIONS), offered: [first, pick(PROCEDURES).intent], picked: r < 0.3 ? null : r < 0.6 ? first : pick(PROCEDURES).intent });
+      records.push({
+        type: 'did-you-mean',
+        at: iso(),
+        c,
+        text: pick(QUESTIONS),
+        offered: [first, pick(PROCEDURES).intent],
+        picked: r < 0.3 ? null : r < 0.6 ? first : pick(PROCEDURES).intent,
+      });
       turn();
     }
     if (!handoff) {

@@ -73,7 +73,10 @@ export const stateKey = (c: Conversation) => `${c.channelId}/conversations/${c.i
  * the harness defaults (memory store, log level info); a function is read when the server starts (for
  * values another hook prepares, such as a metadata server's URL).
  */
-export function useServer(env: Record<string, string | undefined> | (() => Record<string, string | undefined>) = {}, options: Parameters<typeof startBot>[1] = {}): Server {
+export function useServer(
+  env: Record<string, string | undefined> | (() => Record<string, string | undefined>) = {},
+  options: Parameters<typeof startBot>[1] = {},
+): Server {
   let bot: TestBot | undefined;
   let channel: ChannelServer | undefined;
   const started = <T>(x: T | undefined): T => {

@@ -13,7 +13,17 @@ import { contactsMarkdown } from '../../src/answers/index.js';
 import type { ConversationData } from '../../src/conversation/data.js';
 import type { App } from '../../src/server.js';
 import { labelTo, labelsOf, liveCatalog, showsAnswer } from './content.js';
-import { lastChoices, spawnBot, startBot, startChannel, type BotProcess, type ChannelServer, type Conversation, type SendResult, type TestBot } from './harness.js';
+import {
+  lastChoices,
+  spawnBot,
+  startBot,
+  startChannel,
+  type BotProcess,
+  type ChannelServer,
+  type Conversation,
+  type SendResult,
+  type TestBot,
+} from './harness.js';
 import { freePort, startRedis, type RedisHandle } from './redis-server.js';
 import { stateKey } from './server.js';
 
@@ -39,7 +49,8 @@ export const storeDown = (text: string) => text.includes(M.storeDown);
 export const showsReset = (text: string) => showsAnswer(text, RESET);
 export const showsEnofa = (text: string) => showsAnswer(text, ENOFA);
 /** The menu, as the command "menu" shows it. */
-export const showsMenu = (text: string) => labelsOf(`${bot.roles.menu}/${liveCatalog().intents.get(bot.roles.menu)!.start}`).every((l) => text.includes(`[${l}]`));
+export const showsMenu = (text: string) =>
+  labelsOf(`${bot.roles.menu}/${liveCatalog().intents.get(bot.roles.menu)!.start}`).every((l) => text.includes(`[${l}]`));
 
 export function expectNormal(r: SendResult): void {
   expect(r.status).toBe(200);

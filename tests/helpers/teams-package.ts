@@ -77,10 +77,18 @@ export function decodePng(buf: Buffer): DecodedPng {
       const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
       let pred: number;
       switch (filter) {
-        case 0: pred = 0; break;
-        case 1: pred = a; break;
-        case 2: pred = b; break;
-        case 3: pred = (a + b) >> 1; break;
+        case 0:
+          pred = 0;
+          break;
+        case 1:
+          pred = a;
+          break;
+        case 2:
+          pred = b;
+          break;
+        case 3:
+          pred = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -89,7 +97,8 @@ export function decodePng(buf: Buffer): DecodedPng {
           pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter}`);
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
       pixels[y * stride + x] = (cur + pred) & 0xff;
     }

@@ -32,9 +32,7 @@ export const LOGIN_LIMITS = {
 
 export const SQLITE_LIMITS_TABLE = 'agent_login_limits';
 
-export type LoginCheck =
-  | { allowed: true }
-  | { allowed: false; limit: 'agent' | 'source'; retryAfterSeconds: number };
+export type LoginCheck = { allowed: true } | { allowed: false; limit: 'agent' | 'source'; retryAfterSeconds: number };
 
 /** IPv6 address as eight 16-bit groups, or undefined. Written here because node:net only validates. */
 function ipv6Groups(address: string): number[] | undefined {
@@ -62,7 +60,10 @@ export function sourceKey(address: string | undefined): string {
     const g = ipv6Groups(address);
     if (!g) return address.toLowerCase();
     if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-    return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+    return `${g
+      .slice(0, 4)
+      .map((x) => x.toString(16))
+      .join(':')}::/64`;
   }
   return address;
 }
@@ -82,7 +83,13 @@ export class LoginLimits {
 
   constructor(store: BotStore, limits: typeof LOGIN_LIMITS = LOGIN_LIMITS) {
     const make = (name: 'agent' | 'source', points: number, durationSeconds: number) =>
-      new StoreLimiter(store, { redisKeyPrefix: `agent-console:login:${name}`, sqliteTable: SQLITE_LIMITS_TABLE, keyPrefix: `login-${name}`, points, durationSeconds });
+      new StoreLimiter(store, {
+        redisKeyPrefix: `agent-console:login:${name}`,
+        sqliteTable: SQLITE_LIMITS_TABLE,
+        keyPrefix: `login-${name}`,
+        points,
+        durationSeconds,
+      });
     this.perAgent = make('agent', limits.perAgent.failures, limits.perAgent.windowSeconds);
     this.perSource = make('source', limits.perSource.failures, limits.perSource.windowSeconds);
     this.backend = this.perAgent.backend;
@@ -109,7 +116,8 @@ export class LoginLimits {
       if (r.status === 'rejected') throw new LoginLimitUnavailableError(r.reason);
       if (!r.value || r.value.allowed) continue;
       const { retryAfterSeconds } = r.value;
-      if (!refused || (!refused.allowed && retryAfterSeconds > refused.retryAfterSeconds)) refused = { allowed: false, limit: i === 0 ? 'source' : 'agent', retryAfterSeconds };
+      if (!refused || (!refused.allowed && retryAfterSeconds > refused.retryAfterSeconds))
+        refused = { allowed: false, limit: i === 0 ? 'source' : 'agent', retryAfterSeconds };
     }
     return refused ?? { allowed: true };
   }

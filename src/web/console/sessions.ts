@@ -152,7 +152,8 @@ export class ConsoleSessions {
     const secret = this.configuredSecret ?? (items[SESSION_SECRET_KEY] as SecretDoc | undefined)?.secret;
     if (typeof secret !== 'string' || secret.length < MIN_SESSION_SECRET_LENGTH || unsign(token, secret) === false) return undefined;
     const record = items[key] as Partial<SessionRecord> | undefined;
-    if (!record || record.agentId !== body.sub || record.expiresAt !== body.exp || !(typeof record.expiresAt === 'number' && record.expiresAt > now)) return undefined;
+    if (!record || record.agentId !== body.sub || record.expiresAt !== body.exp || !(typeof record.expiresAt === 'number' && record.expiresAt > now))
+      return undefined;
     return { agentId: body.sub, sessionId: body.sid, expiresAt: body.exp };
   }
 

@@ -8,8 +8,22 @@ export const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof
 const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
 /** Fields a client may set; everything else (from, recipient, serviceUrl, ids, …) is ours. */
 const CLIENT_FIELDS = [
-  'type', 'text', 'textFormat', 'locale', 'localTimestamp', 'localTimezone', 'attachments', 'attachmentLayout', 'value',
-  'valueType', 'name', 'channelData', 'entities', 'speak', 'inputHint', 'replyToId',
+  'type',
+  'text',
+  'textFormat',
+  'locale',
+  'localTimestamp',
+  'localTimezone',
+  'attachments',
+  'attachmentLayout',
+  'value',
+  'valueType',
+  'name',
+  'channelData',
+  'entities',
+  'speak',
+  'inputHint',
+  'replyToId',
 ] as const;
 
 export function validateClientActivity(body: unknown): string | undefined {
@@ -27,7 +41,8 @@ export function validateClientActivity(body: unknown): string | undefined {
   if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 200)) return 'activity.name must be a string of at most 200 characters';
   if (body.locale !== undefined && (typeof body.locale !== 'string' || body.locale.length > 35)) return 'activity.locale must be a language tag';
   if (body.channelData !== undefined && body.channelData !== null && !isObj(body.channelData)) return 'activity.channelData must be an object';
-  if (body.entities !== undefined && body.entities !== null && (!Array.isArray(body.entities) || body.entities.length > 20)) return 'activity.entities must be an array of at most 20 items';
+  if (body.entities !== undefined && body.entities !== null && (!Array.isArray(body.entities) || body.entities.length > 20))
+    return 'activity.entities must be an array of at most 20 items';
   if (body.from !== undefined && body.from !== null && !isObj(body.from)) return 'activity.from must be an object';
   return undefined;
 }
@@ -68,7 +83,13 @@ export function seqOf(conversationId: string, id: unknown): number | undefined {
  * waiting for the activity it replies to (the join event, or the SDK's proactive path replying to its
  * own continuation event, name none).
  */
-export function botActivity(body: Activity, params: Record<string, unknown> | undefined, c: { id: string; userId: string; seq: number }, bot: Party, timestamp: string): Activity {
+export function botActivity(
+  body: Activity,
+  params: Record<string, unknown> | undefined,
+  c: { id: string; userId: string; seq: number },
+  bot: Party,
+  timestamp: string,
+): Activity {
   const { serviceUrl: _s, id: _id, ...rest } = body;
   const asked = typeof params?.replyToId === 'string' ? params.replyToId : rest.replyToId;
   const seq = seqOf(c.id, asked);

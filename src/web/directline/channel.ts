@@ -57,7 +57,10 @@ export function createForwarder(ctx: Pick<DirectLineContext, 'logger' | 'limits'
       }
       return true;
     } catch (err) {
-      ctx.logger.warn({ conversation: logId(id), err: { message: (err as Error)?.message } }, 'direct line: could not lease the conversation; forwarding anyway');
+      ctx.logger.warn(
+        { conversation: logId(id), err: { message: (err as Error)?.message } },
+        'direct line: could not lease the conversation; forwarding anyway',
+      );
       return false;
     }
   };
@@ -82,10 +85,14 @@ export function createForwarder(ctx: Pick<DirectLineContext, 'logger' | 'limits'
             signal: AbortSignal.timeout(ctx.limits.botTimeoutMs),
           });
           await res.arrayBuffer();
-          if (res.status >= 300) ctx.logger.warn({ conversation: logId(id), status: res.status, activityType: activity.type }, 'bot did not accept a direct line activity');
+          if (res.status >= 300)
+            ctx.logger.warn({ conversation: logId(id), status: res.status, activityType: activity.type }, 'bot did not accept a direct line activity');
           return res.status;
         } catch (err) {
-          ctx.logger.warn({ conversation: logId(id), err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'could not deliver a direct line activity to the bot');
+          ctx.logger.warn(
+            { conversation: logId(id), err: { name: (err as Error)?.name, message: (err as Error)?.message } },
+            'could not deliver a direct line activity to the bot',
+          );
           return 502;
         } finally {
           if (leased) await ctx.store.unlease(id, holder).catch(() => undefined);
@@ -124,7 +131,11 @@ export function registerChannelRoutes(server: Server, ctx: DirectLineContext): v
       send(res, 400, { error: { code: 'BadArgument', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` } });
       return;
     }
-    const stored = await ctx.store.append(id, botActivity(body, req.params as Record<string, unknown> | undefined, c, ctx.bot, new Date(ctx.now()).toISOString()), ctx.now());
+    const stored = await ctx.store.append(
+      id,
+      botActivity(body, req.params as Record<string, unknown> | undefined, c, ctx.bot, new Date(ctx.now()).toISOString()),
+      ctx.now(),
+    );
     if (!stored) {
       send(res, 404, { error: { code: 'ConversationNotFound', message: 'unknown or expired conversation' } });
       return;

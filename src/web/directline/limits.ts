@@ -42,4 +42,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
 };
 
 /** The part of the limits the conversation store enforces. */
-export type StoreLimits = Pick<DirectLineLimits, 'conversationIdleMs' | 'maxConversations' | 'maxActivitiesPerConversation' | 'maxBytesPerConversation' | 'maxTotalBytes'>;
+export type StoreLimits = Pick<
+  DirectLineLimits,
+  'conversationIdleMs' | 'maxConversations' | 'maxActivitiesPerConversation' | 'maxBytesPerConversation' | 'maxTotalBytes'
+>;

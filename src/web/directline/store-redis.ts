@@ -264,9 +264,20 @@ export class RedisDirectLineStore implements DirectLineStore {
   private args(id: string, now: number): string[] {
     const l = this.limits;
     return [
-      `${this.base}active`, `${this.base}bytes`, `${this.base}total`, `${this.base}c:${id}`, `${this.base}a:${id}`,
-      `${this.base}c:`, `${this.base}a:`, id, String(Math.floor(now)), String(Math.max(1, Math.floor(l.conversationIdleMs))),
-      String(l.maxConversations), String(l.maxTotalBytes), String(l.maxActivitiesPerConversation), String(l.maxBytesPerConversation),
+      `${this.base}active`,
+      `${this.base}bytes`,
+      `${this.base}total`,
+      `${this.base}c:${id}`,
+      `${this.base}a:${id}`,
+      `${this.base}c:`,
+      `${this.base}a:`,
+      id,
+      String(Math.floor(now)),
+      String(Math.max(1, Math.floor(l.conversationIdleMs))),
+      String(l.maxConversations),
+      String(l.maxTotalBytes),
+      String(l.maxActivitiesPerConversation),
+      String(l.maxBytesPerConversation),
     ];
   }
 }

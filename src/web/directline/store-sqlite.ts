@@ -69,16 +69,26 @@ export class SqliteDirectLineStore implements DirectLineStore {
     this.q = {
       get: db.prepare<[string, number], ConvRow>(`SELECT * FROM directline_conversations WHERE id = ? AND ${live}`),
       getAny: db.prepare<[string], ConvRow>('SELECT * FROM directline_conversations WHERE id = ?'),
-      insert: db.prepare<[string, string, string | null, number]>('INSERT INTO directline_conversations (id, user_id, locale, seq, first_seq, bytes, last_active) VALUES (?, ?, ?, 0, 1, 0, ?)'),
+      insert: db.prepare<[string, string, string | null, number]>(
+        'INSERT INTO directline_conversations (id, user_id, locale, seq, first_seq, bytes, last_active) VALUES (?, ?, ?, 0, 1, 0, ?)',
+      ),
       touch: db.prepare<[number, string]>('UPDATE directline_conversations SET last_active = ? WHERE id = ?'),
-      setSeq: db.prepare<[number, number, number, number, string]>('UPDATE directline_conversations SET seq = ?, first_seq = ?, bytes = ?, last_active = ? WHERE id = ?'),
+      setSeq: db.prepare<[number, number, number, number, string]>(
+        'UPDATE directline_conversations SET seq = ?, first_seq = ?, bytes = ?, last_active = ? WHERE id = ?',
+      ),
       addActivity: db.prepare<[string, number, string, number]>('INSERT INTO directline_activities (conversation_id, seq, doc, bytes) VALUES (?, ?, ?, ?)'),
-      oldestActivity: db.prepare<[string], { seq: number; bytes: number }>('SELECT seq, bytes FROM directline_activities WHERE conversation_id = ? ORDER BY seq LIMIT 1'),
+      oldestActivity: db.prepare<[string], { seq: number; bytes: number }>(
+        'SELECT seq, bytes FROM directline_activities WHERE conversation_id = ? ORDER BY seq LIMIT 1',
+      ),
       deleteActivity: db.prepare<[string, number]>('DELETE FROM directline_activities WHERE conversation_id = ? AND seq = ?'),
-      activitiesAfter: db.prepare<[string, number], { seq: number; doc: string }>('SELECT seq, doc FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq'),
+      activitiesAfter: db.prepare<[string, number], { seq: number; doc: string }>(
+        'SELECT seq, doc FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
+      ),
       deleteActivities: db.prepare<[string]>('DELETE FROM directline_activities WHERE conversation_id = ?'),
       deleteConversation: db.prepare<[string]>('DELETE FROM directline_conversations WHERE id = ?'),
-      idle: db.prepare<[number, number], { id: string; bytes: number }>('SELECT id, bytes FROM directline_conversations WHERE last_active <= ? ORDER BY last_active LIMIT ?'),
+      idle: db.prepare<[number, number], { id: string; bytes: number }>(
+        'SELECT id, bytes FROM directline_conversations WHERE last_active <= ? ORDER BY last_active LIMIT ?',
+      ),
       oldest: db.prepare<[string], { id: string; bytes: number }>('SELECT id, bytes FROM directline_conversations WHERE id <> ? ORDER BY last_active LIMIT 1'),
       meta: db.prepare<[string], { value: number }>('SELECT value FROM directline_meta WHERE name = ?'),
       addMeta: db.prepare<[number, string]>('UPDATE directline_meta SET value = value + ? WHERE name = ?'),

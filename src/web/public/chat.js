@@ -7,8 +7,7 @@
 
   var statusEl = document.getElementById('status');
   var host = document.getElementById('webchat');
-  var FALLBACK =
-    ' Silakan muat ulang halaman ini, atau hubungi Kring Pajak di telepon 1500200 atau melalui www.pajak.go.id.';
+  var FALLBACK = ' Silakan muat ulang halaman ini, atau hubungi Kring Pajak di telepon 1500200 atau melalui www.pajak.go.id.';
 
   function setStatus(text, isError) {
     if (!statusEl) return;
@@ -28,7 +27,7 @@
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: '{}',
       credentials: 'same-origin',
-      cache: 'no-store'
+      cache: 'no-store',
     }).then(function (res) {
       if (!res.ok) throw new Error(url + ': HTTP ' + res.status);
       return res.json();
@@ -54,7 +53,7 @@
           domain: window.location.origin + '/v3/directline',
           webSocket: false,
           pollingInterval: 500,
-          token: t.token
+          token: t.token,
         });
       });
     }
@@ -95,7 +94,7 @@
     suggestedActionHeight: 'auto',
     primaryFont: '"Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif',
     rootHeight: '100%',
-    rootWidth: '100%'
+    rootWidth: '100%',
   };
 
   function start() {
@@ -125,9 +124,9 @@
             directLine: directLine,
             store: store,
             locale: 'id-ID',
-            styleOptions: styleOptions
+            styleOptions: styleOptions,
           },
-          host
+          host,
         );
         focusSendBox();
       })
