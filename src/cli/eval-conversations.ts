@@ -2,13 +2,12 @@
  * `npm run eval:conversations [-- <dir>] [--min 0.95]`: plays `tests/conversations/*.yaml` through the
  * flow engine and prints the pass rate and every failing turn. Exits 1 below `--min`.
  */
-import { loadCoreForCli } from './load.js';
+import { cliArgs, loadCoreForCli } from './load.js';
 import { loadConversations, runConversations } from '../eval/conversations.js';
 
-const args = process.argv.slice(2);
-const minAt = args.indexOf('--min');
-const min = minAt >= 0 ? Number(args[minAt + 1]) : undefined;
-const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--min') ?? 'tests/conversations';
+const { values, positionals } = cliArgs({ allowPositionals: true, options: { min: { type: 'string' } } });
+const min = values.min !== undefined ? Number(values.min) : undefined;
+const dir = positionals[0] ?? 'tests/conversations';
 const r = runConversations(loadCoreForCli(), loadConversations(dir));
 const pct = (a: number, b: number) => `${((a / Math.max(1, b)) * 100).toFixed(1)}%`;
 const out: string[] = [];

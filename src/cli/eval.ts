@@ -10,17 +10,23 @@
  *                                                 one labelled file; exits 1 when a bar is not met
  */
 import { readFileSync } from 'node:fs';
-import { loadCoreForCli } from './load.js';
+import { cliArgs, loadCoreForCli } from './load.js';
 import { BaselineClassifier } from '../eval/baseline.js';
 import { calibration, chooseBaselineThreshold, chooseThresholds, figures, slipVariants, type Figures } from '../eval/classifier-report.js';
 import { evaluate, type EvalReport, type LabelledLine } from '../nlu/evaluate.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const VALUED = ['--min-accuracy', '--min-rejection', '--max-wrong'];
+// Unknown flags are an error (a typo must not silently run the default report).
+const { values: flags, positionals } = cliArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean' },
+    choose: { type: 'boolean' },
+    detail: { type: 'boolean' },
+    'min-accuracy': { type: 'string' },
+    'min-rejection': { type: 'string' },
+    'max-wrong': { type: 'string' },
+  },
+});
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const ci = (r: [number, number]) => `[${(r[0] * 100).toFixed(1)}–${(r[1] * 100).toFixed(1)}]`;
 
@@ -60,20 +66,20 @@ function details(r: EvalReport, out: string[], showErrors: boolean): void {
 }
 
 const core = loadCoreForCli();
-const file = args.find((a, i) => !a.startsWith('--') && !VALUED.includes(args[i - 1] ?? ''));
+const file = positionals[0];
 
 if (file) {
   // One labelled file, with optional bars (the contract kept from the first version).
   const lines = readLines(file);
   const r = evaluate(core.matcher, lines);
   const bars: Array<[string, boolean]> = [];
-  const minAcc = arg('--min-accuracy'),
-    minRej = arg('--min-rejection'),
-    maxWrong = arg('--max-wrong');
+  const minAcc = flags['min-accuracy'],
+    minRej = flags['min-rejection'],
+    maxWrong = flags['max-wrong'];
   if (minAcc) bars.push([`in-scope accuracy ${pct(r.inScope.accuracy)} >= ${pct(Number(minAcc))}`, r.inScope.accuracy >= Number(minAcc)]);
   if (minRej) bars.push([`out-of-scope rejection ${pct(r.outOfScope.rejection)} >= ${pct(Number(minRej))}`, r.outOfScope.rejection >= Number(minRej)]);
   if (maxWrong) bars.push([`wrong-intent rate ${pct(r.inScope.wrongIntentRate)} <= ${pct(Number(maxWrong))}`, r.inScope.wrongIntentRate <= Number(maxWrong)]);
-  if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ ...r, bars: bars.map(([name, ok]) => ({ name, ok })) }, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...r, bars: bars.map(([name, ok]) => ({ name, ok })) }, null, 2)}\n`);
   else {
     const out = [`Evaluated ${r.total} lines from ${file}`];
     out.push(`  in-scope accuracy:      ${pct(r.inScope.accuracy)} (${r.inScope.correct}/${r.inScope.total}; ${r.inScope.didYouMean} via did-you-mean)`);
@@ -96,7 +102,7 @@ const SETS: Array<{ name: string; file: string; test: boolean }> = [
   { name: 'dev-v4 (blind, final)', file: 'tests/data/dev-v4.jsonl', test: true },
 ];
 
-if (args.includes('--choose')) {
+if (flags.choose) {
   const c = chooseThresholds(core.catalog);
   const out = [`Thresholds by ${c.folds}-fold cross-validation over the examples (${c.lines} held-out lines):`];
   out.push(`  chosen: ROUTE ${c.thresholds.ROUTE}, SUGGEST ${c.thresholds.SUGGEST}, AMBIGUITY_MARGIN ${c.thresholds.AMBIGUITY_MARGIN}`);
@@ -132,7 +138,7 @@ for (const set of SETS) {
   out.push(
     `  calibration (top probability → share right): ${cal.bins.map((b) => `${b.range}: ${b.lines ? pct(b.accuracy) : '-'} of ${b.lines}`).join('; ')}; ECE ${cal.ece.toFixed(3)}`,
   );
-  if (args.includes('--detail') || !set.test) details(model.report, out, !set.test);
+  if (flags.detail || !set.test) details(model.report, out, !set.test);
   json[set.name] = {
     model: { ...model, report: undefined },
     modelSlips: { ...modelSlips, report: undefined },
@@ -141,4 +147,4 @@ for (const set of SETS) {
     calibration: cal,
   };
 }
-process.stdout.write(args.includes('--json') ? `${JSON.stringify(json, null, 2)}\n` : `${out.join('\n')}\n`);
+process.stdout.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${out.join('\n')}\n`);

@@ -15,11 +15,20 @@ import { CurationLog } from '../curation/log.js';
 import type { Insights } from '../insights/figures.js';
 import { acceptSuggestion, insightsSource, loadInsights, parsePeriod } from '../insights/index.js';
 import { createStore } from '../storage/index.js';
+import { cliArgs } from './load.js';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const { values: flags } = cliArgs({
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    days: { type: 'string' },
+    week: { type: 'boolean' },
+    json: { type: 'boolean' },
+    accept: { type: 'string' },
+    intent: { type: 'string' },
+    by: { type: 'string' },
+  },
+});
 
 function print(r: Insights): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -65,16 +74,13 @@ async function main() {
     const log = new CurationLog(store);
     log.tzOffsetMinutes = config.handoff.tzOffsetMinutes;
     const source = insightsSource(log);
-    const period = parsePeriod(
-      { from: arg('--from'), to: arg('--to'), days: arg('--days'), bucket: process.argv.includes('--week') ? 'week' : 'day' },
-      source.tzOffsetMinutes,
-    );
+    const period = parsePeriod({ from: flags.from, to: flags.to, days: flags.days, bucket: flags.week ? 'week' : 'day' }, source.tzOffsetMinutes);
     if (typeof period === 'string') throw new Error(period);
-    const accept = arg('--accept');
+    const accept = flags.accept;
     if (accept) {
-      const intent = arg('--intent');
+      const intent = flags.intent;
       if (!intent) throw new Error('--accept needs --intent <intent-id>');
-      const by = arg('--by') ?? `cli:${os.userInfo().username}`;
+      const by = flags.by ?? `cli:${os.userInfo().username}`;
       const { file, added } = await acceptSuggestion({
         source,
         matcher: core.matcher,
@@ -92,7 +98,7 @@ async function main() {
       return;
     }
     const report = await loadInsights(source, period, { matcher: core.matcher, catalog: core.catalog });
-    process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(report, null, 2) : print(report)}\n`);
+    process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : print(report)}\n`);
   } finally {
     await store.close();
   }
