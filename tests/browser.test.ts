@@ -11,6 +11,7 @@ import { inflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium, type Browser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelTo } from './helpers/content.js';
 import { startBot, type TestBot } from './helpers/harness.js';
 
 // Callbacks passed to page.evaluate run in the browser; the project's tsconfig has no DOM lib, so the
@@ -154,7 +155,7 @@ describe('web chat in a browser', () => {
       await send(page, 'efak sy statusnya blm registrasi trs min');
       // reset-aplikasi first asks which cause fits.
       await bubble(page, /Mana yang paling sesuai dengan kondisi Anda/).waitFor({ state: 'visible', timeout: WAIT });
-      await suggested(page, 'Database rusak / kena virus').click({ timeout: WAIT });
+      await suggested(page, labelTo('reset-aplikasi/penyebab', 'reset-prosedur')).click({ timeout: WAIT });
       await bubble(page, /Cara reset aplikasi client e-Faktur desktop/).waitFor({ state: 'visible', timeout: WAIT });
       await bubble(page, /Reset Aplikasi Client/).waitFor({ state: 'visible', timeout: WAIT }); // the steps, in their own bubble
       await bubble(page, 'Apakah masalahnya sudah teratasi?').waitFor({ state: 'visible', timeout: WAIT });
