@@ -89,6 +89,14 @@ describe('robustness', () => {
     expect(mask('passphrase abc123 a@b.co :')).toBe('passphrase [RAHASIA] [EMAIL] :');
   });
 
+  it('is idempotent on the counterexamples the property once found (a password typed twice)', () => {
+    for (const t of ['pw: pw: Rahasia123! Rahasia123!', 'password 3.2 Rahasia123! Rahasia123!']) {
+      const once = mask(t);
+      expect(once).not.toContain('Rahasia123');
+      expect(mask(once)).toBe(once);
+    }
+  });
+
   it('is idempotent: masking masked text changes nothing (property)', () => {
     const words = [
       'pw:',

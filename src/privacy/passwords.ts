@@ -171,10 +171,10 @@ function claimPasswordShapedNear(text: string, from: number, claims: Claims): vo
     pos = skipSpace(text, pos, false);
     const token = readToken(text, pos);
     if (!token) return;
-    if (token.core && passwordShaped(token.core) && claims.isFree(token.start, token.end)) {
+    // Every one in the window, not just the first: one left behind would be found by masking the
+    // masked text again ("password 3.2 Rahasia123! Rahasia123!").
+    if (token.core && passwordShaped(token.core) && claims.isFree(token.start, token.end))
       claims.absorb(token.maskStart, token.maskStart + token.core.length, 'password');
-      return;
-    }
     pos = token.end;
   }
 }
