@@ -69,7 +69,7 @@ export interface WalkStep {
 
 /** The reset-aplikasi procedure (intents/reset-aplikasi.yaml), 5 turns, ending declined. */
 export const RESET_APLIKASI_WALK: WalkStep[] = [
-  { text: 'status efaktur belum registrasi', expect: /Belum Registrasi[\s\S]*\[Database rusak \/ kena virus\]/ },
+  { text: 'status efaktur belum registrasi', expect: /Belum Registrasi[\s\S]*\[Database rusak/ },
   { text: '1', expect: /Cara reset aplikasi client[\s\S]*Apakah masalahnya sudah teratasi\?/ },
   { text: 'belum', expect: /Reset Aplikasi Client[\s\S]*16 digit[\s\S]*Apakah masalahnya sudah teratasi\?/ },
   { text: 'belum', expect: /ingin dihubungkan dengan petugas helpdesk\?[\s\S]*\[Tidak, terima kasih\]/ },
