@@ -145,6 +145,9 @@ export class CurationLog {
       const items = await this.storage.read(batch);
       for (const k of batch) out.push(...((items[k] as { records?: CurationRecord[] } | undefined)?.records ?? []));
     }
+    // What this instance could not flush just now (a slow or failing store) is still its own to show.
+    const inWindow = new Set(dayKeys);
+    out.push(...this.buffer.filter((r) => inWindow.has(dayIndexKey(r.at.slice(0, 10)))));
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 
