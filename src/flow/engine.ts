@@ -243,15 +243,19 @@ export class FlowEngine {
       t.state.prompt = undefined;
       return this.nav.goto(t, this.roles.menu, pointer.goto);
     }
-    t.state.fallbacks += 1;
-    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
-    if (t.state.fallbacks >= 2) {
-      this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
-      return;
-    }
+    if (this.countFallback(t, text, cls)) return;
     t.outside = true;
     t.say(pointer?.text ?? this.catalog.bot.outOfScope.general);
     t.ask(prompt, prompt.kind === 'check' ? this.m.checkAgain : promptText(this.catalog, prompt));
+  }
+
+  /** Counts a message the bot could not place (for the review report too); the second in a row offers a person. */
+  private countFallback(t: Turn, text: string, cls: Classification): boolean {
+    t.state.fallbacks += 1;
+    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
+    if (t.state.fallbacks < 2) return false;
+    this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
+    return true;
   }
 
   private fallback(t: Turn, text: string, cls: Classification): void {
@@ -261,13 +265,8 @@ export class FlowEngine {
     const pointer = pointerFor(this.catalog, this.matcher.normaliser, text);
     // Words of a topic this bot answers, which the model was unsure of: that topic, not a fallback.
     if (pointer?.goto) return this.nav.goto(t, this.roles.menu, pointer.goto);
-    t.state.fallbacks += 1;
-    t.events.push({ type: 'fallback', text: mask(text), candidates: cls.ranked.slice(0, 3) });
     if (pointer?.text) t.say(pointer.text);
-    if (t.state.fallbacks >= 2) {
-      this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
-      return;
-    }
+    if (this.countFallback(t, text, cls)) return;
     // After a pointer the same choices follow, with a shorter line (the pointer said where to go).
     const options = [
       { label: this.m.menuLabel, goto: '@menu' },
