@@ -7,11 +7,14 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
-import { featuresOf } from '../nlu/features.js';
-import { SoftmaxModel, TRAIN_OPTIONS, type SparseVector } from '../nlu/softmax.js';
+import { FEATURE_OPTIONS, FeatureSpace } from '../nlu/features.js';
+import { SoftmaxModel, TRAIN_OPTIONS } from '../nlu/softmax.js';
 
 /** Trained closer to convergence than the shipped model (which stops early to start fast): no handicap. */
-const BASELINE_TRAINING = { ...TRAIN_OPTIONS, epochs: 20 };
+// Every class's weights updated on every sample, as in the textbook algorithm.
+const BASELINE_TRAINING = { ...TRAIN_OPTIONS, epochs: 20, initialAccumulator: 0, skipBelow: 0 };
+/** Character 2–5-grams, the recipe's usual range. */
+const BASELINE_FEATURES = { ...FEATURE_OPTIONS, minN: 2 };
 
 const tokens = (text: string) =>
   text
@@ -23,7 +26,7 @@ const tokens = (text: string) =>
 export class BaselineClassifier {
   private readonly ids: string[];
   readonly scopeIntents: ReadonlySet<string>;
-  private readonly index = new Map<string, number>();
+  private readonly features = new FeatureSpace(BASELINE_FEATURES);
   private readonly model: SoftmaxModel;
   threshold = 0.3;
 
@@ -31,32 +34,18 @@ export class BaselineClassifier {
     const intents = [...catalog.intents.values()];
     this.ids = intents.map((i) => i.id);
     this.scopeIntents = new Set(intents.filter((i) => i.scope).map((i) => i.id));
-    const bags = intents.flatMap((intent, y) => intent.examples.map((e) => ({ bag: featuresOf(tokens(e), []), y })));
-    for (const { bag } of bags) for (const f of bag.keys()) if (!this.index.has(f)) this.index.set(f, this.index.size);
+    const rows = intents.flatMap((intent, y) => intent.examples.map((e) => ({ x: this.features.vector(tokens(e), [], true), y })));
     this.model = SoftmaxModel.train(
-      bags.map((b) => this.vector(b.bag)),
-      bags.map((b) => b.y),
-      this.index.size,
+      rows.map((r) => r.x),
+      rows.map((r) => r.y),
+      this.features.size,
       this.ids.length,
       BASELINE_TRAINING,
     );
   }
 
-  private vector(bag: Map<string, number>): SparseVector {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (const [f, v] of bag) {
-      const i = this.index.get(f);
-      if (i !== undefined) {
-        idx.push(i);
-        val.push(v);
-      }
-    }
-    return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
-  }
-
   classify(text: string): { intent: string; score: number; decision: string } {
-    const p = this.model.predict(this.vector(featuresOf(tokens(text), [])));
+    const p = this.model.predict(this.features.vector(tokens(text), []));
     let best = 0;
     for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
     const intent = this.ids[best]!;

@@ -247,7 +247,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (atCheck) {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
-    const announced = announcesTopic(norm) && cls.intent !== prompt.intent && cls.intent !== c.roles.aside;
+    // "oh iya td jalanin dr dalem zip, udah bisa": news that it works, which the check's yes answers.
+    const announced = announcesTopic(norm) && cls.intent !== prompt.intent && cls.intent !== c.roles.aside && cls.intent !== c.roles.thanks;
     if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced))
       return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };

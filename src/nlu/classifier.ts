@@ -10,7 +10,7 @@
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { ANSWER_WORDS } from './answer-words.js';
-import { FEATURE_OPTIONS, featuresOf, type FeatureBag, type FeatureOptions } from './features.js';
+import { FeatureSpace, type FeatureOptions } from './features.js';
 import { Normaliser, stem, type Normalised } from './normalise.js';
 import { withSlips } from './slips.js';
 import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type TrainOptions } from './softmax.js';
@@ -89,7 +89,7 @@ export class IntentClassifier {
   readonly intentIds: string[];
   readonly scopeIntents: ReadonlySet<string>;
   private readonly noneIndex: number;
-  private readonly featureIndex = new Map<string, number>();
+  private readonly features: FeatureSpace;
   /** Per intent, its `patterns` (error codes, exact messages): explicit overrides when the model is unsure. */
   private readonly patterns: RegExp[][];
   private readonly model: SoftmaxModel;
@@ -100,7 +100,7 @@ export class IntentClassifier {
   constructor(catalog: Catalog, options: ClassifierOptions = {}) {
     const t0 = performance.now();
     this.thresholds = options.thresholds ?? THRESHOLDS;
-    this.featureOptions = options.features ?? FEATURE_OPTIONS;
+    this.features = new FeatureSpace(options.features);
     this.normaliser = new Normaliser(catalog.lexicon);
     const intents = [...catalog.intents.values()];
     this.intentIds = intents.map((i) => i.id);
@@ -125,8 +125,7 @@ export class IntentClassifier {
     );
 
     const rand = seededRandom(7);
-    // Each training line becomes a sparse vector at once (features get ids as first seen), so the
-    // feature maps are short-lived garbage instead of a second copy of the training set.
+    // Each training line becomes a sparse vector at once (features get ids as first seen).
     const xs: SparseVector[] = [];
     const ys: number[] = [];
     intents.forEach((intent, y) => {
@@ -140,35 +139,20 @@ export class IntentClassifier {
           if (v) variants.push(v.split(' '));
         }
         for (const tokens of variants) {
-          const bag = featuresOf(tokens, n.codes, this.featureOptions);
-          for (const f of bag.keys()) if (!this.featureIndex.has(f)) this.featureIndex.set(f, this.featureIndex.size);
-          xs.push(this.vector(bag));
+          xs.push(this.features.vector(tokens, n.codes, true));
           ys.push(y);
         }
       }
     });
     this.trainingSize = xs.length;
-    this.model = SoftmaxModel.train(xs, ys, this.featureIndex.size, this.intentIds.length, options.training ?? trainingFor(xs.length));
+    this.model = SoftmaxModel.train(xs, ys, this.features.size, this.intentIds.length, options.training ?? trainingFor(xs.length));
     this.buildMs = performance.now() - t0;
   }
 
   private readonly thresholds: typeof THRESHOLDS;
-  private readonly featureOptions: FeatureOptions;
 
-  private bag(n: Normalised): FeatureBag {
-    return featuresOf(n.tokens, n.codes, this.featureOptions);
-  }
-
-  private vector(bag: FeatureBag): SparseVector {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (const [f, v] of bag) {
-      const i = this.featureIndex.get(f);
-      if (i === undefined) continue; // a feature no example has carries no learned weight
-      idx.push(i);
-      val.push(v);
-    }
-    return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+  private vector(n: Normalised): SparseVector {
+    return this.features.vector(n.tokens, n.codes);
   }
 
   /** Probabilities per intent (in `intentIds` order) for a message. */
@@ -179,7 +163,7 @@ export class IntentClassifier {
       if (this.noneIndex >= 0) probs[this.noneIndex] = 1;
       return { probs, normalised };
     }
-    const probs = this.model.predict(this.vector(this.bag(normalised)));
+    const probs = this.model.predict(this.vector(normalised));
     if (normalised.tokens.length > 14) this.sentenceView(text, probs);
     return { probs, normalised };
   }
@@ -203,7 +187,7 @@ export class IntentClassifier {
     for (const sentence of sentences.slice(-2)) {
       const n = this.normaliser.normalise(sentence);
       if (!n.tokens.length) continue;
-      const p = this.model.predict(this.vector(this.bag(n)));
+      const p = this.model.predict(this.vector(n));
       let b = 0;
       for (let i = 1; i < p.length; i++) if (p[i]! > p[b]!) b = i;
       if (b !== this.noneIndex && p[b]! > pickP) [pick, pickP] = [p, p[b]!];
