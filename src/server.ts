@@ -2,20 +2,16 @@
  * Wiring: configuration -> store, core, adapter, bot -> restify routes. `createApp` builds
  * everything without listening, so tests start a real server on a free port.
  */
-import type { Activity, TurnContext } from 'botbuilder';
-import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import restify, { type Request, type Response } from 'restify';
-import { HelpdeskAdapter } from './bot/adapter.js';
-import { HelpdeskBot } from './bot/helpdesk-bot.js';
-import { AgentsTeamsChannel } from './bot/agents-channel.js';
-import { userDelivery } from './bot/proactive.js';
+import type { HelpdeskAdapter } from './bot/adapter.js';
+import { createBotEndpoint, type BotEndpointOptions } from './bot/endpoint.js';
+import type { HelpdeskBot } from './bot/helpdesk-bot.js';
 import { LiveAgents } from './handoff/live.js';
 import { pathInWords } from './handoff/summary.js';
 import { TicketStore } from './handoff/tickets.js';
-import { contactsMarkdown, textActivity } from './bot/render.js';
 import type { Config } from './config.js';
 import { loadCore, type Core } from './core.js';
-import { createLogger, errInfo, logId, type Logger } from './log.js';
+import { createLogger, errInfo, type Logger } from './log.js';
 import { createStore, type BotStore } from './storage/index.js';
 import { CurationLog } from './curation/log.js';
 import { registerAgentApi } from './web/agent-api.js';
@@ -29,8 +25,12 @@ import { StoreLimiter } from './storage/rate-limiters.js';
 import { ConversationBudget } from './storage/budget.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
-/** Where a turn keeps the caller's address (anonymous mode: the new-conversation budget). */
-const SOURCE_KEY = Symbol('source');
+/** The activity fields the server itself reads (validated at the edge by activity-validation). */
+interface ActivityHead {
+  channelId: string;
+  serviceUrl: string;
+  conversation: { id: string };
+}
 
 export interface App {
   config: Config;
@@ -56,7 +56,7 @@ export interface AppOptions {
   core?: Core;
   store?: BotStore;
   /** Outbound token source for the connector (see HelpdeskAdapter); default from the credentials. */
-  credentialsFactory?: ServiceClientCredentialsFactory;
+  credentialsFactory?: BotEndpointOptions['credentialsFactory'];
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -72,7 +72,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ttlSeconds: config.storage.ttlSeconds,
     });
 
-  const adapter = new HelpdeskAdapter(config, options.credentialsFactory);
   const budget = new ConversationBudget(store, config.storage.maxConversations);
   const curation = new CurationLog(store);
   // Anonymous mode: new conversations per source address (the built-in web chat limits its own tokens
@@ -88,55 +87,27 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       });
   // Tickets are shared by the bot (hand-offs), the live agents and the consoles.
   const tickets = new TicketStore(store);
-  const content = () => core.catalog.bot;
-  const agentsChannel = new AgentsTeamsChannel({
-    adapter,
-    tickets,
-    storage: store,
-    logger,
-    bot: content,
-    appId: config.auth.appId,
-    agentsTeams: config.agentsTeams,
-  });
-  const live = new LiveAgents({
-    tickets,
-    logger,
-    bot: content,
-    hours: { hours: config.handoff.hours, days: config.handoff.days, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
-    waitSeconds: config.handoff.waitSeconds,
-    consoleAgents: config.agents.length > 0,
-    deliver: userDelivery(adapter, config.auth.appId, content),
-    // Only with a configured agents' channel (and credentials) can Teams agents take conversations.
-    mirror: config.agentsTeams ? agentsChannel : undefined,
-  });
-  const bot = new HelpdeskBot({
+  const endpoint = createBotEndpoint({
+    config,
     core,
     store,
     logger,
     tickets,
-    live,
-    agentsChannel,
-    rateLimit: config.rateLimit,
-    admitNewConversation: newConversations
-      ? async (context) => {
-          const source = context.turnState.get<string | undefined>(SOURCE_KEY);
-          return !source || (await newConversations.take(source)).allowed;
-        }
-      : undefined,
+    live: (ports) =>
+      new LiveAgents({
+        tickets,
+        logger,
+        bot: () => core.catalog.bot,
+        hours: { hours: config.handoff.hours, days: config.handoff.days, tzOffsetMinutes: config.handoff.tzOffsetMinutes },
+        waitSeconds: config.handoff.waitSeconds,
+        consoleAgents: config.agents.length > 0,
+        ...ports,
+      }),
+    admitSource: newConversations ? async (source) => (await newConversations.take(source)).allowed : undefined,
     onEvents: async (events, conversationId) => curation.recordEvents(events, new Date(), conversationId),
+    credentialsFactory: options.credentialsFactory,
   });
-
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: errInfo(error), conversation: logId(context.activity.conversation?.id), activityType: context.activity.type }, 'turn failed');
-    try {
-      if (context.activity.type === 'message') {
-        const b = core.catalog.bot;
-        await context.sendActivity(textActivity(`${b.messages.error}\n\n${contactsMarkdown(b)}`));
-      }
-    } catch (sendErr) {
-      logger.error({ err: errInfo(sendErr) }, 'could not tell the user about the failed turn');
-    }
-  };
+  const { adapter, bot, live } = endpoint;
 
   const server = restify.createServer({ handleUncaughtExceptions: false });
   // Idle keep-alive sockets are closed by the client, never by us first: with Node's 5 s default a
@@ -170,44 +141,24 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         res.send(problem.status, { error: problem.reason });
         return;
       }
+      const activity = req.body as ActivityHead;
       if (!config.auth.appId) {
-        const refused = checkAnonymousCaller(
-          req,
-          String((req.body as Activity).serviceUrl),
-          String((req.body as Activity).conversation.id),
-          webChat?.directLine,
-        );
+        const refused = checkAnonymousCaller(req, activity.serviceUrl, activity.conversation.id, webChat?.directLine);
         if (refused) {
-          logger.warn({ status: refused.status, channel: (req.body as Activity).channelId }, 'request refused in anonymous mode');
+          logger.warn({ status: refused.status, channel: activity.channelId }, 'request refused in anonymous mode');
           res.send(refused.status, { error: refused.reason });
           return;
         }
       }
       inFlight += 1;
       try {
-        const activity = req.body as Activity;
         // The source a new conversation counts against: local tools by address; the built-in web chat is
         // counted at its own token endpoint.
         const source =
-          !config.auth.appId && webChat?.directLine?.serviceUrlKind(String(activity.serviceUrl), String(activity.conversation.id)) !== 'own'
-            ? clientIp(req)
-            : undefined;
-        const invoke = await adapter.handle(String(req.headers.authorization ?? ''), activity, (ctx) => {
-          if (source) ctx.turnState.set(SOURCE_KEY, source);
-          return bot.run(ctx);
-        });
-        if (invoke) res.send(invoke.status, invoke.body);
-        else res.send(200);
-      } catch (err) {
-        // jsonwebtoken's own errors (bad signature, malformed, not yet valid) escape the SDK unwrapped.
-        const jwtError = ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes((err as Error)?.name);
-        if (err instanceof AuthenticationError || jwtError || (err as { statusCode?: number })?.statusCode === 401) {
-          logger.warn({ reason: (err as Error).message?.slice(0, 200), channel: (req.body as Activity)?.channelId }, 'request rejected: authentication failed');
-          res.send(401, { error: 'unauthorized: a valid channel token is required' });
-        } else {
-          logger.error({ err: errInfo(err) }, 'activity processing failed');
-          res.send(500, { error: 'internal error' });
-        }
+          !config.auth.appId && webChat?.directLine?.serviceUrlKind(activity.serviceUrl, activity.conversation.id) !== 'own' ? clientIp(req) : undefined;
+        const r = await endpoint.process(String(req.headers.authorization ?? ''), req.body, source);
+        if (r.body === undefined) res.send(r.status);
+        else res.send(r.status, r.body);
       } finally {
         turnDone();
       }

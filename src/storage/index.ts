@@ -1,8 +1,8 @@
 /**
  * State storage backends for the bot.
  *
- * All backends implement botbuilder's `Storage` with exactly the eTag semantics of botbuilder's
- * `MemoryStorage` (proved by tests/storage.conformance.test.ts):
+ * All backends implement the Bot Framework's `Storage` shape (declared here, so storage does not
+ * depend on the SDK) with exactly the eTag semantics of botbuilder's `MemoryStorage` (proved by tests/storage.conformance.test.ts):
  *  - `read(keys)` returns only the keys that exist (missing keys are absent from the result); every
  *    returned item carries an `eTag`.
  *  - `write(changes)`: an item whose `eTag` is missing or `'*'` overwrites; otherwise the eTag must equal
@@ -15,12 +15,22 @@
  * stricter than `MemoryStorage` (it writes the non-conflicting items of a batch and still rejects).
  */
 import path from 'node:path';
-import type { Storage } from 'botbuilder';
 import { MemoryStorage } from './memory-storage.js';
 import { RedisStorage } from './redis-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'redis';
+
+/** Items by key, each an object with an optional `eTag` (the SDK's `StoreItems`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own shape: callers store their own documents.
+export type StoreItems = Record<string, any>;
+
+/** The SDK's `Storage` interface, structurally: a store passes wherever botbuilder wants one. */
+export interface Storage {
+  read(keys: string[]): Promise<StoreItems>;
+  write(changes: StoreItems): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
 
 export interface BotStore extends Storage {
   /** Resolves when the backend answers; rejects (quickly) when it is unavailable. */

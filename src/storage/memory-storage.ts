@@ -1,31 +1,48 @@
-import { MemoryStorage as BotbuilderMemoryStorage, type StoreItems } from 'botbuilder';
-import type { BotStore } from './index.js';
+import { StoreConflictError, type BotStore, type StoreItems } from './index.js';
 
 /**
- * botbuilder's `MemoryStorage` (unchanged read/write/delete and eTag semantics) with the `BotStore`
- * extras. Process-local, no TTL: for development and tests only.
+ * Process-local store with botbuilder's `MemoryStorage` semantics (items kept as JSON, so readers get
+ * copies; a counter as eTag; a batch with a stale eTag writes its other items and still rejects;
+ * tests/storage.conformance.test.ts runs both side by side), plus the `BotStore` extras. No TTL: for
+ * development and tests only. Our own rather than the SDK's so that storage does not depend on it.
  */
-export class MemoryStorage extends BotbuilderMemoryStorage implements BotStore {
+export class MemoryStorage implements BotStore {
   readonly kind = 'memory' as const;
-  /** Keys by last write, oldest first (the conversation budget evicts from the front). */
-  private readonly written = new Set<string>();
+  /** Documents by key; a Map keeps insertion order, and a write moves its key to the end. */
+  private readonly items = new Map<string, string>();
+  private eTag = 1;
 
-  override async write(changes: StoreItems): Promise<void> {
-    await super.write(changes);
-    for (const key of Object.keys(changes)) {
-      this.written.delete(key);
-      this.written.add(key);
+  async read(keys: string[]): Promise<StoreItems> {
+    const out: StoreItems = {};
+    for (const key of keys) {
+      const doc = this.items.get(key);
+      if (doc !== undefined) out[key] = JSON.parse(doc) as unknown;
     }
+    return out;
   }
 
-  override async delete(keys: string[]): Promise<void> {
-    await super.delete(keys);
-    for (const key of keys) this.written.delete(key);
+  async write(changes: StoreItems): Promise<void> {
+    let conflict: StoreConflictError | undefined;
+    for (const [key, item] of Object.entries(changes) as Array<[string, { eTag?: unknown }]>) {
+      const stored = this.items.get(key);
+      const expected = item.eTag;
+      if (stored !== undefined && expected && expected !== '*' && (JSON.parse(stored) as { eTag?: unknown }).eTag !== expected) {
+        conflict ??= new StoreConflictError(key);
+        continue;
+      }
+      this.items.delete(key);
+      this.items.set(key, JSON.stringify({ ...item, eTag: String(this.eTag++) }));
+    }
+    if (conflict) throw conflict;
   }
 
-  /** Stored keys, least recently written first. */
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.items.delete(key);
+  }
+
+  /** Stored keys, least recently written first (the conversation budget evicts from the front). */
   keysInWriteOrder(): string[] {
-    return [...this.written];
+    return [...this.items.keys()];
   }
 
   async ping(): Promise<void> {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import type { StoreItems } from 'botbuilder';
-import { type BotStore, StoreConflictError, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
+import { type BotStore, StoreConflictError, type StoreItems, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
 
 export interface RedisStorageOptions {
   /** e.g. `redis://127.0.0.1:6379/0`, `rediss://user:pass@host:6380` */

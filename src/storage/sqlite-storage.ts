@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { StoreItems } from 'botbuilder';
-import { type BotStore, StoreConflictError, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
+import { type BotStore, StoreConflictError, type StoreItems, type TtlPolicy, joinItem, makeTtlPolicy, splitItem, ttlMsForKey } from './index.js';
 
 export interface SqliteStorageOptions {
   /** Database file; its parent directory is created when missing. */
