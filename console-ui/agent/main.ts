@@ -1,17 +1,19 @@
 /**
  * The agent console's script (/agent/agent.js, bundled from these files by esbuild: the CSP allows no
  * inline scripts). Talks to the JSON API under /agent/api (src/web/agent-console.ts). The session is
- * an HttpOnly cookie. Wording: words.js.
+ * an HttpOnly cookie. Wording: intents/_console.yaml (agent).
  */
-import { byId } from '../shared/dom.js';
+import { applyWords, byId } from '../shared/dom.js';
 import { refreshNow } from './polling.js';
 import { onReplySubmit } from './reply.js';
 import { boot, onLogin, onLogout, showLogin } from './session.js';
 import { closeSuggestions, onReplyInput, onReplyKeydown, onSearchInput } from './short-codes.js';
-import { page } from './state.js';
+import { W, page } from './state.js';
 import { act } from './ticket.js';
 
 function start(): void {
+  document.title = W.pageTitle;
+  applyWords(W);
   page.refresh = refreshNow;
   page.signIn = showLogin;
   byId('login-form').addEventListener('submit', (ev) => void onLogin(ev));

@@ -1,11 +1,11 @@
 /** What the agent console knows between polls, and what its parts ask of the whole page. */
 import type { Me } from '../shared/api.js';
 import type { TicketView } from './types.js';
-import words from './words.js';
+import words from 'content:console/agent';
 
 export type * from './types.js';
 
-/** The page's words (words.js): typed by what that file holds, so a missing key fails the type check. */
+/** The page's words (intents/_console.yaml, its section for this page), typed by the file's schema. */
 export const W = words;
 
 export const state = {

@@ -1,8 +1,8 @@
 /** Number, date and template formatting of the insights page, shared by its tables, charts and texts. */
 import type { InsightsView } from './types.js';
-import words from './words.js';
+import words from 'content:console/insights';
 
-/** The page's words (words.js): typed by what that file holds, so a missing key fails the type check. */
+/** The page's words (intents/_console.yaml, its section for this page), typed by the file's schema. */
 export const W = words;
 
 /** Cell formats: a count, a fraction 0..1 shown as a percentage, text, or a period ({label, iso}). */

@@ -3,10 +3,10 @@
  * no inline scripts). Reads /agent/api/insights (the figures of src/insights/, the same as `npm run
  * review -- --json`), draws the charts and tables and adds unanswered questions as examples (POST
  * /agent/api/insights/accept, like `npm run review -- --accept`). The session is the console's
- * HttpOnly cookie. Words: words.js.
+ * HttpOnly cookie. Words: intents/_console.yaml (insights).
  */
 import { api, detailText, errorWords, isError, retryMinutes, type ApiResult, type Me } from '../shared/api.js';
-import { byId, fill } from '../shared/dom.js';
+import { applyWords, byId, fill } from '../shared/dom.js';
 import { renderInsights } from './figures.js';
 import { intentName, W } from './format.js';
 import type { AcceptView, InsightsView } from './types.js';
@@ -132,11 +132,7 @@ async function signIn(ev: SubmitEvent): Promise<void> {
 
 function start(): void {
   document.title = W.pageTitle;
-  const words: Record<string, unknown> = W;
-  for (const e of document.querySelectorAll<HTMLElement>('[data-w]')) {
-    const text = words[e.getAttribute('data-w') ?? ''];
-    if (typeof text === 'string') e.textContent = text;
-  }
+  applyWords(W);
   byId('login-form').addEventListener('submit', (ev) => void signIn(ev));
   byId('logout').addEventListener('click', () => {
     void api('POST', '/agent/api/logout')

@@ -22,3 +22,28 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
 export function fill(template: string, values: Record<string, string | number | undefined> = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] !== undefined ? String(values[k]) : m));
 }
+
+/**
+ * The page's fixed labels from its words: `data-w="key"` sets the element's text, `data-w-label` its
+ * aria-label and `data-w-placeholder` its placeholder. In a text, `[[Enter]]` is shown as a key to
+ * press (a <kbd> element, built as DOM, never parsed as markup).
+ */
+export function applyWords(words: Readonly<Record<string, unknown>>): void {
+  const word = (key: string | null): string | undefined => {
+    const w = key ? words[key] : undefined;
+    return typeof w === 'string' ? w : undefined;
+  };
+  for (const e of document.querySelectorAll<HTMLElement>('[data-w]')) {
+    const text = word(e.getAttribute('data-w'));
+    if (text === undefined) continue;
+    e.replaceChildren(...text.split(/\[\[(.+?)\]\]/).map((part, i) => (i % 2 ? el('kbd', null, part) : document.createTextNode(part))));
+  }
+  for (const e of document.querySelectorAll<HTMLElement>('[data-w-label]')) {
+    const text = word(e.getAttribute('data-w-label'));
+    if (text !== undefined) e.setAttribute('aria-label', text);
+  }
+  for (const e of document.querySelectorAll<HTMLInputElement>('[data-w-placeholder]')) {
+    const text = word(e.getAttribute('data-w-placeholder'));
+    if (text !== undefined) e.placeholder = text;
+  }
+}

@@ -21,6 +21,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { parseContentFile } from '../../catalog/content-file.js';
+import { consoleWordsSchema } from '../../catalog/console-words.js';
+import { CONSOLE_WORDS_FILE, ConsoleWordsError, consoleWordsCandidates } from './words-file.js';
 
 export const UI_PAGES = ['agent', 'insights'] as const;
 export type UiPage = (typeof UI_PAGES)[number];
@@ -44,6 +48,32 @@ const OPTIONS = {
   legalComments: 'none',
   sourcemap: false,
 } as const;
+
+/**
+ * `import words from 'content:console/agent'`: the page's section of intents/_console.yaml, validated,
+ * as a frozen object. The YAML file is an input of the bundle like any source, so an edit rebuilds it.
+ */
+function consoleWords(): Plugin {
+  return {
+    name: 'console-words',
+    setup(b) {
+      b.onResolve({ filter: /^content:console\/(agent|insights)$/ }, (args) => {
+        const file = consoleWordsCandidates().find((f) => existsSync(f));
+        if (!file) return { errors: [{ text: `${CONSOLE_WORDS_FILE}: missing: looked in ${consoleWordsCandidates().join(', ')}` }] };
+        return { path: file, pluginData: { section: args.path.slice('content:console/'.length) } };
+      });
+      b.onLoad({ filter: /_console\.yaml$/ }, async (args) => {
+        const section = (args.pluginData as { section: 'agent' | 'insights' }).section;
+        try {
+          const words = parseContentFile(await readFile(args.path, 'utf8'), CONSOLE_WORDS_FILE, consoleWordsSchema, (p) => new ConsoleWordsError(p));
+          return { contents: `export default Object.freeze(${JSON.stringify(words[section])});`, loader: 'js' };
+        } catch (err) {
+          return { errors: [{ text: (err as Error).message }] };
+        }
+      });
+    },
+  };
+}
 
 interface Manifest {
   options: string;
@@ -106,6 +136,7 @@ export function uiBundler(root: string): UiBundler {
       write: false,
       metafile: true,
       logLevel: 'silent',
+      plugins: [consoleWords()],
       banner: { js: `/* Built by esbuild from console-ui/${page}/ (src/web/console/ui-bundle.ts). Do not edit: edit the sources. */` },
     });
     const out = result.outputFiles.find((f) => f.path === bundlePath(page));
