@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type BotStore } from '../src/storage/index.js';
 import { ConversationBudget } from '../src/storage/budget.js';
 import { startRedis } from './helpers/redis-server.js';
-import { Conversation, startBot, startChannel, type ChannelServer } from './helpers/harness.js';
+import { useServer } from './helpers/server.js';
 
 const key = (i: number) => `webchat/conversations/conv-${i}/`;
 
@@ -53,17 +53,13 @@ describe('conversation budget', () => {
     }
   });
 
-  it('/readyz reports stored conversations, the budget and evictions', async () => {
-    const channel: ChannelServer = await startChannel();
-    const bot = await startBot({ STATE_MAX_CONVERSATIONS: '100' });
-    try {
-      await new Conversation(bot.url, channel).send('halo');
-      const r = await (await fetch(`${bot.url}/readyz`)).json();
+  describe('over HTTP', () => {
+    const server = useServer({ STATE_MAX_CONVERSATIONS: '100' });
+    it('/readyz reports stored conversations, the budget and evictions', async () => {
+      await server.conversation().send('halo');
+      const r = await (await fetch(`${server.url}/readyz`)).json();
       expect(r.conversations).toMatchObject({ budget: 100, evicted: 0 });
       expect(typeof r.conversations.stored).toBe('number');
-    } finally {
-      await bot.stop();
-      await channel.close();
-    }
+    });
   });
 });

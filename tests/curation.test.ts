@@ -7,12 +7,13 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/load.js';
 import { loadCore } from '../src/core.js';
 import type { ReviewReport } from '../src/curation/report.js';
 import { labelTo } from './helpers/content.js';
-import { Conversation, lastChoices, startBot, startChannel, type ChannelServer, type TestBot } from './helpers/harness.js';
+import { Conversation, lastChoices, type ChannelServer, type TestBot } from './helpers/harness.js';
+import { useServer } from './helpers/server.js';
 
 const KEY = 'review-key-0123456789abcdef';
 
@@ -29,16 +30,14 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number |
 }
 
 describe('curation loop', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'review-data-'));
+  const intentsDir = mkdtempSync(path.join(os.tmpdir(), 'review-intents-'));
+  cpSync('intents', intentsDir, { recursive: true });
+  const server = useServer({ STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir, AGENT_API_KEY: KEY, RATE_LIMIT_MESSAGES: '1000' });
   let bot: TestBot;
   let channel: ChannelServer;
-  let dataDir: string;
-  let intentsDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'review-data-'));
-    intentsDir = mkdtempSync(path.join(os.tmpdir(), 'review-intents-'));
-    cpSync('intents', intentsDir, { recursive: true });
-    channel = await startChannel();
-    bot = await startBot({ STORAGE: 'sqlite', DATA_DIR: dataDir, INTENTS_DIR: intentsDir, AGENT_API_KEY: KEY, RATE_LIMIT_MESSAGES: '1000' });
+    ({ bot, channel } = server);
 
     // Unanswered: the same question about a missing feature, phrased three ways, plus other noise.
     for (const text of [
@@ -81,10 +80,6 @@ describe('curation loop', () => {
     await bad.send(labelTo('reset-aplikasi/penyebab', 'reset-enofa'));
     await bad.send('belum');
     await bad.send('ya');
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await channel.close();
   });
 
   const review = async (): Promise<ReviewReport> => {
