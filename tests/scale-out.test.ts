@@ -18,89 +18,11 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { RedisStorage } from '../src/storage/redis-storage.js';
 import { registerWebChat } from '../src/web/routes.js';
+import { dlRequest, RoamingClient, sleep } from './helpers/directline-client.js';
 import { spawnBot, startBot, type BotProcess, type TestBot } from './helpers/harness.js';
 import { freePort, startRedis, type RedisHandle } from './helpers/redis-server.js';
 
 const T = 120_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface DlActivity {
-  type: string;
-  id: string;
-  text?: string;
-  replyToId?: string;
-  from: { id: string; role?: string };
-}
-
-/** The fields of Direct Line answers these tests read. */
-interface DlBody {
-  token: string;
-  conversationId: string;
-  watermark: string;
-  activities: DlActivity[];
-  id: string;
-}
-
-interface Reply {
-  status: number;
-  body: DlBody;
-}
-
-async function req(base: string, method: string, route: string, token?: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as DlBody };
-}
-
-/** A web-chat client that remembers everything it was shown (to check: nothing lost, nothing twice). */
-class Client {
-  token = '';
-  conversationId = '';
-  watermark = '';
-  readonly seen: DlActivity[] = [];
-
-  async poll(base: string): Promise<DlActivity[]> {
-    const r = await req(base, 'GET', `/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`, this.token);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    this.seen.push(...r.body.activities);
-    this.watermark = r.body.watermark;
-    return r.body.activities;
-  }
-
-  /** Polls `base` until a bot message replying to `replyTo` (or any bot message) has been seen. */
-  async waitForBot(base: string, replyTo?: string): Promise<DlActivity> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      await this.poll(base);
-      const found = this.seen.find((a) => a.type === 'message' && a.from.role === 'bot' && (replyTo === undefined || a.replyToId === replyTo));
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`no bot reply${replyTo ? ` to ${replyTo}` : ''} via ${base}; seen ${JSON.stringify(this.seen.map((a) => a.text))}`);
-      await sleep(100);
-    }
-  }
-
-  async post(base: string, text: string): Promise<string> {
-    const r = await req(base, 'POST', `/v3/directline/conversations/${this.conversationId}/activities`, this.token, { type: 'message', text, locale: 'id-ID' });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body.id;
-  }
-}
-
-/** Every activity the client was shown equals the stored list: same ids, same order, seqs 1..n. */
-async function expectSeenExactlyOnce(client: Client, base: string): Promise<void> {
-  const all = await req(base, 'GET', `/v3/directline/conversations/${client.conversationId}/activities?watermark=`, client.token);
-  const stored = all.body.activities.map((a) => a.id);
-  const seen = client.seen.map((a) => a.id);
-  expect(new Set(seen).size).toBe(seen.length);
-  expect(seen).toEqual(stored);
-  expect(stored.map((id) => Number(id.split('|')[1]))).toEqual(stored.map((_, i) => i + 1));
-  expect(all.body.watermark).toBe(String(stored.length));
-}
 
 const processes = new Set<BotProcess>();
 const inProcess: TestBot[] = [];
@@ -144,12 +66,12 @@ describe('two instances on one Redis serve one web chat', () => {
       const [portA, portB] = [await freePort(), await freePort()];
       let a = await spawnTracked(env, portA);
       const b = await spawnTracked(env, portB);
-      const client = new Client();
+      const client = new RoamingClient();
 
       // A token from A, the conversation started on B, the welcome read on A.
-      const g = await req(a.url, 'POST', '/v3/directline/tokens/generate');
+      const g = await dlRequest(a.url, 'POST', '/v3/directline/tokens/generate');
       expect(g.status).toBe(200);
-      const started = await req(b.url, 'POST', '/v3/directline/conversations', g.body.token, { locale: 'id-ID' });
+      const started = await dlRequest(b.url, 'POST', '/v3/directline/conversations', g.body.token, { locale: 'id-ID' });
       expect(started.status).toBe(201);
       client.token = started.body.token;
       client.conversationId = started.body.conversationId;
@@ -157,7 +79,7 @@ describe('two instances on one Redis serve one web chat', () => {
       const welcome = await client.waitForBot(a.url);
       expect(welcome.text).toMatch(/selamat datang/i);
       // Starting again on A is idempotent (one conversation, no second welcome).
-      const again = await req(a.url, 'POST', '/v3/directline/conversations', client.token, {});
+      const again = await dlRequest(a.url, 'POST', '/v3/directline/conversations', client.token, {});
       expect(again.status).toBe(200);
 
       // Posted on A, answered when polling B; posted on B, answered when polling A.
@@ -168,7 +90,7 @@ describe('two instances on one Redis serve one web chat', () => {
       await client.waitForBot(a.url, p2);
 
       // A token refreshed on B works on A.
-      const refreshed = await req(b.url, 'POST', '/v3/directline/tokens/refresh', client.token);
+      const refreshed = await dlRequest(b.url, 'POST', '/v3/directline/tokens/refresh', client.token);
       expect(refreshed.status).toBe(200);
       client.token = refreshed.body.token;
       await client.poll(a.url);
@@ -179,7 +101,7 @@ describe('two instances on one Redis serve one web chat', () => {
       const p3 = await client.post(b.url, 'status efaktur belum registrasi');
       await client.waitForBot(b.url, p3);
       a = await spawnTracked(env, portA);
-      const reconnect = await req(a.url, 'GET', `/v3/directline/conversations/${client.conversationId}?watermark=${client.watermark}`, client.token);
+      const reconnect = await dlRequest(a.url, 'GET', `/v3/directline/conversations/${client.conversationId}?watermark=${client.watermark}`, client.token);
       expect(reconnect.status).toBe(200);
       const p4 = await client.post(a.url, '1');
       await client.waitForBot(b.url, p4);
@@ -189,8 +111,8 @@ describe('two instances on one Redis serve one web chat', () => {
       // One more poll on each: nothing new, nothing repeated.
       expect(await client.poll(a.url)).toEqual([]);
       expect(await client.poll(b.url)).toEqual([]);
-      await expectSeenExactlyOnce(client, a.url);
-      await expectSeenExactlyOnce(client, b.url);
+      await client.expectSeenExactlyOnce(a.url);
+      await client.expectSeenExactlyOnce(b.url);
       // Every post got exactly one echo and its replies; the bot's replies never doubled.
       const echoes = client.seen.filter((x) => x.from.role === 'user').map((x) => x.id);
       expect(echoes).toEqual([p1, p2, p3, p4, p5]);
@@ -239,9 +161,9 @@ describe('the hop key across instances (in-process pair on one Redis)', () => {
       expect(new URL(urlA).pathname).toBe(new URL(urlB).pathname);
       expect(urlA).not.toBe(urlB); // different ports
 
-      const client = new Client();
-      const g = await req(a.url, 'POST', '/v3/directline/tokens/generate');
-      const s = await req(a.url, 'POST', '/v3/directline/conversations', g.body.token, {});
+      const client = new RoamingClient();
+      const g = await dlRequest(a.url, 'POST', '/v3/directline/tokens/generate');
+      const s = await dlRequest(a.url, 'POST', '/v3/directline/conversations', g.body.token, {});
       client.token = s.body.token;
       client.conversationId = s.body.conversationId;
       await client.waitForBot(b.url);
@@ -270,7 +192,7 @@ describe('the hop key across instances (in-process pair on one Redis)', () => {
         await sleep(50);
       }
       expect(client.seen.map((x) => x.text)).toEqual(expect.arrayContaining(['Halo, saya petugas helpdesk.', 'Pesan susulan']));
-      await expectSeenExactlyOnce(client, b.url);
+      await client.expectSeenExactlyOnce(b.url);
       await Promise.all([a.stop(), b.stop()]);
     },
     T,
@@ -322,14 +244,14 @@ describe('one activity at a time per conversation, across instances', () => {
       }
       try {
         const [a, b] = bases as [string, string];
-        const g = await req(a, 'POST', '/v3/directline/tokens/generate');
-        const s = await req(b, 'POST', '/v3/directline/conversations', g.body.token, {});
+        const g = await dlRequest(a, 'POST', '/v3/directline/tokens/generate');
+        const s = await dlRequest(b, 'POST', '/v3/directline/conversations', g.body.token, {});
         expect(s.status).toBe(201); // its join goes to the bot now (300 ms)
         const path = `/v3/directline/conversations/${s.body.conversationId}/activities`;
         const t0 = performance.now();
         const posts = await Promise.all([
-          req(a, 'POST', path, s.body.token, { type: 'message', text: 'satu' }),
-          req(b, 'POST', path, s.body.token, { type: 'message', text: 'dua' }),
+          dlRequest(a, 'POST', path, s.body.token, { type: 'message', text: 'satu' }),
+          dlRequest(b, 'POST', path, s.body.token, { type: 'message', text: 'dua' }),
         ]);
         const ms = performance.now() - t0;
         expect(posts.map((p) => p.status)).toEqual([200, 200]);
@@ -355,9 +277,9 @@ describe('Redis outage', () => {
       try {
         const bot = await startBot({ STORAGE: 'redis', REDIS_URL: own.url, RATE_LIMIT_MESSAGES: '1000', LOG_LEVEL: 'silent' });
         inProcess.push(bot);
-        const client = new Client();
-        const g = await req(bot.url, 'POST', '/v3/directline/tokens/generate');
-        const s = await req(bot.url, 'POST', '/v3/directline/conversations', g.body.token, {});
+        const client = new RoamingClient();
+        const g = await dlRequest(bot.url, 'POST', '/v3/directline/tokens/generate');
+        const s = await dlRequest(bot.url, 'POST', '/v3/directline/conversations', g.body.token, {});
         client.token = s.body.token;
         client.conversationId = s.body.conversationId;
         await client.waitForBot(bot.url);
@@ -370,11 +292,11 @@ describe('Redis outage', () => {
         await own.restart(); // same port, no data: the conversation is gone with it
         const deadline = Date.now() + 15_000;
         while ((await fetch(`${bot.url}/readyz`)).status !== 200 && Date.now() < deadline) await sleep(100);
-        const gone = await req(bot.url, 'GET', `/v3/directline/conversations/${client.conversationId}/activities?watermark=`, client.token);
+        const gone = await dlRequest(bot.url, 'GET', `/v3/directline/conversations/${client.conversationId}/activities?watermark=`, client.token);
         expect(gone.status).toBe(404);
-        const fresh = new Client();
-        const g2 = await req(bot.url, 'POST', '/v3/directline/tokens/generate');
-        const s2 = await req(bot.url, 'POST', '/v3/directline/conversations', g2.body.token, {});
+        const fresh = new RoamingClient();
+        const g2 = await dlRequest(bot.url, 'POST', '/v3/directline/tokens/generate');
+        const s2 = await dlRequest(bot.url, 'POST', '/v3/directline/conversations', g2.body.token, {});
         expect(s2.status).toBe(201);
         fresh.token = s2.body.token;
         fresh.conversationId = s2.body.conversationId;
@@ -397,9 +319,9 @@ describe('one SQLite instance keeps its web chats across a restart', () => {
       const env = { STORAGE: 'sqlite', DATA_DIR: dataDir, RATE_LIMIT_MESSAGES: '1000', LOG_LEVEL: 'warn' };
       const port = await freePort();
       let bot = await spawnTracked(env, port);
-      const client = new Client();
-      const g = await req(bot.url, 'POST', '/v3/directline/tokens/generate');
-      const s = await req(bot.url, 'POST', '/v3/directline/conversations', g.body.token, {});
+      const client = new RoamingClient();
+      const g = await dlRequest(bot.url, 'POST', '/v3/directline/tokens/generate');
+      const s = await dlRequest(bot.url, 'POST', '/v3/directline/conversations', g.body.token, {});
       client.token = s.body.token;
       client.conversationId = s.body.conversationId;
       await client.waitForBot(bot.url);
@@ -411,7 +333,7 @@ describe('one SQLite instance keeps its web chats across a restart', () => {
       expect(await client.poll(bot.url)).toEqual([]);
       const p2 = await client.post(bot.url, 'menu');
       await client.waitForBot(bot.url, p2);
-      await expectSeenExactlyOnce(client, bot.url);
+      await client.expectSeenExactlyOnce(bot.url);
     },
     T,
   );
