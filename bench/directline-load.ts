@@ -5,9 +5,9 @@
  * its own loopback source address.
  */
 import http from 'node:http';
-import { percentile, r1, r2, sleep } from './common.js';
-import { RESET_APLIKASI_WALK, expectedReply, type LoadResult, type WalkStep } from './load.js';
-import { machineCpuSeconds, serversCpuSeconds } from './sampling.js';
+import { sleep } from './common.js';
+import { RESET_APLIKASI_WALK, expectedReply, loadResult, type LoadResult, type WalkStep } from './load.js';
+import { startWindow } from './sampling.js';
 
 interface DlActivity {
   type?: string;
@@ -160,46 +160,14 @@ export async function runDirectLineLoad(o: DirectLineLoadOptions): Promise<LoadR
   const workers = Array.from({ length: o.concurrency }, () => worker());
   await sleep(o.warmupMs);
   measuring = true;
-  const cpu0 = process.cpuUsage();
-  const srv0 = serversCpuSeconds(o);
-  const mach0 = machineCpuSeconds();
-  const w0 = Number(process.hrtime.bigint() / 1000n);
-  const t0 = performance.now();
+  const endWindow = startWindow(o);
   await sleep(o.durationMs);
   measuring = false;
-  const windowMs = performance.now() - t0;
-  const w1 = Number(process.hrtime.bigint() / 1000n);
-  const cpu = process.cpuUsage(cpu0);
-  const srv1 = serversCpuSeconds(o);
-  const mach1 = machineCpuSeconds();
+  const window = endWindow();
   stopped = true;
   await Promise.all(workers);
 
-  latencies.sort((a, b) => a - b);
-  const result: LoadResult = {
-    kind: 'bot',
-    concurrency: o.concurrency,
-    durationS: r2(windowMs / 1000),
-    turns,
-    turnsPerSec: r1(turns / (windowMs / 1000)),
-    conversationsCompleted: completed,
-    p50Ms: r2(percentile(latencies, 50)),
-    p90Ms: r2(percentile(latencies, 90)),
-    p99Ms: r2(percentile(latencies, 99)),
-    maxMs: r2(percentile(latencies, 100)),
-    errors,
-    unexpected,
-    activitiesPerTurn: turns ? r2(replies / turns) : 0,
-    slowest: [],
-    clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 100),
-    windowUs: [w0, w1],
-  };
-  if (srv0 !== undefined && srv1 !== undefined) {
-    result.serverCpuPct = Math.round(((srv1 - srv0) / (windowMs / 1000)) * 100);
-    if (turns) result.serverCpuMsPerTurn = r2(((srv1 - srv0) * 1000) / turns);
-    if (mach0 && mach1)
-      result.othersCpuPct = Math.max(0, Math.round(((mach1.busy - mach0.busy - (srv1 - srv0) - (cpu.user + cpu.system) / 1e6) / (windowMs / 1000)) * 100));
-  }
+  const result = loadResult('bot', o.concurrency, window, { turns, completed, errors, unexpected, activities: replies, slowest: [], latencies });
   if (firstProblem) result.firstProblem = firstProblem;
   return result;
 }

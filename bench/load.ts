@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { startChannelService } from '../tests/helpers/channel-service.js';
 import { percentile, r1, r2, sleep } from './common.js';
-import { machineCpuSeconds, serversCpuSeconds, startRssSampler, type RssSample } from './sampling.js';
+import { startRssSampler, startWindow, type MeasuredWindow, type RssSample } from './sampling.js';
 
 // ---------------------------------------------------------------- load channel
 
@@ -249,54 +249,63 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const workers = Array.from({ length: o.concurrency }, (_, w) => worker(w));
   await sleep(o.warmupMs);
   measuring = true;
-  const cpu0 = process.cpuUsage();
-  const srv0 = serversCpuSeconds(o);
-  const mach0 = machineCpuSeconds();
-  const w0 = Number(process.hrtime.bigint() / 1000n);
   const received0 = o.channel.received;
-  const t0 = performance.now();
-  windowStart = t0;
+  const endWindow = startWindow(o);
+  windowStart = performance.now();
   await sleep(o.durationMs);
   measuring = false;
-  const windowMs = performance.now() - t0;
-  const w1 = Number(process.hrtime.bigint() / 1000n);
+  const window = endWindow();
   const received1 = o.channel.received;
-  const cpu = process.cpuUsage(cpu0);
-  const srv1 = serversCpuSeconds(o);
-  const mach1 = machineCpuSeconds();
   stopped = true;
   await Promise.all(workers);
   const rss = sampler?.stop();
   agent.destroy();
 
-  latencies.sort((a, b) => a - b);
-  const result: LoadResult = {
-    kind: o.kind,
-    concurrency: o.concurrency,
-    durationS: r2(windowMs / 1000),
+  const result = loadResult(o.kind, o.concurrency, window, {
     turns,
-    turnsPerSec: r1(turns / (windowMs / 1000)),
-    conversationsCompleted: completed,
+    completed,
+    errors,
+    unexpected,
+    activities: received1 - received0,
+    slowest: slow,
+    latencies,
+  });
+  if (firstProblem) result.firstProblem = firstProblem;
+  if (rss) result.rss = rss;
+  return result;
+}
+
+/** A load point's figures from its counts and its measured window (shared by the bench's load clients). */
+export function loadResult(
+  kind: LoadResult['kind'],
+  concurrency: number,
+  w: MeasuredWindow,
+  c: { turns: number; completed: number; errors: number; unexpected: number; activities: number; slowest: LoadResult['slowest']; latencies: number[] },
+): LoadResult {
+  const seconds = w.windowMs / 1000;
+  const latencies = [...c.latencies].sort((a, b) => a - b);
+  const result: LoadResult = {
+    kind,
+    concurrency,
+    durationS: r2(seconds),
+    turns: c.turns,
+    turnsPerSec: r1(c.turns / seconds),
+    conversationsCompleted: c.completed,
     p50Ms: r2(percentile(latencies, 50)),
     p90Ms: r2(percentile(latencies, 90)),
     p99Ms: r2(percentile(latencies, 99)),
     maxMs: r2(percentile(latencies, 100)),
-    errors,
-    unexpected,
-    activitiesPerTurn: turns ? r2((received1 - received0) / turns) : 0,
-    slowest: slow,
-    clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 100),
-    windowUs: [w0, w1],
+    errors: c.errors,
+    unexpected: c.unexpected,
+    activitiesPerTurn: c.turns ? r2(c.activities / c.turns) : 0,
+    slowest: c.slowest,
+    clientCpuPct: Math.round((w.clientCpuUs / 1000 / w.windowMs) * 100),
+    windowUs: w.windowUs,
   };
-  if (srv0 !== undefined && srv1 !== undefined) {
-    result.serverCpuPct = Math.round(((srv1 - srv0) / (windowMs / 1000)) * 100);
-    if (turns) result.serverCpuMsPerTurn = r2(((srv1 - srv0) * 1000) / turns);
+  if (w.serverCpuS !== undefined) {
+    result.serverCpuPct = Math.round((w.serverCpuS / seconds) * 100);
+    if (c.turns) result.serverCpuMsPerTurn = r2((w.serverCpuS * 1000) / c.turns);
   }
-  if (srv0 !== undefined && srv1 !== undefined && mach0 && mach1) {
-    const others = mach1.busy - mach0.busy - (srv1 - srv0) - (cpu.user + cpu.system) / 1e6;
-    result.othersCpuPct = Math.max(0, Math.round((others / (windowMs / 1000)) * 100));
-  }
-  if (firstProblem) result.firstProblem = firstProblem;
-  if (rss) result.rss = rss;
+  if (w.othersCpuS !== undefined) result.othersCpuPct = Math.max(0, Math.round((w.othersCpuS / seconds) * 100));
   return result;
 }

@@ -83,3 +83,38 @@ export function startRssSampler(pid: number, everyMs = 200): { stop(): RssSample
     },
   };
 }
+
+/** What a measured window used: its length, wall-clock bounds, and CPU of this process, the servers and the machine. */
+export interface MeasuredWindow {
+  windowMs: number;
+  windowUs: [number, number];
+  /** This process's CPU in the window (µs). */
+  clientCpuUs: number;
+  /** The servers' CPU in the window (s), when their pids are known. */
+  serverCpuS?: number;
+  /** CPU of everything else on the machine (s): busy time minus the servers' and this process's. */
+  othersCpuS?: number;
+}
+
+/** Starts measuring; the function it returns ends the window and gives its figures. */
+export function startWindow(o: { serverPid?: number; serverPids?: number[] }): () => MeasuredWindow {
+  const cpu0 = process.cpuUsage();
+  const srv0 = serversCpuSeconds(o);
+  const mach0 = machineCpuSeconds();
+  const w0 = Number(process.hrtime.bigint() / 1000n);
+  const t0 = performance.now();
+  return () => {
+    const windowMs = performance.now() - t0;
+    const w1 = Number(process.hrtime.bigint() / 1000n);
+    const cpu = process.cpuUsage(cpu0);
+    const srv1 = serversCpuSeconds(o);
+    const mach1 = machineCpuSeconds();
+    const clientCpuUs = cpu.user + cpu.system;
+    const w: MeasuredWindow = { windowMs, windowUs: [w0, w1], clientCpuUs };
+    if (srv0 !== undefined && srv1 !== undefined) {
+      w.serverCpuS = srv1 - srv0;
+      if (mach0 && mach1) w.othersCpuS = mach1.busy - mach0.busy - w.serverCpuS - clientCpuUs / 1e6;
+    }
+    return w;
+  };
+}
