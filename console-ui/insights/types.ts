@@ -3,30 +3,16 @@
  * the fields the page uses; tests/insights-api.test.ts checks at compile time that the server's
  * figures fit this shape, so the two cannot drift apart unnoticed.
  */
+import type { ConversationTotals, FallbackTotals, SeriesPoint } from '../../src/insights/shapes.js';
+
 export interface PeriodView {
   from: string;
   to: string;
   bucket: 'day' | 'week';
 }
 
-export interface SeriesPointView {
-  start: string;
-  end: string;
-  conversations: number;
-  contained: number;
-  confirmedSolved: number;
-  handedOff: number;
-  handoffByTrigger: Record<string, number>;
-  turns: number;
-  fallbacks: number;
-  solved: number;
-  unsolved: number;
-  unanswered: number;
-  clusters: Record<string, number>;
-  containmentRate: number;
-  handoffRate: number;
-  fallbackRate: number;
-}
+/** Per bucket, as the server gives it. */
+export type SeriesPointView = SeriesPoint;
 
 export interface ClusterView {
   id: string;
@@ -40,18 +26,10 @@ export interface ClusterView {
 export interface InsightsView {
   generatedAt: string;
   period: PeriodView;
-  conversations: {
-    total: number;
-    contained: number;
-    confirmedSolved: number;
-    handedOff: number;
-    containmentRate: number;
-    confirmedSolvedRate: number;
-    handoffRate: number;
-  };
+  conversations: ConversationTotals;
   handoffTriggers: Array<{ trigger: string; conversations: number }>;
   procedures: Array<{ intentTitle: string; code: string; title: string; solved: number; unsolved: number; unsolvedRate: number }>;
-  fallback: { turns: number; fallbacks: number; rate: number };
+  fallback: FallbackTotals;
   series: SeriesPointView[];
   clusters: ClusterView[];
   clusterCount: number;

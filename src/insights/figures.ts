@@ -15,6 +15,9 @@ import type { Catalog } from '../catalog/load.js';
 import type { IntentClassifier } from '../nlu/classifier.js';
 import { addDays, type DayAggregate } from './aggregate.js';
 import { clusterTexts, describeCluster, type Cluster, type TextGroup } from './clusters.js';
+import type { ConversationTotals, FallbackTotals, SeriesPoint } from './shapes.js';
+
+export type { ConversationTotals, FallbackTotals, SeriesPoint } from './shapes.js';
 
 export type Bucket = 'day' | 'week';
 export const TRIGGERS = ['user-request', 'procedure-failed', 'fallbacks', 'unhelpful'] as const;
@@ -51,41 +54,12 @@ export interface ReviewReport {
   worstProcedures: Array<{ intent: string; code: string; solved: number; unsolved: number; unsolvedRate: number }>;
 }
 
-export interface SeriesPoint {
-  /** First and last local day of the bucket (a week is cut to the period). */
-  start: string;
-  end: string;
-  conversations: number;
-  contained: number;
-  confirmedSolved: number;
-  handedOff: number;
-  handoffByTrigger: Record<string, number>;
-  turns: number;
-  fallbacks: number;
-  solved: number;
-  unsolved: number;
-  unanswered: number;
-  /** Unanswered messages of the largest clusters, by cluster id. */
-  clusters: Record<string, number>;
-  containmentRate: number;
-  handoffRate: number;
-  fallbackRate: number;
-}
-
 export interface Insights extends ReviewReport {
   period: Period;
-  conversations: {
-    total: number;
-    contained: number;
-    confirmedSolved: number;
-    handedOff: number;
-    containmentRate: number;
-    confirmedSolvedRate: number;
-    handoffRate: number;
-  };
+  conversations: ConversationTotals;
   handoffTriggers: Array<{ trigger: string; conversations: number; rate: number; events: number }>;
   procedures: Array<{ intent: string; intentTitle: string; node: string; code: string; title: string; solved: number; unsolved: number; unsolvedRate: number }>;
-  fallback: { turns: number; fallbacks: number; rate: number };
+  fallback: FallbackTotals;
   series: SeriesPoint[];
   clusterCount: number;
   /** Intents an unanswered cluster may be added to, with their titles. */
