@@ -68,6 +68,14 @@ export interface SpawnOptions {
  */
 export const BOT_RATE_LIMIT = '10000';
 
+/**
+ * Anonymous mode counts new conversations per source address (1000 per 10 minutes by default), and
+ * the whole load comes from loopback: without this the budget ran out a few seconds into the
+ * 100-conversation points and the bot answered most of them with its refusal (measured as
+ * "unexpected" replies, and cheap turns that made the bot look fast).
+ */
+export const BOT_NEW_CONVERSATIONS = '1000000';
+
 async function readyOnce(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get(`${url}/readyz`, { agent: false }, (res) => {
@@ -94,6 +102,7 @@ export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
     DATA_DIR: o.dataDir,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MESSAGES: BOT_RATE_LIMIT,
+    NEW_CONVERSATIONS_PER_SOURCE: BOT_NEW_CONVERSATIONS,
     // anonymous local mode, whatever the caller's environment says
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',

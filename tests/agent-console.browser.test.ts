@@ -186,6 +186,11 @@ describe('agent console in a browser', () => {
       expect(await agent.locator('#t-path li').allInnerTexts()).toEqual(ticket.steps);
       for (const id of ticket.path) expect(ticket.steps.join('\n')).not.toContain(id);
       await agent.locator('#transcript .msg-user').filter({ hasText: 'saya mau bicara dengan petugas' }).first().waitFor({ state: 'visible', timeout: WAIT });
+      // The bot's answers read as the user saw them: bold as bold, no Markdown marks left over.
+      const botTexts = await agent.locator('#transcript .msg-bot .msg-text').allInnerTexts();
+      expect(botTexts.length).toBeGreaterThan(0);
+      for (const text of botTexts) expect(text).not.toContain('**');
+      if (ticket.transcript.some((e) => e.text.includes('**'))) expect(await agent.locator('#transcript .msg-bot strong').count()).toBeGreaterThan(0);
       expect(await agent.locator('#reply').isDisabled()).toBe(true);
       expect(await agent.getByRole('button', { name: 'Selesai', exact: true }).isDisabled()).toBe(true);
 

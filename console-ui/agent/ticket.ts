@@ -1,6 +1,6 @@
 /** The ticket panel: summary, steps, codes, the masked transcript, and Ambil / Lepas / Selesai. */
 import { api, isError } from '../shared/api.js';
-import { byId, el, fill } from '../shared/dom.js';
+import { byId, el, fill, inlineMarkdown } from '../shared/dom.js';
 import { reasonText, senderText, stepText, statusText, timeText } from './format.js';
 import { isMine, page, state, W, type TicketView } from './state.js';
 
@@ -72,7 +72,11 @@ function renderTranscript(t: TicketView): void {
     time.dateTime = e.at;
     head.appendChild(time);
     li.appendChild(head);
-    li.appendChild(el('div', 'msg-text', e.text));
+    const body = el('div', 'msg-text');
+    // The bot's answers are Markdown (what Web Chat and Teams render); the user's words stay as typed.
+    if (e.from === 'bot') body.replaceChildren(...inlineMarkdown(e.text));
+    else body.textContent = e.text;
+    li.appendChild(body);
     frag.appendChild(li);
   }
   if (!entries.length) frag.appendChild(el('li', 'muted', W.noMessages));

@@ -47,3 +47,15 @@ export function applyWords(words: Readonly<Record<string, unknown>>): void {
     if (text !== undefined) e.placeholder = text;
   }
 }
+
+/**
+ * The bot's Markdown as the user's client showed it, for the inline marks its answers use: **bold**
+ * and `code` become <strong> and <code> (built as DOM; anything else stays text as written).
+ */
+export function inlineMarkdown(text: string): Node[] {
+  return text.split(/(\*\*[^*\n]+\*\*|`[^`\n]+`)/).map((part) => {
+    if (part.length > 4 && part.startsWith('**') && part.endsWith('**')) return el('strong', null, part.slice(2, -2));
+    if (part.length > 2 && part.startsWith('`') && part.endsWith('`')) return el('code', null, part.slice(1, -1));
+    return document.createTextNode(part);
+  });
+}
