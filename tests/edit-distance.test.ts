@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deletionsOf, editDistance } from '../src/nlu/edit-distance.js';
+import { deletionsOf, editDistance, isAdjacentSwap } from '../src/nlu/edit-distance.js';
 
 /** The textbook full-matrix Levenshtein distance, to check the banded one against. */
 function reference(a: string, b: string): number {
@@ -29,5 +29,13 @@ describe('edit distance (typo repair)', () => {
     expect(editDistance('efaktur', 'efkatur', 2)).toBe(2); // two letters swapped count 2
     expect(editDistance('efaktur', 'efkatur', 1)).toBe(2);
     expect(deletionsOf('kode')).toEqual(['ode', 'kde', 'koe', 'kod']);
+  });
+
+  it('tells two neighbouring letters swapped from other differences', () => {
+    expect(isAdjacentSwap('dekstop', 'desktop')).toBe(true);
+    expect(isAdjacentSwap('pasword', 'password')).toBe(false);
+    expect(isAdjacentSwap('desktop', 'desktop')).toBe(false);
+    expect(isAdjacentSwap('dsektop', 'desktop')).toBe(true);
+    expect(isAdjacentSwap('dketsop', 'desktop')).toBe(false);
   });
 });

@@ -317,7 +317,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (tailOption) return { kind: 'option', index: tailOption.index, via: 'described' };
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
-    if (confident && !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens }))
+    // "udah tp gabisa": answer words only, however sure the model is about a topic for them.
+    if (
+      confident &&
+      contentCount(norm) > 0 &&
+      !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })
+    )
       return { kind: 'switch', intent: cls.intent };
   }
   // "eh ga jadi, sebenarnya muncul Tidak Dapat Menghubungi ETaxInvoice Server": an announced topic that

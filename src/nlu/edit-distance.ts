@@ -49,3 +49,11 @@ export function editDistance(a: string, b: string, max: number): number {
   }
   return Math.min(prev[lb]!, over);
 }
+
+/** Whether `b` is `a` with two neighbouring letters swapped ("dekstop" / "desktop"): one slip, though Levenshtein counts 2. */
+export function isAdjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}

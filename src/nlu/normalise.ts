@@ -15,7 +15,7 @@ import Fuse from 'fuse.js';
 import type { Lexicon } from '../catalog/schema.js';
 import { ANSWER_WORDS } from './answer-words.js';
 import { LRUCache } from 'lru-cache';
-import { deletionsOf, editDistance } from './edit-distance.js';
+import { deletionsOf, editDistance, isAdjacentSwap } from './edit-distance.js';
 import { stem } from './stem.js';
 
 export { stem };
@@ -249,7 +249,7 @@ export class Normaliser {
     // this is most of start-up on a large catalog.
     if (w.length >= 5) {
       const near = this.nearWord(w);
-      if (near && near !== w && editDistance(w, near, max) <= max) return [near];
+      if (near && near !== w && (editDistance(w, near, max) <= max || isAdjacentSwap(w, near))) return [near];
     }
     for (const hit of this.closestWords(w, max)) {
       if (editDistance(w, hit, max) <= max) return [hit];
