@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     app = createApp(config);
   } catch (err) {
     if (err instanceof CatalogError) fail([err.message]);
-    if (err instanceof Error && ['PrivacyWordsError', 'ReadingWordsError', 'ConsoleWordsError'].includes(err.name)) fail([err.message]);
+    if (err instanceof Error && ['PrivacyWordsError', 'ReadingWordsError', 'PageWordsError'].includes(err.name)) fail([err.message]);
     fail([`Start-up failed: ${(err as Error).message}`]);
   }
   collectStartupGarbage(); // ~50 ms, before listening: once ready, the process is ready

@@ -88,8 +88,8 @@ describe('agent console in a browser', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('no-cache');
     const bundle = await js.text();
-    // The bundle is the current sources' (built on demand): it holds intents/_console.yaml's sentences.
-    expect(bundle).toContain(readFileSync(path.resolve('intents/_console.yaml'), 'utf8').match(/replyTooLong: "([^"]+)"/)![1]);
+    // The bundle is the current sources' (built on demand): it holds intents/_pages.yaml's sentences.
+    expect(bundle).toContain(readFileSync(path.resolve('intents/_pages.yaml'), 'utf8').match(/replyTooLong: "([^"]+)"/)![1]);
     const jsAgain = await fetch(`${bot.url}/agent/agent.js`, { headers: { 'if-none-match': js.headers.get('etag') ?? '' } });
     expect(jsAgain.status).toBe(304);
     const css = await fetch(`${bot.url}/agent/agent.css`);

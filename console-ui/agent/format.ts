@@ -1,4 +1,4 @@
-/** How the console writes durations, statuses, senders and the server's refusals (words from intents/_console.yaml). */
+/** How the console writes durations, statuses, senders and the server's refusals (words from intents/_pages.yaml). */
 import { MESSAGE_CHARS } from '../../src/limits.js';
 import { detailNumber, detailText, errorWords, type ApiResult } from '../shared/api.js';
 import { fill } from '../shared/dom.js';
@@ -13,7 +13,7 @@ export function duration(ms: number): string {
   return m ? fill(W.hoursMinutes, { h, m }) : fill(W.hours, { h });
 }
 
-/** A word for every status (a status missing from intents/_console.yaml fails the type check). */
+/** A word for every status (a status missing from intents/_pages.yaml fails the type check). */
 const STATUS: Record<TicketStatus, string> = W.status;
 
 export const statusWord = (status: string): string => STATUS[status as TicketStatus] ?? status;

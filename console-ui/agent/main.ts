@@ -1,7 +1,7 @@
 /**
  * The agent console's script (/agent/agent.js, bundled from these files by esbuild: the CSP allows no
  * inline scripts). Talks to the JSON API under /agent/api (src/web/agent-console.ts). The session is
- * an HttpOnly cookie. Wording: intents/_console.yaml (agent).
+ * an HttpOnly cookie. Wording: intents/_pages.yaml (agent).
  */
 import { applyWords, byId } from '../shared/dom.js';
 import { refreshNow } from './polling.js';

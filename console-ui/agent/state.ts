@@ -5,7 +5,7 @@ import words from 'content:console/agent';
 
 export type * from './types.js';
 
-/** The page's words (intents/_console.yaml, its section for this page), typed by the file's schema. */
+/** The page's words (intents/_pages.yaml, its section for this page), typed by the file's schema. */
 export const W = words;
 
 export const state = {

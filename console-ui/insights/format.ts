@@ -2,7 +2,7 @@
 import type { InsightsView } from './types.js';
 import words from 'content:console/insights';
 
-/** The page's words (intents/_console.yaml, its section for this page), typed by the file's schema. */
+/** The page's words (intents/_pages.yaml, its section for this page), typed by the file's schema. */
 export const W = words;
 
 /** Cell formats: a count, a fraction 0..1 shown as a percentage, text, or a period ({label, iso}). */

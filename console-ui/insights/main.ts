@@ -3,7 +3,7 @@
  * no inline scripts). Reads /agent/api/insights (the figures of src/insights/, the same as `npm run
  * review -- --json`), draws the charts and tables and adds unanswered questions as examples (POST
  * /agent/api/insights/accept, like `npm run review -- --accept`). The session is the console's
- * HttpOnly cookie. Words: intents/_console.yaml (insights).
+ * HttpOnly cookie. Words: intents/_pages.yaml (insights).
  */
 import { api, detailText, errorWords, isError, retryMinutes, type ApiResult, type Me } from '../shared/api.js';
 import { applyWords, byId, fill } from '../shared/dom.js';

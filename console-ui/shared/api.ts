@@ -73,7 +73,7 @@ export interface Me {
 
 /**
  * A words file's refusals by code, checked at compile time: every key must be a code of the API (a
- * misspelt code in intents/_console.yaml fails `npm run typecheck` instead of never showing).
+ * misspelt code in intents/_pages.yaml fails `npm run typecheck` instead of never showing).
  */
 export function errorWords<T extends Partial<Record<ApiErrorCode, string>>>(words: T & Record<Exclude<keyof T, ApiErrorCode>, never>): T {
   return words;

@@ -3,7 +3,7 @@
  *
  *   GET  /agent/insights                         the page (src/web/public/insights.html; 403 for other agents)
  *   GET  /agent/insights.js, insights.css        its script (bundled from console-ui/insights/, wording from
- *                                                intents/_console.yaml) and styles
+ *                                                intents/_pages.yaml) and styles
  *   GET  /agent/vendor/uplot.js, uplot.css       the chart library, served from node_modules (uPlot, MIT)
  *   GET  /agent/api/insights?from=&to=&bucket=   the figures (src/insights/: the same as npm run review --json)
  *   POST /agent/api/insights/accept              {cluster, intent, from, to}: add a cluster as examples

@@ -66,6 +66,8 @@ export interface StaticFile {
   headers?: (req: Request) => Record<string, string>;
   /** The status to answer with (default 200); a page sent with another status is never a 304. */
   status?: (req: Request) => Promise<number>;
+  /** Applied to the file once when it is read (a page template filled with its words). */
+  transform?: (body: Buffer) => Buffer;
 }
 
 interface Asset {
@@ -77,8 +79,9 @@ interface Asset {
   type: string;
 }
 
-async function loadAsset(file: string, version: string, type: string | undefined): Promise<Asset> {
-  const body = await readFile(file);
+async function loadAsset(file: string, version: string, type: string | undefined, transform?: (body: Buffer) => Buffer): Promise<Asset> {
+  const raw = await readFile(file);
+  const body = transform ? transform(raw) : raw;
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const asset: Asset = { version, body, etag, type: type ?? TYPES[path.extname(file)] ?? 'application/octet-stream' };
   if (body.length > GZIP_ABOVE_BYTES) asset.gz = await gzip(body, { level: 6 });
@@ -111,7 +114,7 @@ export function serveStaticFiles(server: Server, files: Record<string, StaticFil
         const version = `${file}|${info.mtimeMs}|${info.size}`;
         let loading = current;
         if (!loading || (await loading.catch(() => undefined))?.version !== version) {
-          loading = loadAsset(file, version, spec.type);
+          loading = loadAsset(file, version, spec.type, spec.transform);
           current = loading;
         }
         asset = await loading;

@@ -229,8 +229,12 @@ export async function spawnBot(env: Record<string, string>, port: number): Promi
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited early (${child.exitCode}):\n${out}`);
     try {
+      // Ready only once this child says it listens on the port: between choosing a free port and the
+      // child's listening (seconds: tsx, training) another server may have been given the same port,
+      // and its /readyz must not pass for this bot's (a flake seen in CI: "no SQLite file").
+      const own = out.includes(`:${port}/api/messages`);
       const r = await fetch(`${url}/readyz`);
-      if (r.status === 200) break;
+      if (r.status === 200 && own) break;
     } catch {
       /* not yet listening */
     }

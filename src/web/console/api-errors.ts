@@ -6,7 +6,7 @@
  *
  * `code` is stable and is what programs (the console pages included) branch on; `error` is the
  * English explanation for people reading logs or curl output and may be reworded at any time. The
- * pages show their own Indonesian words for each code (intents/_console.yaml),
+ * pages show their own Indonesian words for each code (intents/_pages.yaml),
  * never `error`.
  * Details are named fields (`assignee`, `status`, `limit`, `retryAfterSeconds`, `maxChars`).
  *

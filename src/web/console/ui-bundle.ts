@@ -23,8 +23,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { parseContentFile } from '../../catalog/content-file.js';
-import { consoleWordsSchema } from '../../catalog/console-words.js';
-import { CONSOLE_WORDS_FILE, ConsoleWordsError, consoleWordsCandidates } from './words-file.js';
+import { pageWordsSchema } from '../../catalog/page-words.js';
+import { PAGE_WORDS_FILE, PageWordsError, pageWordsCandidates } from '../page-words.js';
 
 export const UI_PAGES = ['agent', 'insights'] as const;
 export type UiPage = (typeof UI_PAGES)[number];
@@ -50,7 +50,7 @@ const OPTIONS = {
 } as const;
 
 /**
- * `import words from 'content:console/agent'`: the page's section of intents/_console.yaml, validated,
+ * `import words from 'content:console/agent'`: the page's section of intents/_pages.yaml, validated,
  * as a frozen object. The YAML file is an input of the bundle like any source, so an edit rebuilds it.
  */
 function consoleWords(): Plugin {
@@ -58,14 +58,14 @@ function consoleWords(): Plugin {
     name: 'console-words',
     setup(b) {
       b.onResolve({ filter: /^content:console\/(agent|insights)$/ }, (args) => {
-        const file = consoleWordsCandidates().find((f) => existsSync(f));
-        if (!file) return { errors: [{ text: `${CONSOLE_WORDS_FILE}: missing: looked in ${consoleWordsCandidates().join(', ')}` }] };
+        const file = pageWordsCandidates().find((f) => existsSync(f));
+        if (!file) return { errors: [{ text: `${PAGE_WORDS_FILE}: missing: looked in ${pageWordsCandidates().join(', ')}` }] };
         return { path: file, pluginData: { section: args.path.slice('content:console/'.length) } };
       });
       b.onLoad({ filter: /_console\.yaml$/ }, async (args) => {
         const section = (args.pluginData as { section: 'agent' | 'insights' }).section;
         try {
-          const words = parseContentFile(await readFile(args.path, 'utf8'), CONSOLE_WORDS_FILE, consoleWordsSchema, (p) => new ConsoleWordsError(p));
+          const words = parseContentFile(await readFile(args.path, 'utf8'), PAGE_WORDS_FILE, pageWordsSchema, (p) => new PageWordsError(p));
           return { contents: `export default Object.freeze(${JSON.stringify(words[section])});`, loader: 'js' };
         } catch (err) {
           return { errors: [{ text: (err as Error).message }] };

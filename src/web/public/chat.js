@@ -7,7 +7,9 @@
 
   var statusEl = document.getElementById('status');
   var host = document.getElementById('webchat');
-  var FALLBACK = ' Silakan muat ulang halaman ini, atau hubungi Kring Pajak di telepon 1500200 atau melalui www.pajak.go.id.';
+  // The page's words (intents/_pages.yaml, chat:), put into the page by the server as JSON data.
+  var W = JSON.parse(document.getElementById('page-words').textContent || '{}');
+  var FALLBACK = ' ' + W.tryAgain;
 
   function setStatus(text, isError) {
     if (!statusEl) return;
@@ -77,9 +79,9 @@
 
   var styleOptions = {
     accent: '#1565C0',
-    botAvatarInitials: 'eF',
+    botAvatarInitials: W.botInitials,
     botAvatarBackgroundColor: '#1565C0',
-    userAvatarInitials: 'Anda',
+    userAvatarInitials: W.userInitials,
     userAvatarBackgroundColor: '#546E7A',
     bubbleBackground: '#F1F4F8',
     bubbleBorderRadius: 8,
@@ -99,10 +101,10 @@
 
   function start() {
     if (!window.WebChat) {
-      setStatus('Komponen percakapan gagal dimuat.' + FALLBACK, true);
+      setStatus(W.componentFailed + FALLBACK, true);
       return;
     }
-    setStatus('Menghubungkan ke Asisten e-Faktur…');
+    setStatus(W.connecting);
     var store = window.WebChat.createStore({}, function () {
       return function (next) {
         return function (action) {
@@ -110,7 +112,7 @@
             setStatus('');
             focusSendBox();
           } else if (action.type === 'DIRECT_LINE/CONNECT_REJECTED') {
-            setStatus('Gagal terhubung ke layanan percakapan.' + FALLBACK, true);
+            setStatus(W.connectFailed + FALLBACK, true);
           }
           return next(action);
         };
@@ -132,7 +134,7 @@
       })
       .catch(function (err) {
         if (window.console) window.console.error(err);
-        setStatus('Layanan percakapan sedang tidak tersedia.' + FALLBACK, true);
+        setStatus(W.unavailable + FALLBACK, true);
       });
   }
 

@@ -1,12 +1,33 @@
 /**
- * The shape of intents/_console.yaml: every sentence the agent console and the insights page show.
+ * The shape of intents/_pages.yaml: every sentence the chat page, the agent console and the insights
+ * page show.
  * Only the schema lives here (it imports nothing but zod), because the pages' own type check
  * (console-ui/tsconfig.json, browser code) reads their word types from it; loading the file is
- * src/web/console/words-file.ts.
+ * src/web/page-words.ts.
  */
 import { z } from 'zod';
 
 const text = z.string().min(1, 'must not be empty');
+
+export const chatWordsSchema = z.strictObject({
+  pageTitle: text,
+  description: text,
+  skip: text,
+  title: text,
+  subtitle: text,
+  securityLabel: text,
+  securityNote: text,
+  chatLabel: text,
+  loading: text,
+  noscript: text,
+  componentFailed: text,
+  connecting: text,
+  connectFailed: text,
+  unavailable: text,
+  tryAgain: text,
+  botInitials: text,
+  userInitials: text,
+});
 
 export const agentWordsSchema = z.strictObject({
   pageTitle: text,
@@ -227,8 +248,9 @@ export const insightsWordsSchema = z.strictObject({
   moreClusters: text,
 });
 
-export const consoleWordsSchema = z.strictObject({ agent: agentWordsSchema, insights: insightsWordsSchema });
+export const pageWordsSchema = z.strictObject({ chat: chatWordsSchema, agent: agentWordsSchema, insights: insightsWordsSchema });
 
+export type ChatWords = z.infer<typeof chatWordsSchema>;
 export type AgentWords = z.infer<typeof agentWordsSchema>;
 export type InsightsWords = z.infer<typeof insightsWordsSchema>;
-export type ConsoleWords = z.infer<typeof consoleWordsSchema>;
+export type PageWords = z.infer<typeof pageWordsSchema>;

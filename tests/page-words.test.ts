@@ -1,0 +1,70 @@
+/** The web pages' wording is content (intents/_pages.yaml): validated, one message per problem, put into the pages. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PageWordsError, fillChatPage, loadPageWords } from '../src/web/page-words.js';
+
+const live = readFileSync('intents/_pages.yaml', 'utf8');
+
+function withFile(text: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'page-words-'));
+  cpSync('intents', dir, { recursive: true });
+  writeFileSync(path.join(dir, '_pages.yaml'), text);
+  return dir;
+}
+
+describe('page words', () => {
+  it('the live file is valid: every word the pages read is there', () => {
+    const words = loadPageWords([path.resolve('intents/_pages.yaml')]);
+    expect(words.agent.claim).toBe('Ambil');
+    expect(words.insights.title).toBeTruthy();
+  });
+
+  it('a bad file is refused with the file, the path and what is wrong, one line per problem', () => {
+    const dir = withFile(
+      live
+        .replace(/^ {2}claim: .*$/m, '  claim: ""')
+        .replace(/^ {2}release: .*\n/m, '')
+        .replace('insights:\n', 'insights:\n  extraWord: "x"\n'),
+    );
+    let err: unknown;
+    try {
+      loadPageWords([path.join(dir, '_pages.yaml')]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PageWordsError);
+    const problems = (err as PageWordsError).problems.sort();
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/_pages\.yaml: agent\.claim: must not be empty/);
+    expect(problems.join('\n')).toMatch(/_pages\.yaml: agent\.release: /);
+    expect(problems.join('\n')).toMatch(/_pages\.yaml: insights: .*extraWord/);
+  });
+
+  it('a bad file stops start-up with its message and exit code 1, no stack trace', () => {
+    const dir = withFile(live.replace(/^ {2}claim: .*$/m, '  claim: ""'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      env: { ...process.env, INTENTS_DIR: dir, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('_pages.yaml: agent.claim: must not be empty');
+    expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+  });
+
+  it('fills the chat page: every placeholder from the file, HTML-escaped, the script words as safe JSON', () => {
+    const words = loadPageWords([path.resolve('intents/_pages.yaml')]).chat;
+    const page = fillChatPage(readFileSync('src/web/public/index.html', 'utf8'), words);
+    expect(page).not.toMatch(/\{\{/);
+    expect(page).toContain(`<title>${words.pageTitle}</title>`);
+    const hostile = { ...words, title: '<img src=x onerror=alert(1)>', connecting: '</script><script>alert(1)</script>' };
+    const filled = fillChatPage('<h1>{{title}}</h1><script id="page-words" type="application/json">{{json}}</script>', hostile);
+    expect(filled).toContain('<h1>&#60;img src=x onerror=alert(1)&#62;</h1>');
+    expect(filled.match(/<\/script>/g)).toHaveLength(1);
+    expect(JSON.parse(filled.slice(filled.indexOf('>', filled.indexOf('<script')) + 1, filled.lastIndexOf('</script>'))).connecting).toBe(hostile.connecting);
+    expect(() => fillChatPage('<p>{{nope}}</p>', words)).toThrow(/\{\{nope\}\}: no such word/);
+  });
+});
