@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PageWordsError, fillChatPage, loadPageWords } from '../src/web/page-words.js';
+import { PageWordsError, fillPage, loadPageWords } from '../src/web/page-words.js';
 
 const live = readFileSync('intents/_pages.yaml', 'utf8');
 
@@ -57,14 +57,14 @@ describe('page words', () => {
 
   it('fills the chat page: every placeholder from the file, HTML-escaped, the script words as safe JSON', () => {
     const words = loadPageWords([path.resolve('intents/_pages.yaml')]).chat;
-    const page = fillChatPage(readFileSync('src/web/public/index.html', 'utf8'), words);
+    const page = fillPage(readFileSync('src/web/public/index.html', 'utf8'), words, 'index.html', 'chat');
     expect(page).not.toMatch(/\{\{/);
     expect(page).toContain(`<title>${words.pageTitle}</title>`);
     const hostile = { ...words, title: '<img src=x onerror=alert(1)>', connecting: '</script><script>alert(1)</script>' };
-    const filled = fillChatPage('<h1>{{title}}</h1><script id="page-words" type="application/json">{{json}}</script>', hostile);
+    const filled = fillPage('<h1>{{title}}</h1><script id="page-words" type="application/json">{{json}}</script>', hostile, 'x.html', 'chat');
     expect(filled).toContain('<h1>&#60;img src=x onerror=alert(1)&#62;</h1>');
     expect(filled.match(/<\/script>/g)).toHaveLength(1);
     expect(JSON.parse(filled.slice(filled.indexOf('>', filled.indexOf('<script')) + 1, filled.lastIndexOf('</script>'))).connecting).toBe(hostile.connecting);
-    expect(() => fillChatPage('<p>{{nope}}</p>', words)).toThrow(/\{\{nope\}\}: no such word/);
+    expect(() => fillPage('<p>{{nope}}</p>', words, 'x.html', 'chat')).toThrow(/\{\{nope\}\}: no such word/);
   });
 });

@@ -134,6 +134,7 @@ export const agentWordsSchema = z.strictObject({
   suggestionsLabel: text,
   cannedPlaceholder: text,
   cannedResultsLabel: text,
+  noscript: text,
 });
 
 export const insightsWordsSchema = z.strictObject({
@@ -246,6 +247,7 @@ export const insightsWordsSchema = z.strictObject({
   acceptInvalid: text,
   acceptFailed: text,
   moreClusters: text,
+  noscript: text,
 });
 
 export const pageWordsSchema = z.strictObject({ chat: chatWordsSchema, agent: agentWordsSchema, insights: insightsWordsSchema });

@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import { uiBundle } from './console/ui-bundle.js';
 import { CSP } from './security.js';
 import { findPublicDir, serveStaticFiles } from './static-files.js';
+import { pageFiller } from './page-words.js';
 
 const PAGE_CSP = CSP.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'");
 
@@ -27,7 +28,11 @@ export function registerAgentPage(server: Server, logger?: Logger, publicDir = f
   serveStaticFiles(
     server,
     {
-      '/agent': { file: () => path.join(publicDir, 'agent.html'), headers: consolePageHeaders },
+      '/agent': {
+        file: () => path.join(publicDir, 'agent.html'),
+        headers: consolePageHeaders,
+        transform: pageFiller(path.join(publicDir, 'agent.html'), 'agent'),
+      },
       '/agent/agent.js': { file: () => uiBundle('agent') },
       '/agent/agent.css': { file: () => path.join(publicDir, 'agent.css') },
     },

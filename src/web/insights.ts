@@ -27,6 +27,7 @@ import { consolePageHeaders } from './agent-page.js';
 import { sendError } from './console/api-errors.js';
 import { uiBundle } from './console/ui-bundle.js';
 import { findPublicDir, serveStaticFiles, type StaticFile } from './static-files.js';
+import { pageFiller } from './page-words.js';
 
 export interface InsightsDeps {
   curation: CurationLog;
@@ -49,7 +50,11 @@ function files(): Record<string, StaticFile> {
   const pub = findPublicDir('insights.html');
   const uplot = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
   return {
-    '/agent/insights': { file: () => path.join(pub, 'insights.html'), headers: consolePageHeaders },
+    '/agent/insights': {
+      file: () => path.join(pub, 'insights.html'),
+      headers: consolePageHeaders,
+      transform: pageFiller(path.join(pub, 'insights.html'), 'insights'),
+    },
     '/agent/insights.js': { file: () => uiBundle('insights') },
     '/agent/insights.css': { file: () => path.join(pub, 'insights.css') },
     '/agent/vendor/uplot.js': { file: () => path.join(uplot, 'uPlot.iife.min.js') },

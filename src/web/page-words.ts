@@ -3,6 +3,8 @@
  * first, else the project's): once at start-up, so that a bad file stops it with one line per problem,
  * and again by the pages' bundler whenever the file changed.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { contentFileCandidates, loadContentFile } from '../catalog/content-file.js';
 import { pageWordsSchema, type PageWords } from '../catalog/page-words.js';
 
@@ -28,14 +30,25 @@ export function loadPageWords(candidates = pageWordsCandidates()): PageWords {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The chat page's template (src/web/public/index.html) with its words: `{{key}}` is the HTML-escaped
- * word, `{{json}}` all of them as JSON for the page's script (with `<` escaped, so no text can close
- * the script element). A placeholder without a word is an error, so a renamed word cannot leave
- * `{{…}}` on the page.
+ * A page's template (src/web/public/*.html) with its words: `{{key}}` is the HTML-escaped word,
+ * `{{json}}` all of them as JSON for the page's script (with `<` escaped, so no text can close the
+ * script element). A placeholder without a word is an error, so a renamed word cannot leave `{{…}}`
+ * on the page.
  */
-export function fillChatPage(template: string, words: PageWords['chat']): string {
-  const table: Record<string, string> = words;
-  const missing = [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => k !== 'json' && table[k] === undefined);
-  if (missing.length) throw new PageWordsError(missing.map((k) => `index.html: {{${k}}}: no such word in ${PAGE_WORDS_FILE} (chat)`));
-  return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (k === 'json' ? JSON.stringify(words).replace(/</g, '\\u003c') : escapeHtml(table[k]!)));
+export function fillPage(template: string, words: Readonly<Record<string, unknown>>, page: string, section: keyof PageWords): string {
+  const word = (k: string) => (typeof words[k] === 'string' ? (words[k] as string) : undefined);
+  const missing = [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => k !== 'json' && word(k) === undefined);
+  if (missing.length) throw new PageWordsError(missing.map((k) => `${page}: {{${k}}}: no such word in ${PAGE_WORDS_FILE} (${section})`));
+  return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (k === 'json' ? JSON.stringify(words).replace(/</g, '\\u003c') : escapeHtml(word(k)!)));
+}
+
+/**
+ * The static-file transform of a page filled with its section's words, checked once now (a bad
+ * template stops start-up instead of failing the first request).
+ */
+export function pageFiller(file: string, section: keyof PageWords): (body: Buffer) => Buffer {
+  const words = loadPageWords()[section];
+  const page = path.basename(file);
+  if (existsSync(file)) fillPage(readFileSync(file, 'utf8'), words, page, section);
+  return (body) => Buffer.from(fillPage(body.toString('utf8'), words, page, section));
 }

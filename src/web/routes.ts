@@ -18,7 +18,7 @@
  * unavailable (configure DIRECT_LINE_SECRET for that deployment).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
@@ -30,7 +30,7 @@ import { sourceKey } from './console/login-limits.js';
 import { clientIp, registerDirectLine, SQLITE_WEB_LIMITS_TABLE, type DirectLineLimits, type DirectLineService } from './directline.js';
 import { CSP } from './security.js';
 import { findPublicDir, serveStaticFiles } from './static-files.js';
-import { fillChatPage, loadPageWords } from './page-words.js';
+import { pageFiller } from './page-words.js';
 
 export type WebChatMode = 'builtin' | 'azure' | 'unavailable';
 
@@ -98,10 +98,6 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
     durationSeconds: rate.windowMs / 1000,
   });
 
-  // The page's words, checked now (a bad file or a placeholder without a word stops start-up).
-  const chatWords = loadPageWords().chat;
-  if (existsSync(path.join(publicDir, 'index.html'))) fillChatPage(readFileSync(path.join(publicDir, 'index.html'), 'utf8'), chatWords);
-
   // --- static files (a fixed list: no directory listing, no paths from the request) ----------
   const pageHeaders = (): Record<string, string> => (mode === 'azure' ? { 'Content-Security-Policy': azureCsp(config.directLineEndpoint) } : {});
   serveStaticFiles(
@@ -110,7 +106,7 @@ export function registerWebChat(server: Server, deps: WebChatDeps): WebChat {
       '/': {
         file: () => path.join(publicDir, 'index.html'),
         headers: pageHeaders,
-        transform: (body) => Buffer.from(fillChatPage(body.toString('utf8'), chatWords)),
+        transform: pageFiller(path.join(publicDir, 'index.html'), 'chat'),
       },
       '/static/chat.js': { file: () => path.join(publicDir, 'chat.js') },
       '/static/chat.css': { file: () => path.join(publicDir, 'chat.css') },

@@ -62,7 +62,7 @@ function consoleWords(): Plugin {
         if (!file) return { errors: [{ text: `${PAGE_WORDS_FILE}: missing: looked in ${pageWordsCandidates().join(', ')}` }] };
         return { path: file, pluginData: { section: args.path.slice('content:console/'.length) } };
       });
-      b.onLoad({ filter: /_console\.yaml$/ }, async (args) => {
+      b.onLoad({ filter: new RegExp(`${PAGE_WORDS_FILE.replace(/\./g, '\\.')}$`) }, async (args) => {
         const section = (args.pluginData as { section: 'agent' | 'insights' }).section;
         try {
           const words = parseContentFile(await readFile(args.path, 'utf8'), PAGE_WORDS_FILE, pageWordsSchema, (p) => new PageWordsError(p));
