@@ -36,7 +36,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * on the page.
  */
 export function fillPage(template: string, words: Readonly<Record<string, unknown>>, page: string, section: keyof PageWords): string {
-  const word = (k: string) => (typeof words[k] === 'string' ? (words[k] as string) : undefined);
+  const word = (k: string) => (typeof words[k] === 'string' ? words[k] : undefined);
   const missing = [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => k !== 'json' && word(k) === undefined);
   if (missing.length) throw new PageWordsError(missing.map((k) => `${page}: {{${k}}}: no such word in ${PAGE_WORDS_FILE} (${section})`));
   return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (k === 'json' ? JSON.stringify(words).replace(/</g, '\\u003c') : escapeHtml(word(k)!)));
