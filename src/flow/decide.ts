@@ -29,7 +29,7 @@ import { explicitPick, normalisePhrase, resolveOption, type Option } from './opt
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { targetIntent } from '../catalog/targets.js';
-import { TURN_WORDS } from './reading.js';
+import { TURN_PATTERNS, TURN_WORDS } from './reading.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -105,7 +105,7 @@ const TOPIC_MARKERS = TURN_WORDS.topicMarkers;
 function announcesTopic(norm: Normalised): boolean {
   const text = ` ${norm.text} `;
   // "eh bukan kode error, maksudnya …", "sorry salah, ternyata bukan virus; kami pindah KPP": a correction.
-  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || / satu lagi | oh iya | oh ya | tidak jadi | ga jadi /.test(text) || !!correctionOf(norm);
+  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || TURN_PATTERNS.topicPhrase.test(text) || !!correctionOf(norm);
 }
 
 /**
@@ -113,7 +113,7 @@ function announcesTopic(norm: Normalised): boolean {
  * and the words after it, which say what is meant (they may name an option of the open question).
  */
 function correctionOf(norm: Normalised): string | undefined {
-  const m = ` ${norm.text} `.match(/ (?:bukan|salah) (?:.+ )?(?:maksud|ternyata) (.+) $/);
+  const m = ` ${norm.text} `.match(TURN_PATTERNS.correction);
   return m?.[1];
 }
 
@@ -149,7 +149,7 @@ const CONTACT_WORDS = TURN_WORDS.contactWords;
 export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string, raw = ''): boolean {
   const t = norm.tokens;
   // "hubungkan ke kring pajak", "sambungin ke CS": being put through, not asking for a number.
-  if (/\b(hubungkan|sambungkan|sambungin|hubungin|connect me)\b/i.test(raw)) return true;
+  if (TURN_PATTERNS.connectRequest.test(raw)) return true;
   // In a long story "petugas"/"orang" is often someone mentioned ("om saya orang pajak"), not a request.
   const story = t.length > 15 && !t.some((x) => PERSON_VERBS.has(x));
   if (t.includes('petugas') && !t.includes('kpp') && !story) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));

@@ -21,6 +21,16 @@ const list = z.array(word, { error: 'must be a list: [word, word, …]' }).super
   });
 });
 
+/** Several words of the same kind, one space apart ("oh iya", "tidak jadi"). */
+const phrase = z.string().regex(/^[\p{Ll}\p{N}]+( [\p{Ll}\p{N}]+)*$/u, 'must be lower-case words, one space apart');
+const phrases = z.array(phrase, { error: 'must be a list: [word, "two words", …]' }).superRefine((l, ctx) => {
+  const seen = new Set<string>();
+  l.forEach((w, i) => {
+    if (seen.has(w)) ctx.addIssue({ code: 'custom', path: [i], message: `"${w}" is listed twice` });
+    seen.add(w);
+  });
+});
+
 export const readingSchema = z.strictObject({
   yesNo: z.strictObject({
     contrast: list,
@@ -46,7 +56,12 @@ export const readingSchema = z.strictObject({
     contactWords: list,
     personRequest: list,
     personVerbs: list,
+    topicPhrases: phrases,
+    connectRequests: phrases,
+    correctionMarkers: list,
+    correctionMeaning: list,
   }),
+  live: z.strictObject({ cancel: phrases, solved: phrases, notSolved: phrases, unsolved: phrases }),
   options: z.strictObject({ filler: list, stop: list, ordinals: z.record(word, z.number().int().min(1).max(20)) }),
 });
 
@@ -71,3 +86,24 @@ export const TURN_WORDS = Object.fromEntries(Object.entries(words.turns).map(([k
 export const OPTION_FILLER = set(words.options.filler);
 export const OPTION_STOP = new Set([...words.options.filler, ...words.options.stop]);
 export const ORDINALS: Readonly<Record<string, number>> = words.options.ordinals;
+
+const escapeRe = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const alternatives = (l: readonly string[]) => l.map(escapeRe).join('|');
+
+/** Phrases of the turn decision, as patterns over the normalised text (or, for requests, the raw text). */
+export const TURN_PATTERNS = {
+  /** " oh iya ", " tidak jadi ": an announced topic, matched in ` ${norm.text} `. */
+  topicPhrase: new RegExp(` (?:${alternatives(words.turns.topicPhrases)}) `),
+  /** "hubungkan ke kring pajak": being put through (raw text, any case). */
+  connectRequest: new RegExp(`\\b(?:${alternatives(words.turns.connectRequests)})\\b`, 'i'),
+  /** "bukan kode error, maksudnya …": a correction and what it says is meant (group 1). */
+  correction: new RegExp(` (?:${alternatives(words.turns.correctionMarkers)}) (?:.+ )?(?:${alternatives(words.turns.correctionMeaning)}) (.+) $`),
+};
+
+/** A user's reply while an agent is away or the conversation waits (lower-cased raw text). */
+export const LIVE_REPLY = {
+  cancel: new RegExp(`^(?:${alternatives(words.live.cancel)})\\b`),
+  solved: new RegExp(`^(?:${alternatives(words.live.solved)})\\b`),
+  notSolved: new RegExp(`\\b(?:${alternatives(words.live.notSolved)})\\b`),
+  unsolved: new RegExp(`\\b(?:${alternatives(words.live.unsolved)})\\b`),
+};

@@ -15,6 +15,7 @@ import { errInfo } from '../log.js';
 import { mask } from '../privacy/index.js';
 import { daysText, durationText, queuePosition, withinHours, type ServiceHours } from './queue.js';
 import type { Ticket, TicketStore, TranscriptEntry } from './tickets.js';
+import { LIVE_REPLY } from '../flow/reading.js';
 
 export interface AgentIdentity {
   id: string;
@@ -50,10 +51,8 @@ export interface LiveAgentsOptions {
 
 export type ActionResult = { ok: boolean; ticket?: Ticket; reason?: string };
 
-const CANCEL = /^(batal|cancel|tidak jadi|gak jadi|ga jadi|nggak jadi)\b/;
-const SOLVED = /^(sudah|udah|udh|sdh|ya|iya|yes|ok|oke|beres|berhasil|teratasi)\b/;
-const NOT = /\b(belum|blm|tidak|gak|ga|masih|gagal)\b/;
-const UNSOLVED = /\b(belum|blm|tidak|gak|ga|masih|gagal|no)\b/;
+// The words of these replies are content (intents/_reading.yaml, live:).
+const { cancel: CANCEL, solved: SOLVED, notSolved: NOT, unsolved: UNSOLVED } = LIVE_REPLY;
 
 export class LiveAgents {
   constructor(private readonly o: LiveAgentsOptions) {}
