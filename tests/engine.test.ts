@@ -267,6 +267,25 @@ describe('not understood', () => {
     expect(next.outcome.intent).toBe(first.id);
     expect(next.events).toContainEqual(expect.objectContaining({ type: 'did-you-mean', picked: first.id }));
   });
+
+  it('with one topic to offer, asks a yes/no question: "iya" takes the topic, "bukan" does not', () => {
+    const halves = (id: string) => catalog.intents.get(id)!.examples.map((e) => e.split(' ').slice(0, 2).join(' '));
+    const words = [...new Set([...halves('printer'), ...halves('wifi'), 'kenapa ya', 'sudah', 'belum', 'tolong'])];
+    const candidates = [...words, ...words.flatMap((a) => words.map((b) => `${a} ${b}`))];
+    const single = candidates.find((t) => {
+      const cls = core.matcher.classify(t);
+      return cls.decision === 'did-you-mean' && cls.alternatives.length === 0;
+    });
+    expect(single, 'some short message leaves the model unsure about one topic').toBeDefined();
+    const yes = new Chat();
+    const r = yes.say(single!);
+    expect(r.outcome.kind).toBe('did-you-mean');
+    expect(choices(r)).toEqual([catalog.intents.get(r.classification!.intent)!.title, m.notThisOne]);
+    expect(yes.say('iya').outcome.intent).toBe(r.classification!.intent);
+    const no = new Chat();
+    no.say(single!);
+    expect(no.say('bukan').outcome.kind).toBe('fallback');
+  });
 });
 
 describe('at an open prompt', () => {

@@ -150,6 +150,9 @@ export const botContentSchema = z.strictObject({
     fallbackRepeated: z.string().min(1),
     didYouMean: z.string().min(1),
     noneOfThese: z.string().min(1),
+    /** The did-you-mean with one topic offered: a yes/no question. */
+    didYouMeanOne: z.string().min(1),
+    notThisOne: z.string().min(1),
     choiceNotUnderstood: z.string().min(1),
     checkQuestion: z.string().min(1),
     /** After a follow-up question was answered, the check is asked again with this. */

@@ -262,6 +262,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
     }
   }
+  // At "Apakah ini yang Anda maksud?", a reply the model reads as the offered topic takes it, whatever
+  // "tidak" or "belum" it carries ("belum bisa juga, masih belum registrasi").
+  if (prompt?.kind === 'did-you-mean' && cls.decision !== 'fallback') {
+    const offered = prompt.options.findIndex((o) => o.role !== 'no' && targetIntent(o.goto) === cls.intent);
+    if (offered >= 0) return { kind: 'option', index: offered, via: 'described' };
+  }
   // 8.
   const confident = cls.decision === 'route' && cls.score >= c.switchAt && cls.intent !== c.roles.menu;
   if (yesNoPrompt) {

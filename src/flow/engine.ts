@@ -209,9 +209,15 @@ export class FlowEngine {
 
   private didYouMean(t: Turn, cls: Classification): void {
     const offered = [cls.intent, ...cls.alternatives.map((a) => a.intent)].filter((id) => id !== NONE_INTENT && this.catalog.intents.get(id)?.start);
-    const options: Option[] = offered.map((id) => ({ label: this.catalog.intents.get(id)!.title, goto: `intent:${id}` }));
-    options.push({ label: this.m.noneOfThese, goto: '@fallback', role: 'no' });
-    t.ask({ kind: 'did-you-mean', options }, this.m.didYouMean);
+    // One topic offered: a yes/no question ("ya" takes it, "bukan" does not); several: a choice.
+    const one = offered.length === 1;
+    const options: Option[] = offered.map((id) => ({
+      label: this.catalog.intents.get(id)!.title,
+      goto: `intent:${id}`,
+      ...(one ? { role: 'yes' as const } : {}),
+    }));
+    options.push({ label: one ? this.m.notThisOne : this.m.noneOfThese, goto: '@fallback', role: 'no' });
+    t.ask({ kind: 'did-you-mean', options }, one ? this.m.didYouMeanOne : this.m.didYouMean);
   }
 
   /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */

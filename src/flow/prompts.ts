@@ -52,6 +52,6 @@ export function promptText(catalog: Catalog, prompt: Prompt): string {
   }
   if (prompt.kind === 'check') return m.checkQuestion;
   if (prompt.kind === 'confirm') return m.escalateConfirm;
-  if (prompt.kind === 'did-you-mean') return m.didYouMean;
+  if (prompt.kind === 'did-you-mean') return prompt.options.length === 2 ? m.didYouMeanOne : m.didYouMean;
   return prompt.kind === 'fallback' ? m.fallback : m.menuPrompt;
 }
