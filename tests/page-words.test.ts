@@ -1,19 +1,13 @@
 /** The web pages' wording is content (intents/_pages.yaml): validated, one message per problem, put into the pages. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PageWordsError, fillPage, loadPageWords } from '../src/web/page-words.js';
+import { expectStartupRefused, intentsWith } from './helpers/startup.js';
 
 const live = readFileSync('intents/_pages.yaml', 'utf8');
 
-function withFile(text: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'page-words-'));
-  cpSync('intents', dir, { recursive: true });
-  writeFileSync(path.join(dir, '_pages.yaml'), text);
-  return dir;
-}
+const withFile = (text: string) => intentsWith('_pages.yaml', text);
 
 describe('page words', () => {
   it('the live file is valid: every word the pages read is there', () => {
@@ -44,15 +38,7 @@ describe('page words', () => {
   });
 
   it('a bad file stops start-up with its message and exit code 1, no stack trace', () => {
-    const dir = withFile(live.replace(/^ {2}claim: .*$/m, '  claim: ""'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...process.env, INTENTS_DIR: dir, PORT: '0' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('_pages.yaml: agent.claim: must not be empty');
-    expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+    expectStartupRefused({ INTENTS_DIR: withFile(live.replace(/^ {2}claim: .*$/m, '  claim: ""')) }, '_pages.yaml: agent.claim: must not be empty');
   });
 
   it('fills the chat page: every placeholder from the file, HTML-escaped, the script words as safe JSON', () => {

@@ -1,11 +1,9 @@
 /** The turn decision's word lists are content (intents/_reading.yaml): validated, one message per problem. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReading, ReadingWordsError } from '../src/flow/reading.js';
 import { readYesNo } from '../src/flow/yes-no.js';
+import { expectStartupRefused, intentsWith } from './helpers/startup.js';
 
 const live = readFileSync('intents/_reading.yaml', 'utf8');
 
@@ -34,16 +32,7 @@ describe('reading word lists', () => {
   });
 
   it('a bad file stops start-up with its message and exit code 1, no stack trace', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'reading-'));
-    cpSync('intents', dir, { recursive: true });
-    writeFileSync(path.join(dir, '_reading.yaml'), live.replace('  contrast: [', '  contrast: [Tapi, '));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...process.env, INTENTS_DIR: dir, PORT: '0' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('_reading.yaml: yesNo.contrast[0]: must be one lower-case word');
-    expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+    const dir = intentsWith('_reading.yaml', live.replace('  contrast: [', '  contrast: [Tapi, '));
+    expectStartupRefused({ INTENTS_DIR: dir }, '_reading.yaml: yesNo.contrast[0]: must be one lower-case word');
   });
 });
