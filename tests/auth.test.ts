@@ -3,21 +3,12 @@
  * local server inside the test (the machine has no internet): a token signed with an unpublished key
  * or an expired one must get 401; a properly signed one passes authentication.
  */
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ISSUER, TEST_APP_ID as APP_ID, channelClaims, signJwt as sign } from './helpers/channel-auth.js';
 import { useServer } from './helpers/server.js';
-
-const APP_ID = '11111111-2222-3333-4444-555555555555';
-const ISSUER = 'https://api.botframework.com';
-
-const b64url = (x: Buffer | string) => Buffer.from(x).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-
-function sign(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
-  const data = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
-  return `${data}.${b64url(createSign('RSA-SHA256').update(data).sign(privateKey))}`;
-}
 
 describe('authentication', () => {
   describe('anonymous mode (no credentials)', () => {
@@ -76,28 +67,14 @@ describe('authentication', () => {
 
     it('rejects a token signed with a key the channel never published (forged) with 401', async () => {
       const conv = server.conversation();
-      const token = sign(forger.privateKey, 'published-key', {
-        iss: ISSUER,
-        aud: APP_ID,
-        iat: now(),
-        nbf: now() - 10,
-        exp: now() + 3600,
-        serviceurl: server.channel.url,
-      });
+      const token = sign(forger.privateKey, 'published-key', channelClaims(server.channel.url));
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
       expect(r.replies).toHaveLength(0);
     });
 
     it('accepts a token signed with the published key (so the 401s above are about the token)', async () => {
-      const token = sign(published.privateKey, 'published-key', {
-        iss: ISSUER,
-        aud: APP_ID,
-        iat: now(),
-        nbf: now() - 10,
-        exp: now() + 3600,
-        serviceurl: server.channel.url,
-      });
+      const token = sign(published.privateKey, 'published-key', channelClaims(server.channel.url));
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'someone' }] }), { authorization: `Bearer ${token}` });
       expect(r.status).not.toBe(401);
@@ -129,28 +106,14 @@ describe('authentication', () => {
 
     it('rejects an expired token with 401', async () => {
       const then = now() - 7200;
-      const token = sign(published.privateKey, 'published-key', {
-        iss: ISSUER,
-        aud: APP_ID,
-        iat: then,
-        nbf: then,
-        exp: then + 60,
-        serviceurl: server.channel.url,
-      });
+      const token = sign(published.privateKey, 'published-key', channelClaims(server.channel.url, { issuedAt: then, lifetimeSeconds: 60 }));
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);
     });
 
     it('rejects a token for another bot (wrong audience) with 401', async () => {
-      const token = sign(published.privateKey, 'published-key', {
-        iss: ISSUER,
-        aud: '99999999-0000-0000-0000-000000000000',
-        iat: now(),
-        nbf: now() - 10,
-        exp: now() + 3600,
-        serviceurl: server.channel.url,
-      });
+      const token = sign(published.privateKey, 'published-key', channelClaims(server.channel.url, { aud: '99999999-0000-0000-0000-000000000000' }));
       const conv = server.conversation();
       const r = await conv.post(conv.activity({ text: 'halo' }), { authorization: `Bearer ${token}` });
       expect(r.status).toBe(401);

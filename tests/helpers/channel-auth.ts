@@ -3,14 +3,28 @@
  * by a local server (inbound channel tokens), and an outbound token source through the SDK's own
  * extension point (`ServiceClientCredentialsFactory`), since Azure AD cannot be reached from here.
  */
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceClientCredentialsFactory } from 'botframework-connector';
 
 export const TEST_APP_ID = '11111111-2222-3333-4444-555555555555';
-const ISSUER = 'https://api.botframework.com';
+/** The issuer of Bot Framework channel tokens. */
+export const ISSUER = 'https://api.botframework.com';
 const b64url = (x: Buffer | string) => Buffer.from(x).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+const now = () => Math.floor(Date.now() / 1000);
+
+/** An RS256 JWT with the given key id and claims. */
+export function signJwt(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const data = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
+  return `${data}.${b64url(createSign('RSA-SHA256').update(data).sign(privateKey))}`;
+}
+
+/** The claims of a channel token for this bot and service URL, issued `issuedAt` (valid for an hour). */
+export function channelClaims(serviceUrl: string, o: { aud?: string; issuedAt?: number; lifetimeSeconds?: number } = {}): Record<string, unknown> {
+  const iat = o.issuedAt ?? now();
+  return { iss: ISSUER, aud: o.aud ?? TEST_APP_ID, iat, nbf: iat - 10, exp: iat + (o.lifetimeSeconds ?? 3600), serviceurl: serviceUrl };
+}
 
 export interface TokenIssuer {
   /** BOT_OPENID_METADATA for the bot. */
@@ -37,14 +51,9 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const now = () => Math.floor(Date.now() / 1000);
   return {
     metadataUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/openidconfiguration`,
-    token(serviceUrl) {
-      const claims = { iss: ISSUER, aud: TEST_APP_ID, iat: now(), nbf: now() - 10, exp: now() + 3600, serviceurl: serviceUrl };
-      const data = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'k1' }))}.${b64url(JSON.stringify(claims))}`;
-      return `${data}.${b64url(createSign('RSA-SHA256').update(data).sign(keys.privateKey))}`;
-    },
+    token: (serviceUrl) => signJwt(keys.privateKey, 'k1', channelClaims(serviceUrl)),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
