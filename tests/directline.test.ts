@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_PREFIX, isLocalRequest, signToken } from '../src/web/directline.js';
 import { botMessages, Client, sleep, userOf, type Session } from './helpers/directline-client.js';
-import { startBot, type TestBot } from './helpers/harness.js';
+import { postForgedMessage, startBot, type TestBot } from './helpers/harness.js';
 
 const TOKEN_SECRET = 'test-direct-line-token-secret-0123456789';
 const T = 30_000;
@@ -268,20 +268,7 @@ describe('built-in Direct Line', () => {
         `${listener}${CHANNEL_PREFIX}/`,
         'http://127.0.0.1:9/',
       ]) {
-        const r = await fetch(`${bot.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'message',
-            id: 'x1',
-            channelId: 'webchat',
-            serviceUrl,
-            from: { id: s.userId },
-            recipient: { id: 'bot' },
-            conversation: { id: s.conversationId },
-            text: 'lupa password',
-          }),
-        });
+        const r = await postForgedMessage(bot.url, { serviceUrl, conversationId: s.conversationId, userId: s.userId });
         expect(r.status, serviceUrl).toBe(403);
       }
       const after = await dl.activities(s, first.watermark);

@@ -19,10 +19,19 @@ import { createLogger } from '../src/log.js';
 import { RedisStorage } from '../src/storage/redis-storage.js';
 import { registerWebChat } from '../src/web/routes.js';
 import { dlRequest, RoamingClient, sleep } from './helpers/directline-client.js';
-import { spawnBot, startBot, type BotProcess, type TestBot } from './helpers/harness.js';
+import { postForgedMessage, spawnBot, startBot, type BotProcess, type TestBot } from './helpers/harness.js';
 import { freePort, startRedis, type RedisHandle } from './helpers/redis-server.js';
 
 const T = 120_000;
+
+/** The environment of instances that share the test's Redis under a fresh key prefix. */
+const sharedRedis = (name: string, logLevel: string) => ({
+  STORAGE: 'redis',
+  REDIS_URL: redis.url,
+  REDIS_PREFIX: `${name}-${randomBytes(4).toString('hex')}:`,
+  RATE_LIMIT_MESSAGES: '1000',
+  LOG_LEVEL: logLevel,
+});
 
 const processes = new Set<BotProcess>();
 const inProcess: TestBot[] = [];
@@ -56,13 +65,7 @@ describe('two instances on one Redis serve one web chat', () => {
   it(
     'alternating client, restart in the middle: nothing lost, nothing doubled',
     async () => {
-      const env = {
-        STORAGE: 'redis',
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: `so-${randomBytes(4).toString('hex')}:`,
-        RATE_LIMIT_MESSAGES: '1000',
-        LOG_LEVEL: 'warn',
-      };
+      const env = sharedRedis('so', 'warn');
       const [portA, portB] = [await freePort(), await freePort()];
       let a = await spawnTracked(env, portA);
       const b = await spawnTracked(env, portB);
@@ -121,20 +124,7 @@ describe('two instances on one Redis serve one web chat', () => {
       // A local caller naming this conversation under another serviceUrl is refused by both instances
       // (the conversation id carries the channel's MAC: no store lookup, no per-process list).
       for (const base of [a.url, b.url]) {
-        const forged = await fetch(`${base}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'message',
-            id: 'x1',
-            channelId: 'webchat',
-            serviceUrl: 'http://127.0.0.1:9/',
-            from: { id: 'dl_x' },
-            recipient: { id: 'bot' },
-            conversation: { id: client.conversationId },
-            text: 'lupa password',
-          }),
-        });
+        const forged = await postForgedMessage(base, { serviceUrl: 'http://127.0.0.1:9/', conversationId: client.conversationId, userId: 'dl_x' });
         expect(forged.status).toBe(403);
       }
     },
@@ -146,13 +136,7 @@ describe('the hop key across instances (in-process pair on one Redis)', () => {
   it(
     'is the same on every instance: a reply or proactive message to any instance with it lands in the shared conversation',
     async () => {
-      const env = {
-        STORAGE: 'redis',
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: `hop-${randomBytes(4).toString('hex')}:`,
-        RATE_LIMIT_MESSAGES: '1000',
-        LOG_LEVEL: 'silent',
-      };
+      const env = sharedRedis('hop', 'silent');
       const a = await startBot(env);
       const b = await startBot(env);
       inProcess.push(a, b);

@@ -116,6 +116,27 @@ export function lastChoices(replies: ReceivedActivity[]): string[] {
   return [];
 }
 
+/**
+ * A web-chat message POSTed to a bot's /api/messages by hand, as a caller that is not the channel
+ * might (naming a conversation and a service URL of its choosing); the response says what the bot did.
+ */
+export function postForgedMessage(botUrl: string, o: { serviceUrl: string; conversationId: string; userId: string }): Promise<Response> {
+  return fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id: 'x1',
+      channelId: 'webchat',
+      serviceUrl: o.serviceUrl,
+      from: { id: o.userId },
+      recipient: { id: 'bot' },
+      conversation: { id: o.conversationId },
+      text: 'lupa password',
+    }),
+  });
+}
+
 export class Conversation {
   readonly id: string;
   readonly userId: string;
