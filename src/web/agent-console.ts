@@ -26,7 +26,6 @@ import { LoginLimits, LoginLimitUnavailableError, sourceKey } from './console/lo
 import { ConsoleSessions, SESSION_TTL_MS } from './console/sessions.js';
 import { pathParam } from './request-params.js';
 import { MESSAGE_CHARS } from '../limits.js';
-import { loadPageWords } from './page-words.js';
 
 export const SESSION_COOKIE = 'agent_session';
 export { SESSION_TTL_MS };
@@ -63,8 +62,6 @@ function view(t: Ticket, now = Date.now(), steps?: (path: string[]) => string[])
 }
 
 export function registerAgentConsole(server: Server, deps: AgentConsoleDeps): void {
-  // The pages' words are built into their scripts on request; a bad file must stop start-up instead.
-  loadPageWords();
   registerAgentPage(server, deps.logger);
   const enabled = deps.agents.length > 0;
   const store = enabled ? deps.store : undefined;

@@ -3,7 +3,7 @@
  * first, else the project's): once at start-up, so that a bad file stops it with one line per problem,
  * and again by the pages' bundler whenever the file changed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { contentFileCandidates, loadContentFile } from '../catalog/content-file.js';
 import { pageWordsSchema, type PageWords } from '../catalog/page-words.js';
@@ -22,9 +22,18 @@ export function pageWordsCandidates(env: Record<string, string | undefined> = pr
   return contentFileCandidates(PAGE_WORDS_FILE, env);
 }
 
-/** Reads and validates the console's words. Throws PageWordsError. */
+/** Words already read, by file and its modification time (each page's set-up asks for them). */
+const read = new Map<string, { mtimeMs: number; words: PageWords }>();
+
+/** Reads and validates the pages' words (once per version of the file). Throws PageWordsError. */
 export function loadPageWords(candidates = pageWordsCandidates()): PageWords {
-  return loadContentFile(PAGE_WORDS_FILE, candidates, pageWordsSchema, (problems) => new PageWordsError(problems));
+  const file = candidates.find((f) => existsSync(f));
+  const mtimeMs = file ? statSync(file).mtimeMs : -1;
+  const known = file ? read.get(file) : undefined;
+  if (known && known.mtimeMs === mtimeMs) return known.words;
+  const words = loadContentFile(PAGE_WORDS_FILE, candidates, pageWordsSchema, (problems) => new PageWordsError(problems));
+  if (file) read.set(file, { mtimeMs, words });
+  return words;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

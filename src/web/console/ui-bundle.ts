@@ -53,9 +53,9 @@ const OPTIONS = {
  * `import words from 'content:console/agent'`: the page's section of intents/_pages.yaml, validated,
  * as a frozen object. The YAML file is an input of the bundle like any source, so an edit rebuilds it.
  */
-function consoleWords(): Plugin {
+function pageWords(): Plugin {
   return {
-    name: 'console-words',
+    name: 'page-words',
     setup(b) {
       b.onResolve({ filter: /^content:console\/(agent|insights)$/ }, (args) => {
         const file = pageWordsCandidates().find((f) => existsSync(f));
@@ -136,7 +136,7 @@ export function uiBundler(root: string): UiBundler {
       write: false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [consoleWords()],
+      plugins: [pageWords()],
       banner: { js: `/* Built by esbuild from console-ui/${page}/ (src/web/console/ui-bundle.ts). Do not edit: edit the sources. */` },
     });
     const out = result.outputFiles.find((f) => f.path === bundlePath(page));
