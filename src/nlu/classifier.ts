@@ -25,7 +25,7 @@ import { MESSAGE_CHARS } from '../limits.js';
  */
 export const THRESHOLDS = {
   ROUTE: 0.55,
-  SUGGEST: 0.35,
+  SUGGEST: 0.4,
   AMBIGUITY_MARGIN: 0.05,
 };
 
