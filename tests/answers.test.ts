@@ -55,11 +55,13 @@ describe('canned answers: the index', () => {
     expect(index.get('reset-aplikasi/tidak-ada')).toBeUndefined();
   });
 
-  it('renders each answer as Markdown: bold title, text, numbered steps in order, note', () => {
+  it('renders each answer as Markdown: bold title (unless heading: false), text, numbered steps in order, note', () => {
     let withSteps = 0;
     for (const { id, node } of answerNodes) {
       const md = mustGet(id).markdown;
-      expect(md.startsWith(`**${node.title}**\n\n`), id).toBe(true);
+      expect(md.startsWith(`**${node.title}**\n\n`), id).toBe(node.heading);
+      if (!node.heading) expect(md.startsWith('**'), id).toBe(false);
+      if (id === 'terima-kasih/tutup') expect(node.heading, 'the closing thanks has no heading').toBe(false);
       if (node.text) expect(md, id).toContain(node.text.trim());
       if (node.note) expect(md, id).toContain(node.note.trim());
       const lines = md.split('\n');

@@ -37,8 +37,13 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
 }
 
-export function answerMarkdown(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): string {
-  const parts: string[] = [`**${node.title}**`];
+type Rendered = Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'> & { heading?: boolean };
+
+/** The answer's heading line, unless the answer is a short reply shown without one (`heading: false`). */
+const headingOf = (node: Rendered): string[] => (node.heading === false ? [] : [`**${node.title}**`]);
+
+export function answerMarkdown(node: Rendered): string {
+  const parts: string[] = headingOf(node);
   if (node.text) parts.push(node.text.trim());
   if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
   if (node.note) parts.push(node.note.trim());
@@ -53,10 +58,10 @@ export const BUBBLE_MAX_CHARS = 1500;
  * introduction ("Sebelum mulai", …) and the steps and note in their own bubbles; a part that is still
  * too long is cut at paragraph (or step) boundaries.
  */
-export function answerBubbles(node: Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'>): string[] {
+export function answerBubbles(node: Rendered): string[] {
   const whole = answerMarkdown(node);
   if (whole.length <= BUBBLE_MAX_CHARS) return [whole];
-  const parts: string[] = [[`**${node.title}**`, node.text?.trim()].filter(Boolean).join('\n\n')];
+  const parts: string[] = [[...headingOf(node), node.text?.trim()].filter(Boolean).join('\n\n')];
   if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
   if (node.note) parts.push(node.note.trim());
   const out: string[] = [];

@@ -67,6 +67,11 @@ export const answerNodeSchema = z.strictObject({
   code: slug,
   /** Indonesian title of the canned answer (and the procedure card's heading). */
   title: z.string().min(3).max(120),
+  /**
+   * `false`: the title is not shown above the text, in chat or in the canned answer an agent sends (a short
+   * conversational reply such as the closing thanks reads oddly under a heading); agents' lists still show it.
+   */
+  heading: z.boolean().default(true),
   tags: z.array(text).default([]),
   /** Paragraph(s) before the steps. Markdown (bold, italics) is allowed. */
   text: z.string().min(1).optional(),
