@@ -37,17 +37,20 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
 }
 
-type Rendered = Pick<AnswerNode, 'title' | 'text' | 'steps' | 'note'> & { heading?: boolean };
+type Rendered = Pick<AnswerNode, 'title' | 'heading' | 'text' | 'steps' | 'note'>;
 
-/** The answer's heading line, unless the answer is a short reply shown without one (`heading: false`). */
-const headingOf = (node: Rendered): string[] => (node.heading === false ? [] : [`**${node.title}**`]);
+/**
+ * An answer's parts, in order: the bold title (unless `heading: false`, a short conversational reply)
+ * with the text, the numbered steps, the note.
+ */
+function answerParts(node: Rendered): string[] {
+  const intro = [node.heading ? `**${node.title}**` : '', node.text?.trim() ?? ''].filter(Boolean).join('\n\n');
+  const steps = (node.steps ?? []).map((s, i) => `${i + 1}. ${s.trim()}`).join('\n');
+  return [intro, steps, node.note?.trim() ?? ''].filter(Boolean);
+}
 
 export function answerMarkdown(node: Rendered): string {
-  const parts: string[] = headingOf(node);
-  if (node.text) parts.push(node.text.trim());
-  if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
-  if (node.note) parts.push(node.note.trim());
-  return parts.join('\n\n');
+  return answerParts(node).join('\n\n');
 }
 
 /** A chat bubble's budget: longer messages make a phone user scroll up past step 1. */
@@ -59,11 +62,9 @@ export const BUBBLE_MAX_CHARS = 1500;
  * too long is cut at paragraph (or step) boundaries.
  */
 export function answerBubbles(node: Rendered): string[] {
-  const whole = answerMarkdown(node);
+  const parts = answerParts(node);
+  const whole = parts.join('\n\n');
   if (whole.length <= BUBBLE_MAX_CHARS) return [whole];
-  const parts: string[] = [[...headingOf(node), node.text?.trim()].filter(Boolean).join('\n\n')];
-  if (node.steps?.length) parts.push(node.steps.map((s, i) => `${i + 1}. ${s.trim()}`).join('\n'));
-  if (node.note) parts.push(node.note.trim());
   const out: string[] = [];
   for (const part of parts) {
     const last = out.at(-1);
