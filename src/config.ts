@@ -47,6 +47,8 @@ const envSchema = z.object({
   STATE_TTL_DAYS: int(1, 3650, 30),
   STATE_MAX_CONVERSATIONS: int(100, 100_000_000, 200_000),
   INTENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./intents')),
+  // 'off': parse the content and train the model at every start-up; empty means the default, as for every other setting.
+  CACHE_DIR: z.preprocess(emptyToUndefined, z.string().default('./.cache')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -120,6 +122,8 @@ export interface Config {
     maxConversations: number;
   };
   intentsDir: string;
+  /** The start-up cache: the checked content and the trained model (src/cache/startup-cache.ts); undefined = none. */
+  cacheDir?: string;
   logLevel: Env['LOG_LEVEL'];
   agentApiKey?: string;
   agents: AgentAccount[];
@@ -212,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConversations: e.STATE_MAX_CONVERSATIONS,
     },
     intentsDir: path.resolve(e.INTENTS_DIR),
+    cacheDir: e.CACHE_DIR.trim().toLowerCase() === 'off' ? undefined : path.resolve(e.CACHE_DIR),
     logLevel: e.LOG_LEVEL,
     agentApiKey: e.AGENT_API_KEY,
     agents,

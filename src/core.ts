@@ -14,8 +14,9 @@ export interface Core {
   answers: AnswerIndex;
 }
 
-export function loadCore(intentsDir: string, options?: LoadOptions): Core {
+/** `options.cacheDir`: the start-up cache for the checked catalog and the trained model (absent: none). */
+export function loadCore(intentsDir: string, options: LoadOptions = {}): Core {
   const catalog = loadCatalog(intentsDir, options);
-  const matcher = new IntentClassifier(catalog);
+  const matcher = new IntentClassifier(catalog, { cacheDir: options.cacheDir });
   return { catalog, matcher, engine: new FlowEngine(catalog, matcher), answers: new AnswerIndex(catalog, matcher.normaliser) };
 }

@@ -66,7 +66,13 @@ async function main(): Promise<void> {
   const url = await app.start();
   const shown = url.replace('127.0.0.1', 'localhost');
   app.logger.info(
-    { url, storage: config.storage.kind, intents: app.core.catalog.intents.size, matcherBuildMs: Math.round(app.core.matcher.buildMs) },
+    {
+      url,
+      storage: config.storage.kind,
+      intents: app.core.catalog.intents.size,
+      matcherBuildMs: Math.round(app.core.matcher.buildMs),
+      matcherFromCache: app.core.matcher.fromCache,
+    },
     'bot started',
   );
   if (!config.auth.appId) {

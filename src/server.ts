@@ -61,7 +61,7 @@ export interface AppOptions {
 
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const core = options.core ?? loadCore(config.intentsDir);
+  const core = options.core ?? loadCore(config.intentsDir, { cacheDir: config.cacheDir });
   const store =
     options.store ??
     createStore({

@@ -8,9 +8,11 @@
  * evaluation's slip variants are seen in testing. The same content always gives the same model.
  */
 import type { Catalog } from '../catalog/load.js';
+import type { Intent } from '../catalog/schema.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { ANSWER_WORDS } from './answer-words.js';
-import { FeatureSpace, type FeatureOptions } from './features.js';
+import { FEATURE_OPTIONS, FeatureSpace, type FeatureOptions } from './features.js';
+import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
 import { Normaliser, stem, type Normalised } from './normalise.js';
 import { withSlips } from './slips.js';
 import { SoftmaxModel, TRAIN_OPTIONS, seededRandom, type SparseVector, type TrainOptions } from './softmax.js';
@@ -61,6 +63,30 @@ export interface ClassifierOptions {
   slipCopies?: number;
   /** Use the intents' `patterns` as overrides when the model is unsure (default true). */
   patterns?: boolean;
+  /**
+   * A folder where the trained model is kept, keyed by the content and the code (model-cache.ts): with
+   * unchanged content start-up reads it instead of training. Absent: always train.
+   */
+  cacheDir?: string;
+}
+
+/** Everything that decides the trained model besides the code (the cache key hashes both). */
+function trainingInputs(catalog: Catalog, options: ClassifierOptions): unknown {
+  return {
+    lexicon: catalog.lexicon,
+    answerWords: [...ANSWER_WORDS],
+    intents: [...catalog.intents.values()].map((i) => ({
+      id: i.id,
+      examples: i.examples,
+      keywords: i.keywords,
+      choices: Object.values(i.nodes).flatMap((n) => (n.type === 'question' ? n.choices.map((c) => [c.label, ...c.synonyms]) : [])),
+    })),
+    features: options.features ?? FEATURE_OPTIONS,
+    training: options.training ?? TRAIN_OPTIONS,
+    slips: options.slips ?? true,
+    slipCopies: options.slipCopies ?? SLIP_COPIES,
+    rowPasses: ROW_PASSES,
+  };
 }
 
 /**
@@ -93,9 +119,11 @@ export class IntentClassifier {
   /** Per intent, its `patterns` (error codes, exact messages): explicit overrides when the model is unsure. */
   private readonly patterns: RegExp[][];
   private readonly model: SoftmaxModel;
-  /** Training time in ms (reported at start-up and by the benchmark). */
+  /** Training (or loading) time in ms (reported at start-up and by the benchmark). */
   readonly buildMs: number;
   readonly trainingSize: number;
+  /** The model was read from `cacheDir` instead of trained. */
+  readonly fromCache: boolean;
 
   constructor(catalog: Catalog, options: ClassifierOptions = {}) {
     const t0 = performance.now();
@@ -108,6 +136,41 @@ export class IntentClassifier {
     this.noneIndex = this.intentIds.indexOf(NONE_INTENT);
     this.patterns = options.patterns === false ? intents.map(() => []) : intents.map((i) => i.patterns.map((p) => new RegExp(p, 'u')));
 
+    const key = options.cacheDir ? modelKey(trainingInputs(catalog, options)) : undefined;
+    const cached = key ? readCachedModel(options.cacheDir!, key) : undefined;
+    if (cached && cached.intentIds.join('\n') === this.intentIds.join('\n')) {
+      this.normaliser.setVocabulary(cached.vocabulary, cached.unsure);
+      this.features.restore(cached.features);
+      this.model = new SoftmaxModel(cached.features.length, this.intentIds.length, cached.weights, cached.bias);
+      this.trainingSize = cached.trainingSize;
+      this.fromCache = true;
+    } else {
+      const t = this.train(catalog, intents, options);
+      this.model = t.model;
+      this.trainingSize = t.trainingSize;
+      this.fromCache = false;
+      if (key)
+        writeCachedModel(options.cacheDir!, key, {
+          intentIds: this.intentIds,
+          vocabulary: t.vocabulary,
+          unsure: t.unsure,
+          features: this.features.names(),
+          trainingSize: t.trainingSize,
+          weights: t.model.weights,
+          bias: t.model.bias,
+        });
+    }
+    this.buildMs = performance.now() - t0;
+  }
+
+  private readonly thresholds: typeof THRESHOLDS;
+
+  /** Sets the normaliser's vocabulary and the feature ids from the examples, and trains the model. */
+  private train(
+    catalog: Catalog,
+    intents: Intent[],
+    options: ClassifierOptions,
+  ): { model: SoftmaxModel; trainingSize: number; vocabulary: string[]; unsure: string[] } {
     // The vocabulary the normaliser corrects typos towards: examples, keywords, options, answer words.
     const vocab = new Set<string>([...ANSWER_WORDS, ...catalog.lexicon.keep.flatMap((w) => [w, stem(w)])]);
     const fromExamples = new Set<string>();
@@ -119,10 +182,9 @@ export class IntentClassifier {
         for (const c of node.choices) for (const t of [c.label, ...c.synonyms]) for (const w of this.normaliser.normalise(t).tokens) vocab.add(w);
       }
     }
-    this.normaliser.setVocabulary(
-      [...vocab, ...fromExamples],
-      [...fromExamples].filter((w) => !vocab.has(w)),
-    );
+    const vocabulary = [...vocab, ...fromExamples];
+    const unsure = [...fromExamples].filter((w) => !vocab.has(w));
+    this.normaliser.setVocabulary(vocabulary, unsure);
 
     const rand = seededRandom(7);
     // Each training line becomes a sparse vector at once (features get ids as first seen).
@@ -144,12 +206,9 @@ export class IntentClassifier {
         }
       }
     });
-    this.trainingSize = xs.length;
-    this.model = SoftmaxModel.train(xs, ys, this.features.size, this.intentIds.length, options.training ?? trainingFor(xs.length));
-    this.buildMs = performance.now() - t0;
+    const model = SoftmaxModel.train(xs, ys, this.features.size, this.intentIds.length, options.training ?? trainingFor(xs.length));
+    return { model, trainingSize: xs.length, vocabulary, unsure };
   }
-
-  private readonly thresholds: typeof THRESHOLDS;
 
   private vector(n: Normalised): SparseVector {
     return this.features.vector(n.tokens, n.codes);

@@ -50,6 +50,17 @@ export class FeatureSpace {
     return this.ids.size;
   }
 
+  /** Feature names in id order (what a saved model needs to be read again). */
+  names(): string[] {
+    return [...this.ids.keys()];
+  }
+
+  /** Takes the ids of a saved model: `names` in id order, into an empty space. */
+  restore(names: readonly string[]): void {
+    if (this.ids.size) throw new Error('FeatureSpace.restore: the space is not empty');
+    names.forEach((n, i) => this.ids.set(n, i));
+  }
+
   /**
    * The message's vector. `grow` (training): features seen for the first time get ids; otherwise a
    * feature no example has carries no learned weight and is left out (it still counts in its group's

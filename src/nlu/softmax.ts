@@ -53,9 +53,12 @@ export class SoftmaxModel {
   constructor(
     readonly features: number,
     readonly classes: number,
+    weights?: Float32Array,
+    bias?: Float32Array,
   ) {
-    this.weights = new Float32Array(features * classes);
-    this.bias = new Float32Array(classes);
+    this.weights = weights ?? new Float32Array(features * classes);
+    this.bias = bias ?? new Float32Array(classes);
+    if (this.weights.length !== features * classes || this.bias.length !== classes) throw new Error('SoftmaxModel: weights do not match its size');
   }
 
   /** Class probabilities for one sample. */
