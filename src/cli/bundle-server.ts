@@ -60,6 +60,10 @@ export async function bundleServer(o: BundleOptions): Promise<{ bytes: number; m
     plugins: [ownImportMeta(path.resolve(o.ownDir), path.dirname(path.resolve(o.outfile)))],
     logLevel: 'warning',
     legalComments: 'eof',
+    // Whitespace and syntax only, names kept (stack traces still name their functions): V8 keeps every
+    // module's source in the heap, and 6 MB instead of 10 MB took ~12 MB off the peak RSS under load.
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   return { bytes: fs.statSync(o.outfile).size, ms: performance.now() - t0 };
 }

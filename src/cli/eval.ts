@@ -22,6 +22,7 @@ const { values: flags, positionals } = cliArgs({
     json: { type: 'boolean' },
     choose: { type: 'boolean' },
     detail: { type: 'boolean' },
+    choosing: { type: 'boolean' },
     'min-accuracy': { type: 'string' },
     'min-rejection': { type: 'string' },
     'max-wrong': { type: 'string' },
@@ -100,11 +101,16 @@ const SETS: Array<{ name: string; file: string; test: boolean }> = [
   { name: 'dev-v2 test half', file: 'tests/data/dev-v2-test.jsonl', test: true },
   // Written blind on 2026-12-02 by two writers who had read neither intents/ nor any other set; never used for choosing.
   { name: 'dev-v4 (blind, final)', file: 'tests/data/dev-v4.jsonl', test: true },
+  // Written blind on 2026-12-02 (evening) by a writer who had read neither intents/ nor any other set:
+  // the choosing set (its lines are shown; decisions are made on it, never on the two above).
+  { name: 'dev-v5 (blind, choosing)', file: 'tests/data/dev-v5.jsonl', test: false },
 ];
 
 if (flags.choose) {
-  const c = chooseThresholds(core.catalog);
-  const out = [`Thresholds by ${c.folds}-fold cross-validation over the examples (${c.lines} held-out lines):`];
+  // The choosing set's lines are held out in the folds too (each fold scores a fifth of them).
+  const tune = SETS.filter((s) => !s.test).flatMap((s) => readLines(s.file));
+  const c = chooseThresholds(core.catalog, tune);
+  const out = [`Thresholds by ${c.folds}-fold cross-validation over the examples and the choosing set (${c.lines} held-out lines):`];
   out.push(`  chosen: ROUTE ${c.thresholds.ROUTE}, SUGGEST ${c.thresholds.SUGGEST}, AMBIGUITY_MARGIN ${c.thresholds.AMBIGUITY_MARGIN}`);
   out.push(
     `  in-scope right ${pct(c.inScope)} ${ci(c.inScopeCI)}, out-of-scope rejected ${pct(c.rejected)} ${ci(c.rejectedCI)}, wrong procedure ${pct(c.wrong)} ${ci(c.wrongCI)}`,
@@ -125,7 +131,7 @@ const out: string[] = [
   `Intent model vs baseline (baseline threshold ${bestT}, chosen by cross-validation over the examples). 95% Wilson intervals in brackets.`,
 ];
 const json: Record<string, unknown> = {};
-for (const set of SETS) {
+for (const set of SETS.filter((s) => !flags.choosing || !s.test)) {
   const lines = readLines(set.file);
   const slipped = slipVariants(lines);
   const model = figures(core.matcher, lines);

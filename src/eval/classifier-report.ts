@@ -156,8 +156,8 @@ export function chooseThresholds(catalog: Catalog, tune: LabelledLine[] = [], fo
   }
   const grid: ThresholdChoice['grid'] = [];
   let best: { t: typeof THRESHOLDS; objective: number; r: { ic: number; it: number; oc: number; ot: number; w: number } } | undefined;
-  for (const ROUTE of [0.4, 0.45, 0.5, 0.55, 0.6]) {
-    for (const SUGGEST of [0.2, 0.25, 0.3, 0.35, 0.4]) {
+  for (const ROUTE of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65]) {
+    for (const SUGGEST of [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]) {
       for (const AMBIGUITY_MARGIN of [0.05, 0.1]) {
         if (SUGGEST > ROUTE) continue;
         const t = { ROUTE, SUGGEST, AMBIGUITY_MARGIN };

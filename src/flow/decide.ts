@@ -29,7 +29,7 @@ import { explicitPick, normalisePhrase, resolveOption, type Option } from './opt
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { targetIntent } from '../catalog/targets.js';
-import { TURN_PATTERNS, TURN_WORDS } from './reading.js';
+import { TURN_PATTERNS, TURN_WORDS, YES_NO } from './reading.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -175,6 +175,17 @@ export function isQuestion(text: string, norm: Normalised): boolean {
   return text.includes('?') || norm.tokens.some((t) => QUESTION_WORDS.has(t));
 }
 
+const NO_SUBJECT = TURN_WORDS.noSubject;
+const FILLER = YES_NO.filler;
+/**
+ * The message names something: a word besides question words, fillers, bare answers and interjections.
+ * "hmm gimana ya" names nothing, so however sure the model is that it is no topic of ours, it is an
+ * unclear reply (asked again), not an out-of-scope question (answered with a pointer).
+ */
+function namesSomething(norm: Normalised): boolean {
+  return norm.tokens.some((t) => !QUESTION_WORDS.has(t) && !FILLER.has(t) && !ANSWER_ONLY.has(t) && !NO_SUBJECT.has(t));
+}
+
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
   if (!norm.codes.length) return undefined;
   return followUps.find((f) => f.codes?.some((c) => normalisePhrase(normaliser, c).codes.some((x) => norm.codes.includes(x))));
@@ -243,7 +254,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 6-7.
   const question = isQuestion(text, norm);
   // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check stays.
-  if (atCheck && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && !yesNo()) return { kind: 'outside' };
+  if (atCheck && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm) && !yesNo()) return { kind: 'outside' };
   if (atCheck) {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
@@ -323,10 +334,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (tailOption) return { kind: 'option', index: tailOption.index, via: 'described' };
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
-    // "udah tp gabisa": answer words only, however sure the model is about a topic for them.
+    // "udah tp gabisa", "ya itu td": answer words or words that name nothing, however sure the model is
+    // about a topic for them.
     if (
       confident &&
       contentCount(norm) > 0 &&
+      namesSomething(norm) &&
       !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })
     )
       return { kind: 'switch', intent: cls.intent };
@@ -346,7 +359,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
       const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
-    if (prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE) return { kind: 'outside' };
+    if (prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm)) return { kind: 'outside' };
     return { kind: 'reask' };
   }
   // 12.

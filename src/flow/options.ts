@@ -148,7 +148,9 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       if (ctx.mode === 'prefill' && !all) continue;
       if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens))
         s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
-      else if (all && p.tokens.length > 1 && inOrder(n.tokens, p.tokens))
+      // Words apart count as the phrase only when none of them is the question's own: in "masih muncul
+      // Belum Registrasi setelah saya update", "belum" belongs to the status, not to "belum update".
+      else if (all && p.tokens.length > 1 && !p.tokens.some((t) => ignore.has(t)) && inOrder(n.tokens, p.tokens))
         s += 0.15 + 0.02 * content.length; // "sudah melakukan update"
       else if (all && p.tokens.some((t) => !msg.has(t) && !ignore.has(t)))
         s -= 0.2; // "update" is not "sudah update"

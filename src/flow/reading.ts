@@ -53,6 +53,7 @@ export const readingSchema = z.strictObject({
     notYet: list,
     restatedFailure: list,
     questionWords: list,
+    noSubject: list,
     contactWords: list,
     personRequest: list,
     personVerbs: list,
