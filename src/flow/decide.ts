@@ -364,6 +364,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   // 12.
   if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
+  // "Did you mean the greeting and menu?" asks what the menu itself asks ("ETaxInvoice", a product named
+  // with no problem): the menu is shown.
+  if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }
