@@ -27,7 +27,7 @@ import { MESSAGE_CHARS } from '../limits.js';
  */
 export const THRESHOLDS = {
   ROUTE: 0.55,
-  SUGGEST: 0.45,
+  SUGGEST: 0.4,
   AMBIGUITY_MARGIN: 0.05,
 };
 

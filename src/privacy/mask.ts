@@ -70,8 +70,23 @@ function detectEmails(text: string, claims: Claims): void {
 /**
  * Masks the secrets in `text`. Never throws; non-string input is converted with `String()`
  * (`null`/`undefined` become '').
+ *
+ * Masked text is masked again until nothing changes (at most three more passes; the second almost
+ * always changes nothing): a placeholder is shorter than what it hides, and that can bring a secret
+ * within reach of its keyword ("pw: … 2345 6789 0001 2399 … Rahasia123!"), so one pass was not always
+ * the last word and text stored masked could change when read and masked again.
  */
 export function maskSecrets(text: string, context?: MaskContext): MaskResult {
+  let r = maskOnce(text, context);
+  for (let pass = 0; pass < 3 && r.found.length; pass++) {
+    const again = maskOnce(r.text, context);
+    if (again.text === r.text) break;
+    r = { text: again.text, found: [...new Set([...r.found, ...again.found])] };
+  }
+  return r;
+}
+
+function maskOnce(text: string, context?: MaskContext): MaskResult {
   const original = typeof text === 'string' ? text : text == null ? '' : String(text);
   if (original === '') return { text: '', found: [] };
   const view = makeView(original);
