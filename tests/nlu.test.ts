@@ -45,6 +45,14 @@ describe('normaliser', () => {
     expect(norm('sertel gk bs diimport').text).toMatch(/^sertifikat elektronik tidak bisa/);
   });
 
+  it('drops a code the message says it is not about, unless it is also named plainly', () => {
+    expect(norm('ada error kodenya ETAX tapi bukan 40005').codes).toEqual([]);
+    expect(norm('error 40002, bukan 40005').codes).toEqual(['etax40002']);
+    expect(norm('selain ETAX-40005 muncul juga ETAX-40005 lagi').codes).toEqual(['etax40005']);
+    expect(norm('bukan cuma 40005').codes).toEqual(['etax40005']); // not only 40005: still about it
+    expect(norm('muncul 40005 bukan?').codes).toEqual(['etax40005']); // the question tag comes after it
+  });
+
   it('recognises error codes however they are typed', () => {
     for (const t of ['ETAX-40005', 'etax40005', 'etax 40005', 'etx-40005', 'E-TAX 40005', 'error 40005', 'ＥＴＡＸ－４０００５'])
       expect(norm(t).codes, t).toEqual(['etax40005']);

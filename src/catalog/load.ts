@@ -224,7 +224,7 @@ function checkCatalog(dir: string, files: string[], texts: string[], options: Lo
   /** Files that exist but failed validation: no extra "missing" line for them. */
   const invalidIds = new Set<string>();
   let bot: BotContent | undefined;
-  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [] };
+  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [], notThisCode: [], notOnly: [] };
 
   for (const [i, f] of files.entries()) {
     const file = rel(f);

@@ -332,6 +332,10 @@ export const lexiconSchema = z.strictObject({
   words: z.record(z.string().regex(/^[\p{L}\p{N}]+$/u, 'a word key is one token: letters and digits only'), z.string()).default({}),
   /** Real words that are never "corrected" into a look-alike ("hormat" is not "format", "hanya" not "tanya"). */
   keep: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
+  /** Words that, just before an error code, say it is not that code ("bukan 40005"): its topic does not decide. */
+  notThisCode: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
+  /** After a `notThisCode` word these make it "not only" ("bukan cuma 40005"), which still names the code. */
+  notOnly: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -28,7 +28,7 @@ import type { Normalised, Normaliser } from '../nlu/normalise.js';
 import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
-import { targetIntent } from '../catalog/targets.js';
+import { parseTarget, targetIntent } from '../catalog/targets.js';
 import { TURN_PATTERNS, TURN_WORDS, YES_NO } from './reading.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
@@ -364,6 +364,22 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   // 12.
   if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
+  // The menu holds no free text, but a reply no topic claims may still describe one of its own buttons
+  // ("yg lain dong" is "Topik lainnya"). Buttons that open a topic are the classifier's to choose: a
+  // rejected "login coretax gagal" must not become "Tidak bisa login web e-Faktur".
+  if (prompt && FREE.has(prompt.kind) && cls.decision === 'fallback') {
+    const ownNode = (goto: string) => {
+      const t = parseTarget(goto);
+      return t.kind === 'node' || (t.kind === 'intent' && t.intent === prompt.intent && !!t.node);
+    };
+    const own = prompt.options.map((o, index) => ({ o, index })).filter(({ o }) => ownNode(o.goto));
+    const described = resolveOption(
+      text,
+      own.map(({ o }) => o),
+      { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens },
+    );
+    if (described) return { kind: 'option', index: own[described.index]!.index, via: 'described' };
+  }
   // "Did you mean the greeting and menu?" asks what the menu itself asks ("ETaxInvoice", a product named
   // with no problem): the menu is shown.
   if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };

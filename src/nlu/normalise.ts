@@ -64,7 +64,12 @@ export class Normaliser {
     const keys = [...this.phraseMap.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
     this.phraseRe = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${keys.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
     this.words = new Map(Object.entries(lexicon.words).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+    this.notThisCode = new Set((lexicon.notThisCode ?? []).map((w) => w.toLowerCase()));
+    this.notOnly = new Set((lexicon.notOnly ?? []).map((w) => w.toLowerCase()));
   }
+
+  private readonly notThisCode: ReadonlySet<string>;
+  private readonly notOnly: ReadonlySet<string>;
 
   /**
    * Sets the vocabulary (stemmed tokens of all examples and keywords). Unknown tokens in messages are
@@ -177,7 +182,26 @@ export class Normaliser {
       const again = joined.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
       if (again !== joined) tokens = again.split(' ').filter(Boolean);
     }
-    return { tokens, text: tokens.join(' '), codes: [...new Set(codes)] };
+    return { tokens, text: tokens.join(' '), codes: this.assertedCodes(tokens, [...new Set(codes)]) };
+  }
+
+  /**
+   * The codes less those the message says it is not about ("ada error ETAX tapi bukan 40005": one or two
+   * words of the lexicon's `notThisCode` just before it); a code also named without one stays. The word
+   * stays among the tokens: only the code's own topic (patterns, options naming it) stops deciding.
+   */
+  private assertedCodes(tokens: string[], codes: string[]): string[] {
+    if (!codes.length || !this.notThisCode.size) return codes;
+    const denied = new Set<string>();
+    const said = new Set<string>();
+    tokens.forEach((t, i) => {
+      if (!codes.includes(t)) return;
+      const before = tokens.slice(Math.max(0, i - 2), i);
+      // "bukan cuma 40005" (not only 40005) still names it.
+      const denies = before.some((w) => this.notThisCode.has(w)) && !before.some((w) => this.notOnly.has(w));
+      (denies ? denied : said).add(t);
+    });
+    return codes.filter((c) => !denied.has(c) || said.has(c));
   }
 
   private lookupWord(w: string): string[] | undefined {
