@@ -60,8 +60,11 @@ export class Navigator {
    * Before a question is asked: the option the user already named, in this message or (while they were
    * still explaining, before any topic was reached) the one before. Undefined when none is clear.
    */
-  private prefill(t: Turn, intentId: string, nodeId: string, text: string, options: Option[]): Option | undefined {
+  private prefill(t: Turn, intentId: string, nodeId: string, text: string, all: Option[]): Option | undefined {
     const questionTokens = new Set(normalisePhrase(this.matcher.normaliser, text).tokens);
+    // Never a hand-over the user has not seen offered: "bukan 40005 tp kode lain" in a first message is
+    // not the "Kode lain / tidak ada di daftar" button, which asks whether to connect a person.
+    const options = all.filter((o) => o.goto !== '@escalate' && o.goto !== '@handoff');
     for (const said of t.said) {
       if (!said) continue;
       // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
