@@ -129,6 +129,15 @@ function reportsSolved(norm: Normalised, c: TurnContext): boolean {
   return cls.intent === c.roles.thanks && cls.decision === 'route' && norm.tokens.some((t) => WORKS.has(t));
 }
 
+const THANKS = YES_NO.thanks;
+const ACCEPTS_PERSON = TURN_WORDS.acceptsPerson;
+/** A thank-you ("makasih", normalised "terima kasih") with no word that accepts a hand-over. */
+function thanksOnly(norm: Normalised): boolean {
+  const t = norm.tokens;
+  const thanks = t.some((w) => THANKS.has(w)) || t.some((w, i) => w === 'terima' && t[i + 1] === 'kasih');
+  return thanks && !t.some((w) => ACCEPTS_PERSON.has(w));
+}
+
 function contentCount(norm: Normalised): number {
   return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
 }
@@ -218,8 +227,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas')) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
-  // At "shall I connect you?", news that it works now ("ok udah bisa, makasih") declines the offer.
-  if (prompt?.kind === 'confirm' && !norm.tokens.includes('petugas') && reportsSolved(norm, c)) {
+  // At "shall I connect you?", news that it works now ("ok udah bisa, makasih") declines the offer, and so
+  // does a thank-you that accepts nothing ("jadi wajib lewat Coretax ya. ok makasih").
+  if (prompt?.kind === 'confirm' && !norm.tokens.includes('petugas') && (reportsSolved(norm, c) || thanksOnly(norm))) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // The classifier's "hubungi petugas" alone does not hand off a reply that says no ("ga usah, saya ke KPP").
