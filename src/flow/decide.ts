@@ -277,7 +277,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
-      if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' }))
+      // Whole phrases only: a partial one made "dapet ETAX-40004" the activation code's origin ("dapat kode
+      // aktivasi") and "coba dulu" the old database ("database dulu").
+      if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' }))
         return { kind: 'aside', intent: c.roles.aside };
       if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };

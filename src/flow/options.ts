@@ -49,6 +49,7 @@ function ordinalIndex(tokens: string[], raw: string): number | undefined {
   if (meaningful.length === 1) {
     const t = meaningful[0]!;
     if (ORDINALS[t]) return ORDINALS[t];
+    if (/^\d{1,2}$/.test(t)) return Number(t); // "yang nomor 5": the fillers around a bare number
     const ke = t.match(/^ke(\d{1,2})$/);
     if (ke) return Number(ke[1]);
   }
@@ -66,7 +67,11 @@ export function explicitPick(text: string, options: Option[], normaliser: Normal
   const exactNorm = options.findIndex((o) => normalisePhrase(normaliser, o.label).text === n.text);
   if (exactNorm >= 0 && n.tokens.length) return exactNorm;
   const ord = ordinalIndex(n.tokens, raw);
-  return ord !== undefined && ord >= 1 && ord <= options.length ? ord - 1 : undefined;
+  if (ord !== undefined) return ord >= 1 && ord <= options.length ? ord - 1 : undefined;
+  // A synonym typed as the whole reply ("lainnya"), when exactly one option has it.
+  if (!n.tokens.length) return undefined;
+  const bySynonym = options.flatMap((o, i) => ((o.synonyms ?? []).some((syn) => normalisePhrase(normaliser, syn).text === n.text) ? [i] : []));
+  return bySynonym.length === 1 ? bySynonym[0] : undefined;
 }
 
 function containsSeq(hay: string[], needle: string[]): boolean {

@@ -9,7 +9,7 @@
  * Returns undefined when the reply says neither (the caller then asks again or reads it as a question).
  * The word lists are content: intents/_reading.yaml (reading.ts).
  */
-import { YES_NO } from './reading.js';
+import { TURN_WORDS, YES_NO } from './reading.js';
 const CONTRAST = YES_NO.contrast;
 const FAILURE = YES_NO.failure;
 const NEGATION = YES_NO.negation;
@@ -26,6 +26,7 @@ export type YesNo = 'yes' | 'no';
 /** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
 const SHORT_NO = YES_NO.shortNo;
 const FILLER = YES_NO.filler;
+const QUESTION_WORDS = TURN_WORDS.questionWords;
 /** Thanks: a yes only when nothing else in the reply says yes or no ("ga deh, makasih" is a no). */
 const THANKS = YES_NO.thanks;
 /** What follows these explains the cause, not the outcome ("udah bisa, ternyata db-nya belum kecopy"). */
@@ -90,6 +91,8 @@ function readClause(tokens: string[]): YesNo | undefined {
       continue;
     }
     if ((t === 'iya' || t === 'ya') && (prev === 'oh' || prev === 'eh' || prev === 'o')) continue; // "oh iya" is "oh right"
+    // "kode billing bikinnya dmn ya", "nomor kring pajak brp ya": after a question word "ya" is a particle.
+    if (t === 'ya' && tokens.slice(0, i).some((x) => QUESTION_WORDS.has(x))) continue;
     if (THANKS.has(t)) thanked = true;
     else if (YES.has(t) && prev !== 'yang') last = 'yes'; // "yang benar" is "the right one", not a yes
   }
