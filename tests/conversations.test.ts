@@ -29,11 +29,37 @@ describe('conversation tests', () => {
     expect(missing).toEqual([]);
   });
 
-  it('pass at or above the floor (96% of conversations; 96.6% when last measured, ten sets), every failing turn listed', () => {
+  // Each set at or above what it passed when last measured (2026-12-02 evening): a change that loses a
+  // conversation anywhere fails here with every failing turn listed. Raise a figure when a set improves.
+  // (Until then one floor of 96% held for all sets together; v12 and v13, harder, brought the whole to 95.9%.)
+  const FLOORS: Record<string, number> = {
+    'blind.yaml': 60,
+    'dev4.yaml': 49,
+    'final.yaml': 48,
+    'heldout.yaml': 43,
+    'v6.yaml': 45,
+    'v7.yaml': 59,
+    'v8.yaml': 59,
+    'v9.yaml': 36,
+    'v12.yaml': 48,
+    'v13.yaml': 43,
+  };
+
+  // Sets never read to change the engine: their failing turns are not printed, only their counts.
+  const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
+
+  it('pass, set by set, at or above their figures when last measured (95.9% of 616), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
-    const failing = r.failures.map((f) => `${f.file} ${f.conversation} turn ${f.turn} "${f.user}": expected ${f.expected}, got ${f.got}`);
-    expect(r.passed / r.conversations, failing.join('\n')).toBeGreaterThanOrEqual(0.96);
-    // The team-written set and the first blind set are the development sets: they pass entirely.
+    const failing = r.failures
+      .filter((f) => !HELD_OUT.has(f.file))
+      .map((f) => `${f.file} ${f.conversation} turn ${f.turn} "${f.user}": expected ${f.expected}, got ${f.got}`);
+    const below = Object.entries(FLOORS).filter(([file, floor]) => (r.byFile[file]?.passed ?? 0) < floor);
+    expect(
+      below.map(([file, floor]) => `${file}: ${r.byFile[file]?.passed ?? 0} < ${floor}`),
+      failing.join('\n'),
+    ).toEqual([]);
+    expect(Object.keys(r.byFile).sort()).toEqual([...Object.keys(FLOORS), 'team.yaml'].sort()); // a new set gets a floor
+    // The team-written set is the development set of record: it passes entirely.
     expect(r.byFile['team.yaml']).toEqual({ conversations: r.byFile['team.yaml']!.conversations, passed: r.byFile['team.yaml']!.conversations });
   });
 

@@ -174,9 +174,12 @@ const PERSON_VERBS = TURN_WORDS.personVerbs;
 
 /** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
 function clausesOf(text: string, normaliser: Normaliser): string[][] {
-  return text
-    .split(/[,.;!?\n]+/)
-    .map((part) => normaliser.normalise(part).tokens)
+  // A clause that ends in "?" is a question: its closing "ya" is a tag ("lapor di coretax ya?"), not a yes.
+  return (text.match(/[^,.;!?\n]+[,.;!?\n]*/g) ?? [])
+    .map((part) => {
+      const tokens = normaliser.normalise(part).tokens;
+      return part.trimEnd().endsWith('?') && tokens.at(-1) === 'ya' ? tokens.slice(0, -1) : tokens;
+    })
     .filter((t) => t.length);
 }
 
