@@ -43,12 +43,13 @@ describe('conversation tests', () => {
     'v9.yaml': 36,
     'v12.yaml': 48,
     'v13.yaml': 43,
+    'v14.yaml': 40,
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (95.9% of 616), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (96.2% of 656), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))

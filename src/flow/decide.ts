@@ -350,9 +350,13 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
     // "udah tp gabisa", "ya itu td": answer words or words that name nothing, however sure the model is
-    // about a topic for them.
+    // about a topic for them. The follow-up topic needs one of its own phrases: "maksudnya yang mana ya?
+    // saya cuma lihat angka itu di layar" asks about this question, not about the Profile User menu.
+    const asideNamed =
+      cls.intent !== c.roles.aside || (c.asideOptions.length > 0 && !!resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' }));
     if (
       confident &&
+      asideNamed &&
       contentCount(norm) > 0 &&
       namesSomething(norm) &&
       !resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens })
@@ -369,8 +373,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt && !FREE.has(prompt.kind)) {
     const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
     if (described) return { kind: 'option', index: described.index, via: 'described' };
-    // A reply that names a topic reached through an option is that option.
-    if (cls.decision !== 'fallback') {
+    // A reply that names a topic reached through an option is that option (another topic: the prompt's own
+    // options are qualified with its intent too, and "ya itu tadi, tulisannya Belum Registrasi" at the
+    // reset question named no option at all).
+    if (cls.decision !== 'fallback' && cls.intent !== prompt.intent) {
       const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
