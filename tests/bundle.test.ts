@@ -5,7 +5,6 @@
  * topic's first question, a second start reading the start-up cache; all started from another folder; and the modules' "am I the
  * program?" checks stay false inside it (a bundled CLI must not run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleServer } from '../src/cli/bundle-server.js';
 import { botMessages, Client } from './helpers/directline-client.js';
 import { AGENTS } from './helpers/console-security.js';
+import { spawnBot, type BotProcess } from './helpers/harness.js';
 import { freePort } from './helpers/redis-server.js';
 
 // In the project's folder, as dist/server.mjs is: the bundle finds its external packages (better-sqlite3,
@@ -22,88 +22,50 @@ const outfile = path.resolve(`.bundle-test-${process.pid}.mjs`);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bundle-data-'));
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'bundle-cache-'));
 
-interface Started {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
-
-async function start(): Promise<Started> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', outfile], {
-    // Started from another folder (a service manager's working directory): only the configured paths
-    // and each module's own place can lead to the files.
+// Started from another folder (a service manager's working directory): only the configured paths and each
+// module's own place can lead to the files.
+const start = async (): Promise<BotProcess> =>
+  spawnBot({ DATA_DIR: dataDir, CACHE_DIR: cacheDir, INTENTS_DIR: path.resolve('intents'), LOG_LEVEL: 'info', AGENTS, STORAGE: 'sqlite' }, await freePort(), {
+    args: ['--disable-warning=DEP0111', outfile],
     cwd: dataDir,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      CACHE_DIR: cacheDir,
-      INTENTS_DIR: path.resolve('intents'),
-      LOG_LEVEL: 'info',
-      AGENTS,
-      STORAGE: 'sqlite',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the bundle exited (${child.exitCode}):\n${out}`);
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return { child, base, output: () => out };
-    if (Date.now() > deadline) throw new Error(`the bundle did not become ready:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function stop(s: Started): Promise<number | null> {
-  s.child.kill('SIGTERM');
-  return new Promise((resolve) => s.child.once('exit', (code) => resolve(code)));
-}
 
 describe('the bundled server (npm start)', () => {
-  let first: Started;
+  let first: BotProcess;
 
   beforeAll(async () => {
     await bundleServer({ entry: 'src/index.ts', outfile, ownDir: 'src' });
     first = await start();
   }, 60_000);
   afterAll(async () => {
-    if (first?.child.exitCode === null) await stop(first);
+    await first?.kill();
     rmSync(outfile, { force: true });
     for (const d of [dataDir, cacheDir]) rmSync(d, { recursive: true, force: true });
   });
 
   it('serves the chat page and every script and style it loads', async () => {
-    const page = await fetch(`${first.base}/`);
+    const page = await fetch(`${first.url}/`);
     expect(page.status).toBe(200);
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
     expect(assets.length).toBeGreaterThan(0);
-    for (const a of assets) expect([a, (await fetch(`${first.base}${a}`)).status]).toEqual([a, 200]);
+    for (const a of assets) expect([a, (await fetch(`${first.url}${a}`)).status]).toEqual([a, 200]);
   });
 
   it('serves the agent console page and its script', async () => {
-    const page = await fetch(`${first.base}/agent`);
+    const page = await fetch(`${first.url}/agent`);
     expect(page.status).toBe(200);
     const scripts = [...(await page.text()).matchAll(/src="(\/[^"]+\.js[^"]*)"/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     for (const s of scripts) {
-      const r = await fetch(`${first.base}${s}`);
+      const r = await fetch(`${first.url}${s}`);
       expect([s, r.status]).toEqual([s, 200]);
       expect((await r.text()).length).toBeGreaterThan(1000);
     }
   });
 
   it('answers over the built-in Direct Line: "belum registrasi" gets the reset topic\'s question with its choices', async () => {
-    const dl = new Client(first.base);
+    const dl = new Client(first.url);
     const s = await dl.start();
     const r = await dl.post(s, { type: 'message', from: { id: s.userId }, text: 'aplikasi efaktur saya status belum registrasi', locale: 'id-ID' });
     expect(r.status).toBe(200);
@@ -120,7 +82,7 @@ describe('the bundled server (npm start)', () => {
   });
 
   it('stops cleanly, and a second start reads the catalog and the model from the start-up cache', async () => {
-    expect(await stop(first)).toBe(0);
+    expect(await first.kill()).toBe(0);
     const files = readdirSync(cacheDir).sort();
     expect(files.some((f) => f.startsWith('catalog-'))).toBe(true);
     expect(files.some((f) => f.startsWith('intent-model-'))).toBe(true);
@@ -129,7 +91,7 @@ describe('the bundled server (npm start)', () => {
       expect(again.output()).toMatch(/"matcherFromCache":true/);
       expect(readdirSync(cacheDir).sort()).toEqual(files);
     } finally {
-      await stop(again);
+      await again.kill();
     }
   });
 });

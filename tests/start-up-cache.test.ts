@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CatalogError, loadCatalog } from '../src/catalog/load.js';
 import { IntentClassifier } from '../src/nlu/classifier.js';
+import { codeFingerprint } from '../src/cache/startup-cache.js';
 
 const tmp: string[] = [];
 const tmpDir = (prefix: string) => {
@@ -110,5 +111,10 @@ describe('the start-up cache', () => {
     const m = new IntentClassifier(catalog, { cacheDir: unwritable });
     expect(m.fromCache).toBe(false);
     expect(m.classify(MESSAGES[1]!)).toEqual(plain.classify(MESSAGES[1]!));
+  });
+
+  it('a code folder that cannot be read means no cache, never a failed start', () => {
+    expect(codeFingerprint('file:///no/such/folder/module.js')).toBeUndefined();
+    expect(codeFingerprint(new URL('../src/nlu/classifier.ts', import.meta.url).href)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The start-up cache: files derived from the content (the parsed YAML, the trained model) kept in one
+ * The start-up cache: files derived from the content (the checked catalog, the trained model) kept in one
  * folder (`CACHE_DIR`) under a key that hashes everything they were derived from, so a stale entry is
  * never read: changed content simply gives a key with no file yet.
  *
@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Entries kept per kind: a few, not one, because a development machine alternates between the built
@@ -24,15 +25,19 @@ export function cacheKey(...parts: Array<string | Buffer>): string {
   return h.digest('hex').slice(0, 32);
 }
 
-const fingerprints = new Map<string, string>();
+const fingerprints = new Map<string, string | undefined>();
 
 /**
- * A hash of the source files in `dir` (.ts under tsx, .js when built): part of a key, so that entries
- * derived by older code (another schema, another feature extraction) are never read.
+ * A hash of the source files beside the module at `moduleUrl` (its `import.meta.url`; .ts under tsx, .js
+ * when built, the bundle keeps each module's own URL): part of a key, so that entries derived by older
+ * code (another schema, another feature extraction) are never read. Undefined when the folder cannot be
+ * read (a deployment without it): then there is no cache, never a failed start.
  */
-export function folderFingerprint(dir: string): string {
-  let f = fingerprints.get(dir);
-  if (!f) {
+export function codeFingerprint(moduleUrl: string): string | undefined {
+  const dir = path.dirname(fileURLToPath(moduleUrl));
+  if (fingerprints.has(dir)) return fingerprints.get(dir);
+  let f: string | undefined;
+  try {
     const h = createHash('sha256');
     for (const name of fs.readdirSync(dir).sort()) {
       if (!/\.(ts|js)$/.test(name) || name.endsWith('.d.ts')) continue;
@@ -41,8 +46,11 @@ export function folderFingerprint(dir: string): string {
         .update(fs.readFileSync(path.join(dir, name)))
         .update('\0');
     }
-    fingerprints.set(dir, (f = h.digest('hex')));
+    f = h.digest('hex');
+  } catch {
+    f = undefined;
   }
+  fingerprints.set(dir, f);
   return f;
 }
 

@@ -5,8 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cacheKey, folderFingerprint, readEntry, writeEntry } from '../cache/startup-cache.js';
+import { cacheKey, codeFingerprint, readEntry, writeEntry } from '../cache/startup-cache.js';
 import { parseYaml, zodProblems } from './content-file.js';
 import { isLocalTarget, parseTarget } from './targets.js';
 import { botContentSchema, intentSchema, lexiconSchema, type BotContent, type FlowNode, type Intent, type Lexicon, type Target } from './schema.js';
@@ -172,14 +171,9 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   } catch (err) {
     throw new CatalogError([`${dir}: cannot read the folder (${(err as Error).message})`]);
   }
-  const key = options.cacheDir
-    ? cacheKey(
-        CACHE_KIND,
-        folderFingerprint(here),
-        path.basename(dir),
-        String(options.requireFixedIntents !== false),
-        ...files.flatMap((f, i) => [f, texts[i]!]),
-      )
+  const code = options.cacheDir ? codeFingerprint(import.meta.url) : undefined;
+  const key = code
+    ? cacheKey(CACHE_KIND, code, path.basename(dir), String(options.requireFixedIntents !== false), ...files.flatMap((f, i) => [f, texts[i]!]))
     : undefined;
   const cached = key ? readCachedCatalog(options.cacheDir!, key) : undefined;
   if (cached) return cached;
@@ -190,12 +184,12 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
       CACHE_KIND,
       key,
       'json',
-      JSON.stringify(catalog, (_k, v: unknown) => (v instanceof Map ? { $map: [...v] } : v)),
+      // The menu is rebuilt from the intents when read (it holds the intents themselves).
+      JSON.stringify({ ...catalog, menu: [] }, (_k, v: unknown) => (v instanceof Map ? { $map: [...v] } : v)),
     );
   return catalog;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const CACHE_KIND = 'catalog';
 
 const menuOf = (intents: Map<string, Intent>) => [...intents.values()].filter((i) => i.menu && i.start).sort((a, b) => a.menuOrder - b.menuOrder);

@@ -268,8 +268,9 @@ export class IntentClassifier {
     const top = all[0]!;
     const best = ranked[0];
     const second = ranked[1];
-    const codes = normalised.codes;
-    const codeIntents = codes.length ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => codes.some((c) => re.test(c)))) : [];
+    const codeIntents = normalised.codes.length
+      ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c))))
+      : [];
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
       text,
       intent,
@@ -283,7 +284,7 @@ export class IntentClassifier {
     // A procedure's own error code outranks the words around it ("belum registrasi, muncul ETAX-40005"):
     // the code's topic wins when the model ranks it among its first three.
     const codeRank = codeIntents.length === 1 ? ranked.findIndex((c) => c.intent === codeIntents[0]) : -1;
-    if (codes.length && (!(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE) || (codeRank > 0 && codeRank < 3))) {
+    if (normalised.codes.length && (!(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE) || (codeRank > 0 && codeRank < 3))) {
       // An error code the model is unsure about: the intent whose pattern names it decides.
       if (codeIntents.length === 1) {
         const id = codeIntents[0]!;

@@ -6,12 +6,10 @@
  * lexicon, the answer words, the options) and over the source of this folder (features, normaliser,
  * training code): a change to the content or to the code gives a new key, so a stale model is never
  * read. The same content always gives the same model anyway (seeded training): a cached model is the
- * one start-up would have trained, weight for weight (tests/model-cache.test.ts).
+ * one start-up would have trained, weight for weight (tests/start-up-cache.test.ts).
  * Files and keys: src/cache/startup-cache.ts; a missing or corrupt entry just means "train as before".
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cacheKey, folderFingerprint, readEntry, writeEntry } from '../cache/startup-cache.js';
+import { cacheKey, codeFingerprint, readEntry, writeEntry } from '../cache/startup-cache.js';
 
 /** Bumped when the file layout changes. */
 const FORMAT = 1;
@@ -29,11 +27,13 @@ export interface CachedModel {
   bias: Float32Array;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The cache key of a model trained from `inputs` (any JSON-serialisable description of the training). */
-export function modelKey(inputs: unknown): string {
-  return cacheKey(MAGIC, String(FORMAT), folderFingerprint(here), JSON.stringify(inputs));
+/**
+ * The cache key of a model trained from `inputs` (any JSON-serialisable description of the training);
+ * undefined when this folder's code cannot be fingerprinted (no cache then).
+ */
+export function modelKey(inputs: unknown): string | undefined {
+  const code = codeFingerprint(import.meta.url);
+  return code ? cacheKey(MAGIC, String(FORMAT), code, JSON.stringify(inputs)) : undefined;
 }
 
 const KIND = 'intent-model';

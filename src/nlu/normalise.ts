@@ -64,8 +64,8 @@ export class Normaliser {
     const keys = [...this.phraseMap.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
     this.phraseRe = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${keys.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
     this.words = new Map(Object.entries(lexicon.words).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
-    this.notThisCode = new Set((lexicon.notThisCode ?? []).map((w) => w.toLowerCase()));
-    this.notOnly = new Set((lexicon.notOnly ?? []).map((w) => w.toLowerCase()));
+    this.notThisCode = new Set(lexicon.notThisCode.map((w) => w.toLowerCase()));
+    this.notOnly = new Set(lexicon.notOnly.map((w) => w.toLowerCase()));
   }
 
   private readonly notThisCode: ReadonlySet<string>;

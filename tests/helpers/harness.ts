@@ -236,10 +236,14 @@ export interface BotProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the bot as its own process (`node --import tsx src/index.ts`) and waits until /readyz answers. */
-export async function spawnBot(env: Record<string, string>, port: number): Promise<BotProcess> {
+/**
+ * Starts the bot as its own process (`node --import tsx src/index.ts`, or `args`, e.g. a bundled entry;
+ * from `cwd`) and waits until /readyz answers.
+ */
+export async function spawnBot(env: Record<string, string>, port: number, o: { args?: string[]; cwd?: string } = {}): Promise<BotProcess> {
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, o.args ?? ['--import', 'tsx', 'src/index.ts'], {
+    cwd: o.cwd,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
