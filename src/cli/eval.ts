@@ -104,6 +104,12 @@ const SETS: Array<{ name: string; file: string; test: boolean }> = [
   // Written blind on 2026-12-02 (evening) by a writer who had read neither intents/ nor any other set:
   // the choosing set (its lines are shown; decisions are made on it, never on the two above).
   { name: 'dev-v5 (blind, choosing)', file: 'tests/data/dev-v5.jsonl', test: false },
+  // Written blind on 2026-12-02 (night) by a seventh writer (four registers: lay descriptions of the screen,
+  // consultants' terms, phone typing, mixed stories); never used for choosing, its lines never shown.
+  { name: 'dev-v7 (blind, final)', file: 'tests/data/dev-v7.jsonl', test: true },
+  // Written blind on 2026-12-02 (night) by a sixth writer (four registers); meant as a test set, but its
+  // misread lines were printed once by mistake, so it chooses too.
+  { name: 'dev-v6 (blind, choosing)', file: 'tests/data/dev-v6.jsonl', test: false },
 ];
 
 if (flags.choose) {

@@ -188,6 +188,7 @@ export function isQuestion(text: string, norm: Normalised): boolean {
 }
 
 const NO_SUBJECT = TURN_WORDS.noSubject;
+const PRODUCT_NAMES = TURN_WORDS.productNames;
 const FILLER = YES_NO.filler;
 /**
  * The message names something: a word besides question words, fillers, bare answers and interjections.
@@ -384,11 +385,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return { kind: 'reask' };
   }
   // 12.
-  if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
+  if (cls.decision === 'route' && cls.intent !== c.roles.menu) return { kind: 'switch', intent: cls.intent };
   // The menu holds no free text, but a reply no topic claims may still describe one of its own buttons
-  // ("yg lain dong" is "Topik lainnya"). Buttons that open a topic are the classifier's to choose: a
-  // rejected "login coretax gagal" must not become "Tidak bisa login web e-Faktur".
-  if (prompt && FREE.has(prompt.kind) && cls.decision === 'fallback') {
+  // ("yg lain dong" is "Topik lainnya"), and so may one the model reads as the menu itself ("topik yg lain
+  // dong"). Buttons that open a topic are the classifier's to choose: a rejected "login coretax gagal"
+  // must not become "Tidak bisa login web e-Faktur".
+  if (prompt && FREE.has(prompt.kind) && (cls.decision === 'fallback' || cls.intent === c.roles.menu)) {
     const ownNode = (goto: string) => {
       const t = parseTarget(goto);
       return t.kind === 'node' || (t.kind === 'intent' && t.intent === prompt.intent && !!t.node);
@@ -401,9 +403,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     );
     if (described) return { kind: 'option', index: own[described.index]!.index, via: 'described' };
   }
-  // "Did you mean the greeting and menu?" asks what the menu itself asks ("ETaxInvoice", a product named
-  // with no problem): the menu is shown.
+  if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
+  // "Did you mean the greeting and menu?" asks what the menu itself asks, and so does a product named with
+  // no problem ("ETaxInvoice", "efaktur desktop"): the menu is shown.
   if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };
+  const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t));
+  if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t))) return { kind: 'menu' };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }

@@ -8,7 +8,7 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
-import { qualifyTarget, targetIntent } from '../catalog/targets.js';
+import { parseTarget, qualifyTarget, targetIntent } from '../catalog/targets.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
 import { decideTurn, saysMore, type FollowUp } from './decide.js';
@@ -138,6 +138,11 @@ export class FlowEngine {
         // check, what the user says is what they tried, not a choice for the next question.
         t.said = [text];
         if (decision.via === 'pick' || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
+        // An answer that leads into another topic chose that topic; it answers the topic's first question
+        // too only when it names an option there verbatim (an error code, the error text): "sertifikatnya
+        // belum kepasang di browser" opens the certificate question, "… muncul Tidak Dapat Menghubungi
+        // ETaxInvoice Server" goes on to that answer.
+        t.verbatimPrefillOnly = prompt?.kind === 'question' && parseTarget(prompt.options[decision.index]!.goto).kind === 'intent';
         this.answerPrompt(t, prompt!, decision.index);
         break;
       case 'person':
@@ -272,6 +277,9 @@ export class FlowEngine {
     // Words of a topic this bot answers, which the model was unsure of: that topic, not a fallback.
     if (pointer?.goto) return this.nav.goto(t, this.roles.menu, pointer.goto);
     if (pointer?.text) t.say(pointer.text);
+    // A question recognised as another service's ("EFIN saya hilang") is finished, not half-explained: its
+    // words do not carry into the next message ("hilang" would pre-fill the next topic's "surat hilang").
+    if (pointer?.text && pointer.text !== this.catalog.bot.outOfScope.general) t.state.recent = [];
     if (this.countFallback(t, text, cls)) return;
     // After a pointer the same choices follow, with a shorter line (the pointer said where to go).
     const options = [

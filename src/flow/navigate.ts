@@ -74,7 +74,7 @@ export class Navigator {
       // ("… kemarin ganti komputer … reset biasa gagal. Saya mau reset lewat e-Nofa, caranya?").
       const sentences = said.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.trim());
       const r = (sentences.length > 1 ? resolveOption(sentences.at(-1)!, options, ctx) : undefined) ?? resolveOption(said, options, ctx);
-      if (r) {
+      if (r && (!t.verbatimPrefillOnly || r.verbatim)) {
         t.events.push({ type: 'prefilled', intent: intentId, node: nodeId, choice: options[r.index]!.label });
         return options[r.index];
       }

@@ -99,6 +99,8 @@ function inOrder(hay: string[], words: string[]): boolean {
 export interface OptionScore {
   index: number;
   score: number;
+  /** Named verbatim: by its error code, or by a phrase of three or more words written as it is. */
+  verbatim?: boolean;
 }
 
 export interface ScoreContext {
@@ -131,10 +133,12 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   const w = (t: string) => 1 / (df.get(t) ?? 1);
   const scores = options.map((_o, index) => {
     let best = 0;
+    let verbatim = false;
     for (const p of phrases[index]!) {
       // An error code named by the option and by the message decides on its own.
       if (p.codes.some((c) => codes.has(c))) {
         best = Math.max(best, 1.2);
+        verbatim = true;
         continue;
       }
       const content = p.tokens.filter((t) => !STOP.has(t) && !ignore.has(t));
@@ -151,8 +155,10 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       let s = hit / total;
       const all = content.every((t) => msg.has(t));
       if (ctx.mode === 'prefill' && !all) continue;
-      if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens))
+      if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens)) {
         s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
+        if (p.tokens.length >= 3) verbatim = true;
+      }
       // Words apart count as the phrase only when none of them is the question's own: in "masih muncul
       // Belum Registrasi setelah saya update", "belum" belongs to the status, not to "belum update".
       else if (all && p.tokens.length > 1 && !p.tokens.some((t) => ignore.has(t)) && inOrder(n.tokens, p.tokens))
@@ -162,7 +168,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       else if (all) s += 0.02 * content.length;
       best = Math.max(best, s);
     }
-    return { index, score: best };
+    return { index, score: best, ...(verbatim ? { verbatim } : {}) };
   });
   return scores.sort((a, b) => b.score - a.score || a.index - b.index);
 }

@@ -54,6 +54,7 @@ export const readingSchema = z.strictObject({
     restatedFailure: list,
     questionWords: list,
     noSubject: list,
+    productNames: list,
     acceptsPerson: list,
     contactWords: list,
     personRequest: list,

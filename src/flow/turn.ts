@@ -20,6 +20,8 @@ export class Turn {
   outside = false;
   /** What the user said that a question may already answer (this message first). */
   said: string[] = [];
+  /** Pre-fill only an option named verbatim (the message already chose an option leading here). */
+  verbatimPrefillOnly = false;
   constructor(public state: FlowState) {}
 
   say(text: string): void {
@@ -41,7 +43,14 @@ export class Turn {
     const decision = (this.events.find((e) => e.type === 'decision') as { decision: string } | undefined)?.decision;
     const [intent, node] = this.reached ? this.reached.split('/') : [];
     const p = this.state.prompt;
-    if (this.replies.some((r) => r.kind === 'handoff')) return { kind: 'handoff', intent: intent ?? roles.person, node, decision };
+    if (this.replies.some((r) => r.kind === 'handoff')) {
+      // However the user got there (a yes at "connect you?", a button), a hand-off is where asking for a
+      // person leads: the person topic's hand-off node.
+      if (intent) return { kind: 'handoff', intent, node, decision };
+      const person = catalog.intents.get(roles.person);
+      const handoffNode = person && Object.keys(person.nodes).find((id) => person.nodes[id]!.type === 'handoff');
+      return { kind: 'handoff', intent: roles.person, node: handoffNode, decision };
+    }
     if (this.outside && p?.kind !== 'confirm') return { kind: 'fallback', intent: NONE_INTENT, decision };
     if (this.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
     if (p?.kind === 'menu')

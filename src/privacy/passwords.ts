@@ -30,8 +30,8 @@ const MAX_PASSWORD_WORDS = 8;
 const MAX_PASSPHRASE_WORDS = 24;
 /** How far "passphrase sertifikat PT Maju Jaya: …" may look for its separator. */
 const SEPARATOR_LOOKAHEAD = 6;
-/** How many words after a keyword a password-shaped word is still looked for. */
-const LOOSE_WINDOW = 8;
+/** How many words after a keyword a password-shaped word is still looked for ("lupa password untuk login aplikasi e-Faktur desktop, kami sudah mencoba Abc12345"). */
+const LOOSE_WINDOW = 12;
 
 /** The token's lower-cased word without a trailing ":" or "=" ("saya:" -> "saya"). */
 function bareWord(token: Token): string {
@@ -183,7 +183,12 @@ export function detectPasswords(text: string, claims: Claims, hits: readonly Key
   for (const hit of hits) {
     if (claims.ownerAt(hit.start)) continue;
     const found = findValue(text, claims, hit);
-    if (!found) continue;
+    if (!found) {
+      // Too many words led in ("lupa password untuk login aplikasi e-Faktur desktop, kami sudah mencoba
+      // Abc12345"): no value follows the keyword directly, but a password-shaped word near it is one.
+      claimPasswordShapedNear(text, hit.end, claims);
+      continue;
+    }
     if ('quoted' in found) {
       const { start, end } = found.quoted;
       if (claims.isFree(start, end)) claims.absorb(start, end, 'password');
