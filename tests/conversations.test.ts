@@ -41,7 +41,7 @@ describe('conversation tests', () => {
     'v7.yaml': 59,
     'v8.yaml': 59,
     'v9.yaml': 36,
-    'v12.yaml': 48,
+    'v12.yaml': 49,
     'v13.yaml': 46,
     'v14.yaml': 40,
     'v15.yaml': 50,
@@ -50,7 +50,7 @@ describe('conversation tests', () => {
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (96.8% of 711), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (97.2% of 711), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))

@@ -99,7 +99,7 @@ function inOrder(hay: string[], words: string[]): boolean {
 export interface OptionScore {
   index: number;
   score: number;
-  /** Named verbatim: by its error code, or by a phrase of three or more words written as it is. */
+  /** Named verbatim: by its error code, or by a phrase of four or more words written as it is. */
   verbatim?: boolean;
 }
 
@@ -157,7 +157,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
       if (ctx.mode === 'prefill' && !all) continue;
       if (all && p.tokens.length > 1 && containsSeq(n.tokens, p.tokens)) {
         s += 0.2 + 0.15 * p.tokens.length; // the phrase as written: longer is surer
-        if (p.tokens.length >= 3) verbatim = true;
+        if (p.tokens.length >= 4) verbatim = true;
       }
       // Words apart count as the phrase only when none of them is the question's own: in "masih muncul
       // Belum Registrasi setelah saya update", "belum" belongs to the status, not to "belum update".
