@@ -174,11 +174,14 @@ const PERSON_VERBS = TURN_WORDS.personVerbs;
 
 /** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
 function clausesOf(text: string, normaliser: Normaliser): string[][] {
-  // A clause that ends in "?" is a question: its closing "ya" is a tag ("lapor di coretax ya?"), not a yes.
+  // A clause that ends in "?" is a question: its closing "ya" is a tag ("lapor di coretax ya?"), not a yes,
+  // and one that closes on "ga?" asks whether ("kalau BPJS bisa dibantu juga ga?"): no answer at all.
   return (text.match(/[^,.;!?\n]+[,.;!?\n]*/g) ?? [])
     .map((part) => {
       const tokens = normaliser.normalise(part).tokens;
-      return part.trimEnd().endsWith('?') && tokens.at(-1) === 'ya' ? tokens.slice(0, -1) : tokens;
+      if (!part.trimEnd().endsWith('?') || tokens.length < 2) return tokens;
+      if (tokens.at(-1) === 'tidak') return [];
+      return tokens.at(-1) === 'ya' ? tokens.slice(0, -1) : tokens;
     })
     .filter((t) => t.length);
 }
@@ -189,6 +192,7 @@ export function isQuestion(text: string, norm: Normalised): boolean {
 
 const NO_SUBJECT = TURN_WORDS.noSubject;
 const PRODUCT_NAMES = TURN_WORDS.productNames;
+const GREETINGS = TURN_WORDS.greetings;
 const FILLER = YES_NO.filler;
 /**
  * The message names something: a word besides question words, fillers, bare answers and interjections.
@@ -408,7 +412,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // no problem ("ETaxInvoice", "efaktur desktop"): the menu is shown.
   if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };
   const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t));
-  if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t))) return { kind: 'menu' };
+  const productOrGreeting =
+    named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t)) && named.some((t) => t !== 'lagi' && t !== 'kembali');
+  if ((!prompt || FREE.has(prompt.kind)) && productOrGreeting) return { kind: 'menu' };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }

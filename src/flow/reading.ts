@@ -55,6 +55,7 @@ export const readingSchema = z.strictObject({
     questionWords: list,
     noSubject: list,
     productNames: list,
+    greetings: list,
     acceptsPerson: list,
     contactWords: list,
     personRequest: list,

@@ -86,6 +86,18 @@ function readClause(tokens: string[]): YesNo | undefined {
       i++;
       continue;
     }
+    // "sekarang npwp-nya muncul", "skrg udah kebaca": now something appears, with no negation on the way.
+    if (t === 'sekarang') {
+      const j = tokens.findIndex((x, k) => k > i && k <= i + 3 && APPEARS.has(x));
+      // Not "sekarang muncul error ETAX-10001": an error after it is what appears.
+      const failing = (x: string) =>
+        NEGATION.has(x) || x === 'belum' || x === 'masih' || x === 'malah' || FAILURE.has(x) || /^etax/.test(x) || x === 'error' || x === 'eror';
+      if (j > 0 && !tokens.some((x, k) => k > i && k !== j && failing(x))) {
+        last = 'yes';
+        i = j;
+        continue;
+      }
+    }
     if (t === 'sudah' && next && !YES.has(next) && !THANKS.has(next) && !FILLER.has(next)) {
       if (TRIED.has(next) || TRIED.has(next.replace(/^di/, ''))) i++;
       continue;
