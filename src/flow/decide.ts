@@ -272,7 +272,17 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 6-7.
   const question = isQuestion(text, norm);
   // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check stays.
-  if (atCheck && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm) && !yesNo()) return { kind: 'outside' };
+  // Its "ga bisa" is about that other thing when the message announces it ("sekalian, e-Bupot … kok ga bisa
+  // kebuat ya?"): not a "belum" for the check.
+  if (
+    atCheck &&
+    question &&
+    cls.intent === NONE_INTENT &&
+    cls.score >= OUTSIDE_SURE &&
+    namesSomething(norm) &&
+    (!yesNo() || (yesNo() === 'no' && announcesTopic(norm)))
+  )
+    return { kind: 'outside' };
   if (atCheck) {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
@@ -377,7 +387,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // 10-11.
   if (prompt && !FREE.has(prompt.kind)) {
     const described = resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer', questionTokens: c.questionTokens });
-    if (described) return { kind: 'option', index: described.index, via: 'described' };
+    // A question surely about something else takes an option only by a whole phrase of its own, the
+    // question's words included: "SPT Masa … lapornya lewat mana?" shares "masa" with "masa berlaku" (whose
+    // "berlaku" the question itself says) and is no expired certificate.
+    const surelyOutside = prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm);
+    const wholePhrase = () => (resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })?.score ?? 0) >= 1;
+    if (described && (!surelyOutside || wholePhrase())) return { kind: 'option', index: described.index, via: 'described' };
     // A reply that names a topic reached through an option is that option (another topic: the prompt's own
     // options are qualified with its intent too, and "ya itu tadi, tulisannya Belum Registrasi" at the
     // reset question named no option at all).
@@ -385,7 +400,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
       const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
-    if (prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm)) return { kind: 'outside' };
+    if (surelyOutside) return { kind: 'outside' };
     return { kind: 'reask' };
   }
   // 12.

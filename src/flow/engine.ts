@@ -152,7 +152,10 @@ export class FlowEngine {
         break;
       case 'follow-up':
         t.state.fallbacks = 0;
-        if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
+        // Not solved (the review report counts it), but the map names what comes next ("abis update jadi
+        // Belum Registrasi"): the user is not going round in circles, so it does not count towards offering
+        // a person after the second "belum".
+        if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false, { towardsPerson: false });
         t.state.prompt = undefined;
         this.nav.goto(t, prompt?.intent ?? t.state.intent ?? this.roles.menu, decision.goto, 'procedure-failed');
         break;
@@ -322,10 +325,10 @@ export class FlowEngine {
   }
 
   /** A check answered (or left by a failure signal such as an error code or a request for a person). */
-  private recordOutcome(t: Turn, prompt: Prompt, solved: boolean): void {
+  private recordOutcome(t: Turn, prompt: Prompt, solved: boolean, opts: { towardsPerson?: boolean } = {}): void {
     if (!prompt.intent || !prompt.node) return;
     const node = this.catalog.intents.get(prompt.intent)?.nodes[prompt.node];
     t.events.push({ type: 'outcome', intent: prompt.intent, node: prompt.node, code: node?.type === 'answer' ? node.code : prompt.node, solved });
-    if (!solved) t.state.unsolved += 1;
+    if (!solved && opts.towardsPerson !== false) t.state.unsolved += 1;
   }
 }

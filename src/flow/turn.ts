@@ -51,6 +51,8 @@ export class Turn {
       const handoffNode = person && Object.keys(person.nodes).find((id) => person.nodes[id]!.type === 'handoff');
       return { kind: 'handoff', intent: roles.person, node: handoffNode, decision };
     }
+    // Out of scope while a question is open: the pointer, and the same question again (like any unclear reply).
+    if (this.outside && p?.kind === 'question') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
     if (this.outside && p?.kind !== 'confirm') return { kind: 'fallback', intent: NONE_INTENT, decision };
     if (this.reasked && p && p.kind !== 'confirm') return { kind: 'fallback', intent: p.intent, node: p.node, decision };
     if (p?.kind === 'menu')
