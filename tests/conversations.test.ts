@@ -47,12 +47,14 @@ describe('conversation tests', () => {
     'v15.yaml': 50,
     'v17.yaml': 45,
     'v18.yaml': 44,
+    'v20.yaml': 44,
+    'v21.yaml': 45,
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (97.4% of 801), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (97.5% of 892), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))
@@ -100,6 +102,11 @@ describe('yes/no read as a whole answer', () => {
     ['udah bisa, makasih', 'yes'],
     ['sudah sy pasang ulang dan restart browser, sekarang npwp nya muncul', 'yes'],
     ['sekarang muncul error ETAX-10001', 'no'],
+    ['udh dicoba smua, nihil', 'no'],
+    ['udah clear cache, ganti jaringan jg, percuma', 'no'],
+    ['udah copy folder db nya tp ttp muncul', 'no'],
+    ['still not working, internet aman kok', 'no'],
+    ['udah sih tapi masih ada kendala', 'no'],
     ['oh salah alamat ternyata, udah bisa masuk skrg', 'yes'],
     ['udah bisa, db nya ternyata belum kecopy', 'yes'],
     ['sudah tidak error lagi', 'yes'],

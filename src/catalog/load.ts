@@ -218,7 +218,7 @@ function checkCatalog(dir: string, files: string[], texts: string[], options: Lo
   /** Files that exist but failed validation: no extra "missing" line for them. */
   const invalidIds = new Set<string>();
   let bot: BotContent | undefined;
-  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [], notThisCode: [], notOnly: [] };
+  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [], notThisCode: [], notOnly: [], errorTexts: {} };
 
   for (const [i, f] of files.entries()) {
     const file = rel(f);

@@ -336,6 +336,8 @@ export const lexiconSchema = z.strictObject({
   notThisCode: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
   /** After a `notThisCode` word these make it "not only" ("bukan cuma 40005"), which still names the code. */
   notOnly: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
+  /** An error's message as the screen shows it, and its code: when the model is unsure, quoting the message decides as the code would. */
+  errorTexts: z.record(z.string().min(3), z.string().regex(/^ETAX(SERVICE|-API)?-?\d{5}$/i, 'an e-Faktur error code such as ETAXSERVICE-40002')).default({}),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

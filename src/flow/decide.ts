@@ -232,7 +232,14 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   const yesNoPrompt = prompt && prompt.options.some((o) => o.role === 'yes') && prompt.options.some((o) => o.role === 'no');
   // 4. ("ga usah, besok saya ke KPP langsung" at a "hubungkan?" prompt is its no, not a request.)
-  if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas')) {
+  // At "connect you with a person?", a short yes first answers the offer; what follows tells why
+  // ("boleh, dari tadi ga beres2"), and its "no" is about the problem.
+  const acceptsFirst = () => {
+    const first = clausesOf(text, c.normaliser)[0];
+    // An accepting word ("boleh", "iya", "tolong"), not just "ok": "ok, ga usah deh" is a no.
+    return !!first && first.filter((t) => !FILLER.has(t)).length <= 2 && first.some((t) => ACCEPTS_PERSON.has(t)) && readYesNo([first]) === 'yes';
+  };
+  if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas') && !acceptsFirst()) {
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // At "shall I connect you?", news that it works now ("ok udah bisa, makasih") declines the offer, and so
@@ -276,11 +283,11 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // kebuat ya?"): not a "belum" for the check.
   if (
     atCheck &&
-    question &&
     cls.intent === NONE_INTENT &&
     cls.score >= OUTSIDE_SURE &&
     namesSomething(norm) &&
-    (!yesNo() || (yesNo() === 'no' && announcesTopic(norm)))
+    // So is one announced as another matter ("btw login coretax sy kok gagal terus ya"), "?" or not.
+    ((question && (!yesNo() || (yesNo() === 'no' && announcesTopic(norm)))) || (announcesTopic(norm) && !correctionOf(norm)))
   )
     return { kind: 'outside' };
   if (atCheck) {
@@ -342,6 +349,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "eh bukan, yang lupa ternyata password e-Nofa": a correction at a check starts the topic again from what it says.
     if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks)
       return { kind: 'switch', intent: cls.intent, unsolved: true };
+    if (prompt.kind === 'confirm' && yn === 'no' && acceptsFirst()) return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };

@@ -56,7 +56,7 @@ function readClause(tokens: string[]): YesNo | undefined {
       continue;
     }
     if (FAILURE.has(t)) {
-      if (t === 'masalah' && prev !== 'masih' && prev !== 'ada') continue;
+      if ((t === 'masalah' || t === 'kendala') && prev !== 'masih' && prev !== 'ada') continue;
       if (t === 'muncul' && !tokens.some((x) => /^etax/.test(x) || x === 'error' || x === 'lagi')) continue;
       last = 'no';
       continue;

@@ -291,6 +291,15 @@ export class IntentClassifier {
         return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
       }
     }
+    // The same for an error's message quoted without its code ("… katanya User tidak ditemukan"), only
+    // when the model would not route: the flow itself does not read quoted messages as codes.
+    if (normalised.quotedCodes && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
+      const quoted = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.quotedCodes!.some((c) => re.test(c))));
+      if (quoted.length === 1) {
+        const id = quoted[0]!;
+        return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
+      }
+    }
     if (!best || top.intent === NONE_INTENT || best.score < T.SUGGEST) {
       const noneP = this.noneIndex >= 0 ? probs[this.noneIndex]! : 1 - (best?.score ?? 0);
       return out(NONE_INTENT, noneP, 'fallback', ranked.slice(0, 2));

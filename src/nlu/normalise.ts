@@ -32,6 +32,8 @@ export interface Normalised {
   text: string;
   /** Error codes found, canonical form (e.g. `etax40005`, `etaxservice20017`). */
   codes: string[];
+  /** Codes whose screen message is quoted ("katanya User tidak ditemukan": `etaxservice40002`); not in `codes`. */
+  quotedCodes?: string[];
 }
 
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
@@ -66,6 +68,19 @@ export class Normaliser {
     this.words = new Map(Object.entries(lexicon.words).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
     this.notThisCode = new Set(lexicon.notThisCode.map((w) => w.toLowerCase()));
     this.notOnly = new Set(lexicon.notOnly.map((w) => w.toLowerCase()));
+    this.errorTexts = Object.entries(lexicon.errorTexts ?? {}).map(([text, code]) => ({ text, code: code.toLowerCase().replace(/[^a-z0-9]/g, '') }));
+  }
+
+  private readonly errorTexts: Array<{ text: string; code: string }>;
+  /** The error texts as normalised words, worked out on first use (normalising needs the maps above). */
+  private errorPhrases: Array<{ words: string; code: string }> | undefined;
+
+  /** Codes whose screen message the tokens quote. */
+  private quotedCodesOf(tokens: string[]): string[] {
+    if (!this.errorTexts.length) return [];
+    this.errorPhrases ??= this.errorTexts.map(({ text, code }) => ({ words: ` ${this.normalise(text, { authored: true }).text} `, code }));
+    const joined = ` ${tokens.join(' ')} `;
+    return this.errorPhrases.filter((p) => joined.includes(p.words)).map((p) => p.code);
   }
 
   private readonly notThisCode: ReadonlySet<string>;
@@ -182,7 +197,13 @@ export class Normaliser {
       const again = joined.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
       if (again !== joined) tokens = again.split(' ').filter(Boolean);
     }
-    return { tokens, text: tokens.join(' '), codes: this.assertedCodes(tokens, [...new Set(codes)]) };
+    const result: Normalised = { tokens, text: tokens.join(' '), codes: this.assertedCodes(tokens, [...new Set(codes)]) };
+    // Not for authored text: the error texts themselves are normalised that way.
+    if (!options.authored && !result.codes.length) {
+      const quoted = this.quotedCodesOf(tokens);
+      if (quoted.length) result.quotedCodes = quoted;
+    }
+    return result;
   }
 
   /**
