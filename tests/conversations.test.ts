@@ -50,12 +50,13 @@ describe('conversation tests', () => {
     'v20.yaml': 44,
     'v21.yaml': 45,
     'v23.yaml': 44,
+    'v24.yaml': 39,
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (97.5% of 937), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (97.5% of 977), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))

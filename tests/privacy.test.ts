@@ -97,6 +97,7 @@ describe('passwords and passphrases', () => {
     ['efin saya 1234567890', ['1234567890']],
     ['password efaktur saya: Abc123', ['Abc123']],
     ['password baru: Qwerty99 tapi ditolak', ['Qwerty99']],
+    ['ga bisa lgoin web efatkur, pasowrd sy Pkp12345 udh bener', ['Pkp12345']],
     // Many words between the keyword and the values: the password-shaped words near it are still masked.
     ['pimpinan kami lupa password untuk login aplikasi e-Faktur desktop, kami sudah mencoba Abc12345 dan Karya2023! tetapi gagal', ['Abc12345', 'Karya2023']],
     ['sandi: "kucing hitam 99" ya', ['kucing hitam 99', 'kucing']],
