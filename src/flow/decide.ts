@@ -26,7 +26,7 @@
 import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
 import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
-import { readYesNo } from './yes-no.js';
+import { readYesNo, saysThanks } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, targetIntent } from '../catalog/targets.js';
 import { TURN_PATTERNS, TURN_WORDS, YES_NO } from './reading.js';
@@ -129,13 +129,10 @@ function reportsSolved(norm: Normalised, c: TurnContext): boolean {
   return cls.intent === c.roles.thanks && cls.decision === 'route' && norm.tokens.some((t) => WORKS.has(t));
 }
 
-const THANKS = YES_NO.thanks;
 const ACCEPTS_PERSON = TURN_WORDS.acceptsPerson;
-/** A thank-you ("makasih", normalised "terima kasih") with no word that accepts a hand-over. */
+/** A thank-you with no word that accepts a hand-over. */
 function thanksOnly(norm: Normalised): boolean {
-  const t = norm.tokens;
-  const thanks = t.some((w) => THANKS.has(w)) || t.some((w, i) => w === 'terima' && t[i + 1] === 'kasih');
-  return thanks && !t.some((w) => ACCEPTS_PERSON.has(w));
+  return saysThanks(norm.tokens) && !norm.tokens.some((w) => ACCEPTS_PERSON.has(w));
 }
 
 function contentCount(norm: Normalised): number {
@@ -193,6 +190,7 @@ export function isQuestion(text: string, norm: Normalised): boolean {
 const NO_SUBJECT = TURN_WORDS.noSubject;
 const PRODUCT_NAMES = TURN_WORDS.productNames;
 const GREETINGS = TURN_WORDS.greetings;
+const AGAIN = TURN_WORDS.again;
 const FILLER = YES_NO.filler;
 /**
  * The message names something: a word besides question words, fillers, bare answers and interjections.
@@ -217,8 +215,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
   const { text, norm, prompt } = c;
   const lower = text.trim().toLowerCase();
   // The reply read as a yes or a no, computed once (several steps ask).
+  let clauses: string[][] | undefined;
+  const clausesOnce = () => (clauses ??= clausesOf(text, c.normaliser));
   let read: { v: ReturnType<typeof readYesNo> } | undefined;
-  const yesNo = () => (read ??= { v: readYesNo(clausesOf(text, c.normaliser)) }).v;
+  const yesNo = () => (read ??= { v: readYesNo(clausesOnce()) }).v;
   // 1-2.
   if (!text.trim()) return { kind: 'empty' };
   if (c.commands.cancel.has(norm.text) || c.commands.cancel.has(lower)) return { kind: 'cancel' };
@@ -235,7 +235,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // At "connect you with a person?", a short yes first answers the offer; what follows tells why
   // ("boleh, dari tadi ga beres2"), and its "no" is about the problem.
   const acceptsFirst = () => {
-    const first = clausesOf(text, c.normaliser)[0];
+    const first = clausesOnce()[0];
     // An accepting word ("boleh", "iya", "tolong"), not just "ok": "ok, ga usah deh" is a no.
     return !!first && first.filter((t) => !FILLER.has(t)).length <= 2 && first.some((t) => ACCEPTS_PERSON.has(t)) && readYesNo([first]) === 'yes';
   };
@@ -278,18 +278,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   // 6-7.
   const question = isQuestion(text, norm);
-  // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check stays.
-  // Its "ga bisa" is about that other thing when the message announces it ("sekalian, e-Bupot … kok ga bisa
-  // kebuat ya?"): not a "belum" for the check.
-  if (
-    atCheck &&
-    cls.intent === NONE_INTENT &&
-    cls.score >= OUTSIDE_SURE &&
-    namesSomething(norm) &&
-    // So is one announced as another matter ("btw login coretax sy kok gagal terus ya"), "?" or not.
-    ((question && (!yesNo() || (yesNo() === 'no' && announcesTopic(norm)))) || (announcesTopic(norm) && !correctionOf(norm)))
-  )
-    return { kind: 'outside' };
+  /** The model is sure the message is about something this bot does not cover, and it names that thing. */
+  const surelyNone = cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm);
+  // A question the bot does not answer (Coretax itself, SPT), asked at a check: the pointer, and the check
+  // stays. So for a matter announced as another ("btw login coretax sy kok gagal terus ya", "sekalian,
+  // e-Bupot … kok ga bisa kebuat ya?"), "?" or not: its "ga bisa" is no "belum" for the check.
+  if (atCheck && surelyNone && ((question && !yesNo()) || (announcesTopic(norm) && !correctionOf(norm)))) return { kind: 'outside' };
   if (atCheck) {
     // "masih bisa dipakai ga web efakturnya? kan udah Coretax": the scope question, though it names a web address;
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
@@ -398,7 +392,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // A question surely about something else takes an option only by a whole phrase of its own, the
     // question's words included: "SPT Masa … lapornya lewat mana?" shares "masa" with "masa berlaku" (whose
     // "berlaku" the question itself says) and is no expired certificate.
-    const surelyOutside = prompt.kind === 'question' && question && cls.intent === NONE_INTENT && cls.score >= OUTSIDE_SURE && namesSomething(norm);
+    const surelyOutside = prompt.kind === 'question' && question && surelyNone;
     const wholePhrase = () => (resolveOption(text, prompt.options, { normaliser: c.normaliser, mode: 'answer' })?.score ?? 0) >= 1;
     if (described && (!surelyOutside || wholePhrase())) return { kind: 'option', index: described.index, via: 'described' };
     // A reply that names a topic reached through an option is that option (another topic: the prompt's own
@@ -434,10 +428,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
   // "Did you mean the greeting and menu?" asks what the menu itself asks, and so does a product named with
   // no problem ("ETaxInvoice", "efaktur desktop"): the menu is shown.
   if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };
-  const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t));
-  const productOrGreeting =
-    named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t)) && named.some((t) => t !== 'lagi' && t !== 'kembali');
-  if ((!prompt || FREE.has(prompt.kind)) && productOrGreeting) return { kind: 'menu' };
+  const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t) && !AGAIN.has(t));
+  if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t))) return { kind: 'menu' };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }

@@ -282,7 +282,7 @@ export class FlowEngine {
     if (pointer?.text) t.say(pointer.text);
     // A question recognised as another service's ("EFIN saya hilang") is finished, not half-explained: its
     // words do not carry into the next message ("hilang" would pre-fill the next topic's "surat hilang").
-    if (pointer?.text && pointer.text !== this.catalog.bot.outOfScope.general) t.state.recent = [];
+    if (pointer?.text && !pointer.general) t.state.recent = [];
     if (this.countFallback(t, text, cls)) return;
     // After a pointer the same choices follow, with a shorter line (the pointer said where to go).
     const options = [

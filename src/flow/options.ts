@@ -1,8 +1,8 @@
 /**
  * Which option of an open prompt a message means.
  *
- *  - `explicitPick`: a click (the exact label), a number ("2", "no. 2"), an ordinal ("yang kedua");
- *    these always win and are the only picks the topic menu accepts;
+ *  - `explicitPick`: a click (the exact label), a number ("2", "no. 2"), an ordinal ("yang kedua"), or
+ *    the one option whose synonym is the whole reply ("lainnya"); these always win;
  *  - `scoreOptions`: every option scored against its label (each "/"-separated part), its synonyms and
  *    any error code they name; the best must clear a floor and beat the runner-up by a margin, or
  *    nothing is picked (a near tie is asked, never guessed).

@@ -27,13 +27,13 @@ export function pointerFor(
   catalog: Catalog,
   normaliser: Normaliser,
   text: string,
-): { text: string; goto?: undefined } | { goto: string; text?: undefined } | undefined {
+): { text: string; general?: boolean; goto?: undefined } | { goto: string; text?: undefined; general?: undefined } | undefined {
   const said = ` ${normaliser.normalise(text).text} `;
   const o = catalog.bot.outOfScope;
   const p = o.pointers.find((x) => x.says.some((s) => said.includes(` ${normalisePhrase(normaliser, s).text} `)));
   if (p?.goto) return { goto: p.goto };
   if (p?.text) return { text: p.text };
-  return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? { text: o.general } : undefined;
+  return /\b(pajak|ppn|pph|spt|npwp|coretax|djp|faktur)\b/.test(said) ? { text: o.general, general: true } : undefined;
 }
 
 /** Where an explicit request for a person goes: the person topic's hand-off node (its first one). */

@@ -56,6 +56,7 @@ export const readingSchema = z.strictObject({
     noSubject: list,
     productNames: list,
     greetings: list,
+    again: list,
     acceptsPerson: list,
     contactWords: list,
     personRequest: list,

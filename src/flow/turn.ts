@@ -4,7 +4,9 @@
  */
 import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
+import { parseTarget } from '../catalog/targets.js';
 import type { Classification } from '../nlu/classifier.js';
+import { personTarget } from './prompts.js';
 import type { FlowEvent, FlowState, Prompt, Reply, TurnOutcome } from './state.js';
 
 const MAX_PATH = 40;
@@ -47,9 +49,8 @@ export class Turn {
       // However the user got there (a yes at "connect you?", a button), a hand-off is where asking for a
       // person leads: the person topic's hand-off node.
       if (intent) return { kind: 'handoff', intent, node, decision };
-      const person = catalog.intents.get(roles.person);
-      const handoffNode = person && Object.keys(person.nodes).find((id) => person.nodes[id]!.type === 'handoff');
-      return { kind: 'handoff', intent: roles.person, node: handoffNode, decision };
+      const target = parseTarget(personTarget(catalog, roles.person));
+      return { kind: 'handoff', intent: roles.person, node: target.kind === 'intent' ? target.node : undefined, decision };
     }
     // Out of scope while a question is open: the pointer, and the same question again (like any unclear reply).
     if (this.outside && p?.kind === 'question') return { kind: 'fallback', intent: p.intent, node: p.node, decision };

@@ -32,6 +32,11 @@ const THANKS = YES_NO.thanks;
 /** What follows these explains the cause, not the outcome ("udah bisa, ternyata db-nya belum kecopy"). */
 const EXPLANATION = YES_NO.explanation;
 
+/** A thank-you in normalised tokens ("makasih", "thx", "terima kasih"). */
+export function saysThanks(tokens: string[]): boolean {
+  return tokens.some((w, i) => THANKS.has(w) || (w === 'terima' && tokens[i + 1] === 'kasih'));
+}
+
 /** The evidence in a clause, in order; the last piece decides ("salah alamat ternyata, udah bisa" is a yes). */
 function readClause(tokens: string[]): YesNo | undefined {
   let last: YesNo | undefined;
@@ -90,8 +95,7 @@ function readClause(tokens: string[]): YesNo | undefined {
     if (t === 'sekarang') {
       const j = tokens.findIndex((x, k) => k > i && k <= i + 3 && APPEARS.has(x));
       // Not "sekarang muncul error ETAX-10001": an error after it is what appears.
-      const failing = (x: string) =>
-        NEGATION.has(x) || x === 'belum' || x === 'masih' || x === 'malah' || FAILURE.has(x) || /^etax/.test(x) || x === 'error' || x === 'eror';
+      const failing = (x: string) => NEGATION.has(x) || FAILURE.has(x) || x === 'masih' || /^etax/.test(x);
       if (j > 0 && !tokens.some((x, k) => k > i && k !== j && failing(x))) {
         last = 'yes';
         i = j;

@@ -268,9 +268,8 @@ export class IntentClassifier {
     const top = all[0]!;
     const best = ranked[0];
     const second = ranked[1];
-    const codeIntents = normalised.codes.length
-      ? this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.codes.some((c) => re.test(c))))
-      : [];
+    const naming = (codes: string[]) => this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => codes.some((c) => re.test(c))));
+    const codeIntents = normalised.codes.length ? naming(normalised.codes) : [];
     const out = (intent: string, score: number, decision: Decision, alternatives: Candidate[]): Classification => ({
       text,
       intent,
@@ -283,22 +282,18 @@ export class IntentClassifier {
     });
     // A procedure's own error code outranks the words around it ("belum registrasi, muncul ETAX-40005"):
     // the code's topic wins when the model ranks it among its first three.
+    const routes = !!best && top.intent !== NONE_INTENT && best.score >= T.ROUTE;
     const codeRank = codeIntents.length === 1 ? ranked.findIndex((c) => c.intent === codeIntents[0]) : -1;
-    if (normalised.codes.length && (!(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE) || (codeRank > 0 && codeRank < 3))) {
-      // An error code the model is unsure about: the intent whose pattern names it decides.
-      if (codeIntents.length === 1) {
-        const id = codeIntents[0]!;
-        return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
-      }
-    }
-    // The same for an error's message quoted without its code ("… katanya User tidak ditemukan"), only
-    // when the model would not route: the flow itself does not read quoted messages as codes.
-    if (normalised.quotedCodes && !(best && top.intent !== NONE_INTENT && best.score >= T.ROUTE)) {
-      const quoted = this.intentIds.filter((_, i) => this.patterns[i]!.some((re) => normalised.quotedCodes!.some((c) => re.test(c))));
-      if (quoted.length === 1) {
-        const id = quoted[0]!;
-        return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
-      }
+    // An error code the model is unsure about: the intent whose pattern names it decides. So does an error's
+    // message quoted without its code ("… katanya User tidak ditemukan"), only when the model would not
+    // route (the flow itself does not read quoted messages as codes).
+    let overrides: string[] = [];
+    if (normalised.codes.length) {
+      if (!routes || (codeRank > 0 && codeRank < 3)) overrides = codeIntents;
+    } else if (!routes) overrides = naming(this.normaliser.quotedCodes(normalised.tokens));
+    if (overrides.length === 1) {
+      const id = overrides[0]!;
+      return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
     }
     if (!best || top.intent === NONE_INTENT || best.score < T.SUGGEST) {
       const noneP = this.noneIndex >= 0 ? probs[this.noneIndex]! : 1 - (best?.score ?? 0);

@@ -32,8 +32,6 @@ export interface Normalised {
   text: string;
   /** Error codes found, canonical form (e.g. `etax40005`, `etaxservice20017`). */
   codes: string[];
-  /** Codes whose screen message is quoted ("katanya User tidak ditemukan": `etaxservice40002`); not in `codes`. */
-  quotedCodes?: string[];
 }
 
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
@@ -75,8 +73,11 @@ export class Normaliser {
   /** The error texts as normalised words, worked out on first use (normalising needs the maps above). */
   private errorPhrases: Array<{ words: string; code: string }> | undefined;
 
-  /** Codes whose screen message the tokens quote. */
-  private quotedCodesOf(tokens: string[]): string[] {
+  /**
+   * Codes whose screen message the normalised tokens quote ("katanya user tidak temu": `etaxservice40002`;
+   * `errorTexts` in the lexicon). Not part of `normalise`: only the classifier asks, when it is unsure.
+   */
+  quotedCodes(tokens: string[]): string[] {
     if (!this.errorTexts.length) return [];
     this.errorPhrases ??= this.errorTexts.map(({ text, code }) => ({ words: ` ${this.normalise(text, { authored: true }).text} `, code }));
     const joined = ` ${tokens.join(' ')} `;
@@ -197,13 +198,7 @@ export class Normaliser {
       const again = joined.replace(this.phraseRe, (m) => ` ${this.phraseMap.get(m) ?? m} `);
       if (again !== joined) tokens = again.split(' ').filter(Boolean);
     }
-    const result: Normalised = { tokens, text: tokens.join(' '), codes: this.assertedCodes(tokens, [...new Set(codes)]) };
-    // Not for authored text: the error texts themselves are normalised that way.
-    if (!options.authored && !result.codes.length) {
-      const quoted = this.quotedCodesOf(tokens);
-      if (quoted.length) result.quotedCodes = quoted;
-    }
-    return result;
+    return { tokens, text: tokens.join(' '), codes: this.assertedCodes(tokens, [...new Set(codes)]) };
   }
 
   /**
