@@ -78,6 +78,7 @@ describe('conversation tests', () => {
     'v16.yaml': { conversations: 40, passed: 36 }, // 29 with the start code of 2026-12-02 night
     'v19.yaml': { conversations: 40, passed: 39 }, // 30 with that start code
     'v22.yaml': { conversations: 40, passed: 39 }, // 28 with that start code
+    'v27.yaml': { conversations: 40, passed: 27 }, // written 2026-12-02 (late): 27 at its first run (2a16c84)
   };
   it('the held-out sets written from the behaviour statement (held-out/) stay at or above their first figures', () => {
     const r = runConversations(core, loadConversations('tests/conversations/held-out'));

@@ -110,6 +110,11 @@ const SETS: Array<{ name: string; file: string; test: boolean }> = [
   // Written blind on 2026-12-02 (night) by a sixth writer (four registers); meant as a test set, but its
   // misread lines were printed once by mistake, so it chooses too.
   { name: 'dev-v6 (blind, choosing)', file: 'tests/data/dev-v6.jsonl', test: false },
+  // Written blind on 2026-12-02 (late) by an eighth writer (eight personas: formal, casual, phone typing,
+  // stories, fragments, code-mixing, pasted screens, lay words); the newest choosing set.
+  { name: 'dev-v8 (blind, choosing)', file: 'tests/data/dev-v8.jsonl', test: false },
+  // Written blind at the same time by a ninth writer (eight other personas); held out, its lines never shown.
+  { name: 'dev-v9 (blind, final)', file: 'tests/data/dev-v9.jsonl', test: true },
 ];
 
 if (flags.choose) {
