@@ -136,7 +136,7 @@ describe('development sets', () => {
   for (const f of readdirSync('intents').filter((f) => !f.startsWith('_')))
     for (const e of (YAML.parse(readFileSync(`intents/${f}`, 'utf8')) as { examples: unknown[] }).examples) examples.add(key(String(e)));
   // dev-v1, the dev-v2 tuning half and dev-v3 were the choosing sets; their lines are training examples since
-  // 2026-12-02. The two held-out sets must never be, nor the choosing set while it chooses.
+  // 2026-12-02. The held-out sets must never be, nor the choosing sets while they choose.
   const sets = { 'dev-v2-test': test, 'dev-v4': v4, 'dev-v5': v5, 'dev-v6': v6, 'dev-v7': v7, 'dev-v8': v8, 'dev-v9': v9 };
 
   it.each(Object.keys(sets))('%s is kept out: no line is also an example in intents/', (name) => {
@@ -163,12 +163,16 @@ describe('development sets', () => {
     expect(v4.filter((l) => test.some((t) => key(t.text) === key(l.text)))).toEqual([]);
   });
 
-  it('dev-v7, the newest held-out set, is large and varied: 700+ lines, 200+ out of scope, every topic, no line of another set', () => {
-    expect(v7.length).toBeGreaterThanOrEqual(700);
-    expect(v7.filter((l) => l.intent === 'none').length).toBeGreaterThanOrEqual(200);
-    expect(new Set(v7.map((l) => l.intent))).toEqual(new Set(core.catalog.intents.keys()));
-    const others = new Set([...tune, ...test, ...v4, ...v5, ...v6].map((l) => key(l.text)));
-    expect(v7.filter((l) => others.has(key(l.text)))).toEqual([]);
+  // The newer held-out sets, each against every set written before it (dev-v9 lost ~80 lines to that check).
+  it.each([
+    { name: 'dev-v7', lines: v7, min: 700, before: [tune, test, v4, v5, v6] },
+    { name: 'dev-v9', lines: v9, min: 600, before: [tune, test, v4, v5, v6, v7, v8] },
+  ])('$name is large and varied: $min+ lines, 200+ out of scope, every topic, no line of another set', ({ lines, min, before }) => {
+    expect(lines.length).toBeGreaterThanOrEqual(min);
+    expect(lines.filter((l) => l.intent === 'none').length).toBeGreaterThanOrEqual(200);
+    expect(new Set(lines.map((l) => l.intent))).toEqual(new Set(core.catalog.intents.keys()));
+    const others = new Set(before.flat().map((l) => key(l.text)));
+    expect(lines.filter((l) => others.has(key(l.text)))).toEqual([]);
   });
 
   // Bars a little under the measured figures (README, "The intent model"), so a regression fails here.
