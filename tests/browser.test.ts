@@ -295,6 +295,21 @@ describe('web chat in a browser', () => {
         .locator('.webchat__bubble--from-bot .webchat__bubble__content')
         .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
       expect(Math.max(...heights)).toBeLessThan(844 * 2);
+      // Web Chat sticks to the bottom by default, which on a phone hides the title and the first steps under
+      // the check's buttons. The reply must be read from its start: the title's top is inside the visible
+      // part of the transcript once the replies have settled.
+      await page.waitForTimeout(1_000);
+      const placement = await page.evaluate(() => {
+        const scroller = document.querySelector('.webchat__basic-transcript__scrollable');
+        const titles = [...document.querySelectorAll('.webchat__bubble')].filter((e: { textContent: string }) =>
+          /Cara reset aplikasi client e-Faktur desktop/.test(e.textContent),
+        );
+        const box = scroller.getBoundingClientRect();
+        const title = titles[titles.length - 1].getBoundingClientRect();
+        return { top: title.top, viewTop: box.top, viewBottom: box.bottom };
+      });
+      expect(placement.top, 'the procedure title is not scrolled above the transcript').toBeGreaterThanOrEqual(placement.viewTop - 1);
+      expect(placement.top, 'the procedure title is not below the visible transcript').toBeLessThan(placement.viewBottom - 40);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'phone-procedure.png') });
       await send(page, 'udah capek, tolong sambungkan ke petugas');

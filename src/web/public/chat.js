@@ -89,6 +89,11 @@
     bubbleFromUserBorderRadius: 8,
     bubbleMaxWidth: 640,
     bubbleMinWidth: 0,
+    // Web Chat follows new messages to the bottom by default; a procedure is several bubbles ending in a
+    // check, so on a phone the user would land on the buttons with the title and first steps scrolled away.
+    // Snapping stops the follow when the first reply after the user's message reaches the top of the view.
+    autoScrollSnapOnPage: true,
+    autoScrollSnapOnPageOffset: 0,
     hideUploadButton: true,
     sendBoxTextWrap: true,
     suggestedActionLayout: 'flow',
