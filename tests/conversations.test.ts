@@ -53,13 +53,13 @@ describe('conversation tests', () => {
     'v24.yaml': 39,
     'v25.yaml': 38,
     'v26.yaml': 44, // 35 at its first run, before its outcome conventions were aligned (see its header)
-    'v28.yaml': 40, // 37 at its first run (see its header)
+    'v28.yaml': 43, // 37 at its first run (see its header)
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (97.5% of 1,062), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (97.4% of 1,107), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))

@@ -25,7 +25,7 @@
  */
 import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
-import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
+import { explicitPick, normalisePhrase, resolveOption, wordsNamed, type Option } from './options.js';
 import { readYesNo, saysThanks } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, targetIntent } from '../catalog/targets.js';
@@ -79,6 +79,8 @@ export interface TurnContext {
   questionTokens?: Set<string>;
   /** The follow-up topic's own options (what a question at a check may be asking for). */
   asideOptions: Option[];
+  /** At a check, the checked topic's own first-question options leading elsewhere (prompts.ts). */
+  topicOptions: Option[];
   commands: { menu: Set<string>; cancel: Set<string> };
   /** Intent ids with a special role. */
   roles: { person: string; aside: string; menu: string; thanks: string };
@@ -201,6 +203,25 @@ function namesSomething(norm: Normalised): boolean {
   return norm.tokens.some((t) => !QUESTION_WORDS.has(t) && !FILLER.has(t) && !ANSWER_ONLY.has(t) && !NO_SUBJECT.has(t));
 }
 
+const POINTS_BACK = TURN_WORDS.pointsBack;
+const BARE_YES = TURN_WORDS.bareYes;
+/** "ya itu td": a bare "ya" pointing back at what was said, with nothing else that answers. */
+function pointsBack(norm: Normalised): boolean {
+  const t = norm.tokens;
+  return (
+    t.some((w) => POINTS_BACK.has(w)) &&
+    t.some((w) => BARE_YES.has(w)) &&
+    t.every((w) => BARE_YES.has(w) || POINTS_BACK.has(w) || FILLER.has(w) || NO_SUBJECT.has(w) || w === 'yang')
+  );
+}
+
+/** Option `a` accounts for every word of the message that `b` does, and for more. */
+function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): boolean {
+  const wa = wordsNamed(text, a, normaliser);
+  const wb = wordsNamed(text, b, normaliser);
+  return wa.size > wb.size && [...wb].every((t) => wa.has(t));
+}
+
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
   if (!norm.codes.length) return undefined;
   return followUps.find((f) => f.codes?.some((c) => normalisePhrase(normaliser, c).codes.some((x) => norm.codes.includes(x))));
@@ -289,13 +310,26 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "oh iya, saya lupa password e-Nofa juga": an announced new topic, though it names the e-Nofa site.
     // "oh iya td jalanin dr dalem zip, udah bisa": news that it works, which the check's yes answers.
     const announced = announcesTopic(norm) && cls.intent !== prompt.intent && cls.intent !== c.roles.aside && cls.intent !== c.roles.thanks;
-    if (cls.decision === 'route' && ((question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent)) || announced))
-      return { kind: 'switch', intent: cls.intent, unsolved: announced || undefined };
+    // The scope question stays a side question when announced ("btw web efakturnya masih bisa dipake kan?
+    // udh coretax"): answered, and the check stays open.
+    const scopeQuestion = question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent);
+    if (cls.decision === 'route' && (scopeQuestion || announced))
+      return { kind: 'switch', intent: cls.intent, unsolved: (announced && !scopeQuestion) || undefined };
     if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
     if (question) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
+      // "Got it. Satu lagi, surat kode aktivasi klien saya hilang, gimana?" at the check of what an activation
+      // code is: a question about another part of the same topic, by one of its own options, starts it there.
+      // It wins over a follow-up answer only by naming more ("Setelah reset aplikasi client, apakah database
+      // lama kami masih dapat digunakan?" names the reset and the old database: the follow-up answers it).
+      if (cls.decision === 'route' && cls.intent === prompt.intent && cls.score >= c.switchAt && c.topicOptions.length) {
+        const own = resolveOption(text, c.topicOptions, { normaliser: c.normaliser, mode: 'prefill' });
+        const aside = own && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' });
+        if (own && (!aside || namesMore(text, c.topicOptions[own.index]!, c.asideOptions[aside.index]!, c.normaliser)))
+          return { kind: 'switch', intent: cls.intent };
+      }
       // Whole phrases only: a partial one made "dapet ETAX-40004" the activation code's origin ("dapat kode
       // aktivasi") and "coba dulu" the old database ("database dulu").
       if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' }))
@@ -344,6 +378,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks)
       return { kind: 'switch', intent: cls.intent, unsolved: true };
     if (prompt.kind === 'confirm' && yn === 'no' && acceptsFirst()) return { kind: 'option', index: yes, via: 'yes-no' };
+    if (atCheck && yn === 'yes' && pointsBack(norm)) return { kind: 'reask' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };

@@ -13,7 +13,7 @@ import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
 import { decideTurn, saysMore, type FollowUp } from './decide.js';
 import type { Option } from './options.js';
-import { asideOptions, personTarget, pointerFor, promptText, questionTokens } from './prompts.js';
+import { asideOptions, personTarget, pointerFor, promptText, questionTokens, topicOptions } from './prompts.js';
 import { Navigator } from './navigate.js';
 import { Turn } from './turn.js';
 import { MAX_CHOICES, MAX_TEXT_CHARS, newFlowState, type FlowState, type Prompt, type TurnInput, type TurnResult } from './state.js';
@@ -104,6 +104,7 @@ export class FlowEngine {
       sameAsPrevious: !!previous && previous.trim().toLowerCase() === t.state.previous.trim().toLowerCase(),
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
+      topicOptions: topicOptions(this.catalog, prompt),
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).flatMap((o) => targetIntent(o.goto) ?? [])),
       commands: this.commands,

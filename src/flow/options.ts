@@ -173,6 +173,17 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   return scores.sort((a, b) => b.score - a.score || a.index - b.index);
 }
 
+/** The message's words that an option's phrases (label parts, synonyms) written in full account for. */
+export function wordsNamed(text: string, option: Option, normaliser: Normaliser): Set<string> {
+  const msg = new Set(normaliser.normalise(text).tokens);
+  const out = new Set<string>();
+  for (const ph of phrasesOf(option)) {
+    const content = normalisePhrase(normaliser, ph).tokens.filter((t) => !STOP.has(t));
+    if (content.length && content.every((t) => msg.has(t))) for (const t of content) out.add(t);
+  }
+  return out;
+}
+
 /** The option clearly meant, or undefined when none clears the floor or two are too close. */
 export function resolveOption(text: string, options: Option[], ctx: ScoreContext): OptionScore | undefined {
   const [best, second] = scoreOptions(text, options, ctx);

@@ -22,6 +22,23 @@ export function asideOptions(catalog: Catalog, asideIntent: string): Option[] {
   return node?.type === 'question' ? node.choices.map((ch) => ({ label: ch.label, synonyms: ch.synonyms, goto: ch.goto })) : [];
 }
 
+/**
+ * At a check, the options of the checked topic's first question that lead elsewhere than the answer just
+ * given (a question naming one asks about another part of the same topic: decide.ts, step 7).
+ */
+export function topicOptions(catalog: Catalog, prompt: Prompt | undefined): Option[] {
+  if (prompt?.kind !== 'check' || !prompt.intent) return [];
+  const intent = catalog.intents.get(prompt.intent);
+  const node = intent?.start ? intent.nodes[intent.start] : undefined;
+  if (node?.type !== 'question') return [];
+  return (
+    node.choices
+      // Its own nodes only: another topic's or a hand-off is not "another part of the same topic".
+      .filter((ch) => !ch.goto.startsWith('intent:') && !ch.goto.startsWith('@') && ch.goto !== prompt.node)
+      .map((ch) => ({ label: ch.label, synonyms: ch.synonyms, goto: ch.goto }))
+  );
+}
+
 /** The out-of-scope pointer a message names, else the general one when it looks like a tax question. */
 export function pointerFor(
   catalog: Catalog,

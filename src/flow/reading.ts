@@ -54,6 +54,8 @@ export const readingSchema = z.strictObject({
     restatedFailure: list,
     questionWords: list,
     noSubject: list,
+    pointsBack: list,
+    bareYes: list,
     productNames: list,
     greetings: list,
     again: list,
