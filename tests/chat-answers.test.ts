@@ -1,6 +1,6 @@
 /**
  * Answers that fit a chat, through the real protocol: contacts without a ticket, out-of-scope
- * pointers, short bubbles with the check question on its own message, and a warning that names what
+ * pointers, short bubbles (the check question on its own message on Teams), and a warning that names what
  * was pasted. Wording is read from intents/_bot.yaml, so an editor's rewording breaks nothing here.
  */
 import { describe, expect, it } from 'vitest';
@@ -87,17 +87,17 @@ describe('the Coretax question', () => {
     const own = nodeAt('aktivasi-efaktur/aktivasi');
     const noteText = own.type === 'answer' && typeof own.coretax === 'string' ? own.coretax : content.coretaxNote;
     const note = msgs.findIndex((m) => m.includes(noteText));
-    const steps = msgs.findIndex((m) => /\n1\. /.test(m) || /^1\. /.test(m));
+    const steps = msgs.findIndex((m) => /^1\. /m.test(m));
     expect(note).toBeGreaterThanOrEqual(0);
     expect(steps).toBeGreaterThan(note);
   });
 });
 
 describe('short bubbles', () => {
-  it('a procedure arrives in bubbles of at most 1,500 characters; the check question and its buttons are a short message of their own', async () => {
-    const c = conv();
+  it('on Teams a procedure arrives in bubbles of at most 1,500 characters and the check question with its buttons is a short message of its own', async () => {
+    const c = conv('msteams');
     await c.send('efaktur belum registrasi');
-    const r = await c.send('1');
+    const r = await c.send('Database rusak / virus / ganti komputer');
     const msgs = messages(r);
     for (const m of msgs) expect((m.text ?? '').length).toBeLessThanOrEqual(BUBBLE_MAX_CHARS);
     const last = msgs.at(-1)!;
@@ -105,7 +105,20 @@ describe('short bubbles', () => {
     expect(last.text).toBe(content.messages.checkQuestion);
     expect(lastChoices(r.replies)).toEqual([content.messages.checkSolvedLabel, content.messages.checkUnsolvedLabel]);
     // The procedure itself carries no buttons (the Agents Playground shows Markdown raw on such messages).
-    expect(msgs.filter((m) => /\n1\. /.test(m.text ?? '')).every((m) => !m.suggestedActions)).toBe(true);
+    expect(msgs.filter((m) => /^1\. /m.test(m.text ?? '')).every((m) => !m.suggestedActions)).toBe(true);
+  });
+
+  it('in Web Chat the check question and its buttons ride with the last bubble of the steps, one message fewer', async () => {
+    const c = conv('webchat');
+    await c.send('efaktur belum registrasi');
+    const r = await c.send('1');
+    const msgs = messages(r);
+    for (const m of msgs) expect((m.text ?? '').length).toBeLessThanOrEqual(BUBBLE_MAX_CHARS);
+    const last = msgs.at(-1)!;
+    expect(last.text).toMatch(/^1\. /m);
+    expect(last.text!.endsWith(content.messages.checkQuestion)).toBe(true);
+    expect(lastChoices(r.replies)).toEqual([content.messages.checkSolvedLabel, content.messages.checkUnsolvedLabel]);
+    expect(msgs.filter((m) => m.suggestedActions)).toHaveLength(1);
   });
 });
 

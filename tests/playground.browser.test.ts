@@ -27,19 +27,18 @@ function freePort(): Promise<number> {
 }
 
 let bot: TestBot;
-let playground: ChildProcess;
 let browser: Browser;
-let pgUrl: string;
+const playgrounds: ChildProcess[] = [];
 
-beforeAll(async () => {
-  bot = await startBot({ RATE_LIMIT_MESSAGES: '1000' });
+/** Starts the Playground as the given channel; returns its URL. */
+async function startPlayground(channel: string): Promise<string> {
   const port = await freePort();
-  pgUrl = `http://127.0.0.1:${port}`;
-  playground = spawn(
+  const playground = spawn(
     path.resolve('node_modules/.bin/agentsplayground'),
-    ['-e', `${bot.url}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(port)],
+    ['-e', `${bot.url}/api/messages`, '-c', channel, '--disable-telemetry', '-p', String(port)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  playgrounds.push(playground);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the Agents Playground did not start')), 30_000);
     playground.stdout!.on('data', (d: Buffer) => {
@@ -50,12 +49,17 @@ beforeAll(async () => {
     });
     playground.on('exit', (code) => reject(new Error(`the Agents Playground exited with ${code}`)));
   });
+  return `http://127.0.0.1:${port}`;
+}
+
+beforeAll(async () => {
+  bot = await startBot({ RATE_LIMIT_MESSAGES: '1000' });
   browser = await launchChromium('playground');
 }, T);
 
 afterAll(async () => {
   await browser?.close();
-  playground?.kill();
+  for (const p of playgrounds) p.kill();
   await bot?.stop();
 });
 
@@ -67,7 +71,7 @@ describe('Agents Playground (Teams-like client)', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.setViewportSize({ width: 1100, height: 1000 });
-      await page.goto(pgUrl, { waitUntil: 'networkidle' });
+      await page.goto(await startPlayground('msteams'), { waitUntil: 'networkidle' });
       const box = page.locator('[role="textbox"][contenteditable="true"]').first();
       await box.waitFor({ state: 'visible', timeout: 30_000 });
       const say = async (text: string) => {
@@ -97,6 +101,43 @@ describe('Agents Playground (Teams-like client)', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'playground-procedure.png') });
 
       await check.click(); // a suggested action
+      await page
+        .getByText(/Syukurlah, senang bisa membantu/)
+        .last()
+        .waitFor({ state: 'visible', timeout: 20_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    T,
+  );
+
+  // As Web Chat (the Playground's webchat channel), where a procedure and its check share one message:
+  // the Markdown of a message that carries suggested actions must render there too.
+  it(
+    'as the webchat channel, a procedure sent with its check renders its Markdown and the check answers',
+    async () => {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.setViewportSize({ width: 1100, height: 1000 });
+      await page.goto(await startPlayground('webchat'), { waitUntil: 'networkidle' });
+      const box = page.locator('[role="textbox"][contenteditable="true"], textarea, input[type="text"]').first();
+      await box.waitFor({ state: 'visible', timeout: 30_000 });
+      await box.click();
+      await box.type('efaktur sy blm registrasi, pc kena virus');
+      await box.press('Enter');
+      const check = page.getByRole('button', { name: 'Sudah teratasi' }).last();
+      await check.waitFor({ state: 'visible', timeout: 20_000 });
+      await page.locator('strong', { hasText: 'Cara reset aplikasi client e-Faktur desktop' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await page.locator('body').innerText()).not.toMatch(/\*\*(Cara reset|Sebelum mulai)/);
+      // The steps and the check's question arrive as one message: its Markdown renders too.
+      const last = page.locator('.webchat__bubble').filter({ hasText: 'Apakah masalahnya sudah teratasi?' }).last();
+      await last.scrollIntoViewIfNeeded();
+      expect(await last.locator('strong, ol').count()).toBeGreaterThan(0);
+      expect(await last.innerText()).not.toContain('**');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'playground-webchat-procedure.png') });
+      await check.click();
       await page
         .getByText(/Syukurlah, senang bisa membantu/)
         .last()

@@ -16,6 +16,8 @@ export type OutActivity = Partial<Activity>;
 /** Channels that render Adaptive Cards. */
 const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator', 'test-cards']);
 const TEAMS_MAX_SUGGESTED = 3;
+/** Channels whose client is Web Chat, which renders Markdown on a message that carries suggested actions. */
+const MARKDOWN_WITH_BUTTONS = new Set(['webchat', 'directline']);
 
 export { answerMarkdown, contactsMarkdown, escapeMarkdown } from '../answers/index.js';
 
@@ -76,8 +78,10 @@ export interface Rendered {
 
 /**
  * The service's replies for this channel: short texts together, a procedure in bubbles of at most
- * 1,500 characters, a question with buttons as a short message of its own (a phone lands on step 1;
- * the Agents Playground shows Markdown raw on messages that carry suggested actions).
+ * 1,500 characters. A question with buttons (the check included) rides with the text before it where
+ * the client renders Markdown on a message with suggested actions (Web Chat: one message fewer per
+ * turn, and the chat page scrolls to the start of the reply); elsewhere it is a short message of its
+ * own, since the Agents Playground as Teams shows Markdown raw on such messages (microsoft/Agents#475).
  */
 export function renderOutgoing(bot: BotContent, channel: string | undefined, replies: Outgoing[]): Rendered {
   const activities: OutActivity[] = [];
@@ -113,10 +117,16 @@ export function renderOutgoing(bot: BotContent, channel: string | undefined, rep
         break;
       case 'choices': {
         const prompt = choicesActivity(channel, r.text, r.labels);
-        // Short lines before a question ("Mohon maaf, saya belum menangkap…") stay with it; a
-        // procedure or any Markdown stands in its own message (see above).
+        // Short plain lines before a question ("Mohon maaf, saya belum menangkap…") stay with it on every
+        // channel; a procedure or any Markdown only where Markdown renders beside buttons (see above).
         const before = pending.join('\n\n');
-        if (!prompt.attachments?.length && before && before.length <= 300 && !/[*_`]/.test(before)) {
+        const joins =
+          !prompt.attachments?.length &&
+          !!before &&
+          (MARKDOWN_WITH_BUTTONS.has(channel ?? '')
+            ? before.length + (prompt.text ?? '').length + 2 <= BUBBLE_MAX_CHARS
+            : before.length <= 300 && !/[*_`]/.test(before));
+        if (joins) {
           prompt.text = `${before}\n\n${prompt.text}`;
           pending = [];
         } else flushText();
