@@ -52,7 +52,7 @@ describe('conversation tests', () => {
     'v23.yaml': 44,
     'v24.yaml': 39,
     'v25.yaml': 38,
-    'v26.yaml': 44, // 35 at its first run, before its outcome conventions were aligned (see its header)
+    'v26.yaml': 45, // 35 at its first run, before its outcome conventions were aligned (see its header)
     'v28.yaml': 43, // 37 at its first run (see its header)
   };
 

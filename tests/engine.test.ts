@@ -341,6 +341,21 @@ describe('at an open prompt', () => {
     expect(c.state.prompt).toMatchObject({ kind: 'check', intent: 'printer', node: 'macet' });
   });
 
+  it('two short factual questions in one message at a check are both answered, and the check is asked again', () => {
+    const c = new Chat();
+    c.say('printer tidak bisa mencetak');
+    c.say('1');
+    const r = c.say('nomor seri printer ada di mana, terus ruang IT ada di lantai berapa?');
+    expect(answers(r)).toEqual(['lanjutan/nomor-seri', 'lanjutan/ruang-it']);
+    expect(texts(r.replies).at(-1)).toBe(m.checkAgain);
+    expect(c.state.prompt).toMatchObject({ kind: 'check', intent: 'printer', node: 'macet' });
+    // One of them asked is one answer.
+    const one = new Chat();
+    one.say('printer tidak bisa mencetak');
+    one.say('1');
+    expect(answers(one.say('ruang IT ada di lantai berapa?'))).toEqual(['lanjutan/ruang-it']);
+  });
+
   it('the same sentence sent twice (a double submit) shows the question again instead of guessing', () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');

@@ -7,9 +7,12 @@ import type { Catalog } from '../catalog/load.js';
 import type { Intent } from '../catalog/schema.js';
 import { parseTarget, qualifyTarget } from '../catalog/targets.js';
 import type { IntentClassifier } from '../nlu/classifier.js';
-import { normalisePhrase, resolveOption, type Option } from './options.js';
+import { normalisePhrase, resolveOption, scoreOptions, type Option } from './options.js';
 import { MAX_CHOICES, topicOf, type HandoffTrigger } from './state.js';
 import type { Turn } from './turn.js';
+
+/** A short question counts as asked when one of its phrases is written in full (see shortQuestionsAsked). */
+const ALSO_ASKED = 1.2;
 
 export class Navigator {
   constructor(
@@ -80,6 +83,24 @@ export class Navigator {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The short factual answers a message asks for when it asks for two or more, each named by a whole
+   * phrase as written (scored at least ALSO_ASKED) and each an answer that ends there (no check, nothing
+   * after it); best first. Fewer than two: none (the pre-fill decides as for any question).
+   */
+  private shortQuestionsAsked(text: string, intentId: string, options: Option[]): Option[] {
+    const nodes = this.catalog.intents.get(intentId)!.nodes;
+    const endsThere = (o: Option) => {
+      const to = parseTarget(o.goto);
+      const node = to.kind === 'intent' && to.intent === intentId && to.node ? nodes[to.node] : undefined;
+      return node?.type === 'answer' && !node.check && !node.next;
+    };
+    const asked = scoreOptions(text, options, { normaliser: this.matcher.normaliser, mode: 'answer' })
+      .filter((r) => r.score >= ALSO_ASKED && endsThere(options[r.index]!))
+      .map((r) => options[r.index]!);
+    return asked.length >= 2 ? asked : [];
   }
 
   handoff(t: Turn, trigger: HandoffTrigger, text?: string): void {
@@ -153,13 +174,18 @@ export class Navigator {
           t.ask({ kind: 'menu', intent: intentId, node: nodeId, options }, node.text);
           return;
         }
-        const known = depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined;
+        // Two short questions in one message ("letak menu Profile User sama arti Serial Number itu apa ya?"):
+        // both answered, however close their scores (which leaves the pre-fill undecided).
+        const asked = intentId === this.roles.aside && depth < 6 ? this.shortQuestionsAsked(t.said[0] ?? '', intentId, options) : [];
+        const known = asked[0] ?? (depth < 6 ? this.prefill(t, intentId, nodeId, node.text, options) : undefined);
         if (known) {
           t.state.choices = [...t.state.choices, known.label].slice(-MAX_CHOICES);
           // A factual follow-up or the contacts are answered by their own title; a procedure says what was understood.
           if (intentId !== this.roles.aside && intentId !== this.roles.person) t.say((known.understood ?? this.m.understood).replace('{choice}', known.label));
-          t.said = []; // one message answers one question
-          return this.goto(t, intentId, known.goto, trigger, depth + 1);
+          t.said = []; // one message answers one question (or the short ones it asks)
+          this.goto(t, intentId, known.goto, trigger, depth + 1);
+          for (const o of asked.slice(1)) this.goto(t, intentId, o.goto, trigger, depth + 1);
+          return;
         }
         t.ask({ kind: 'question', intent: intentId, node: nodeId, options }, node.text);
         return;
