@@ -51,15 +51,17 @@ describe('conversation tests', () => {
     'v21.yaml': 45,
     'v23.yaml': 44,
     'v24.yaml': 39,
-    'v25.yaml': 38,
+    'v25.yaml': 39,
     'v26.yaml': 45, // 35 at its first run, before its outcome conventions were aligned (see its header)
     'v28.yaml': 43, // 37 at its first run (see its header)
+    'v30.yaml': 39, // 38 at its first run
+    'v31.yaml': 44, // 42 at its first run
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
   const HELD_OUT = new Set(['blind.yaml', 'final.yaml', 'heldout.yaml', 'v6.yaml', 'v9.yaml']);
 
-  it('pass, set by set, at or above their figures when last measured (97.4% of 1,107), failing turns of the development sets listed', () => {
+  it('pass, set by set, at or above their figures when last measured (97.2% of 1,197), failing turns of the development sets listed', () => {
     const r = runConversations(core, conversations);
     const failing = r.failures
       .filter((f) => !HELD_OUT.has(f.file))

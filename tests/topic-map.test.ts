@@ -16,7 +16,10 @@ describe('topic map for blind writers', () => {
       expect(map).toContain(`## intent: ${i.id} — ${i.title}`);
       for (const [id, n] of Object.entries(i.nodes)) {
         expect(map).toContain(`node \`${id}\``);
-        if (n.type === 'answer' && !n.check) expect(map).toMatch(new RegExp(`node \`${id}\` \\(answer: .*no check follows`));
+        if (n.type === 'answer' && !n.check && !n.next) expect(map).toMatch(new RegExp(`node \`${id}\` \\(answer: .*no check follows`));
+        // An answer that goes straight on to another node asks no check there (two writers expected one).
+        if (n.type === 'answer' && n.next)
+          expect(map).toMatch(new RegExp(`node \`${id}\` \\(answer: [^\\n]*no check: the bot goes straight on to node ${n.next}\\)\\n(?!    not solved)`));
       }
     }
     expect(map).toContain('not solved → ');

@@ -22,10 +22,11 @@ function node(id: string, n: FlowNode): string[] {
       return [`- node \`${id}\` (question): ${flat(n.text)}`, ...n.choices.map((c) => `    - choice "${c.label}" → ${c.goto}`)];
     case 'answer': {
       const out = [
-        `- node \`${id}\` (answer: "${n.title}"; ${n.check ? 'then the check "is the problem solved?"' : 'no check follows: the topic ends here'})${n.next ? `, then node ${n.next}` : ''}`,
+        // A node with `next` goes on to it at once (the engine asks no check there), whatever `check` says.
+        `- node \`${id}\` (answer: "${n.title}"; ${n.next ? `no check: the bot goes straight on to node ${n.next}` : n.check ? 'then the check "is the problem solved?"' : 'no check follows: the topic ends here'})`,
       ];
       if (n.steps?.length) out.push(`    steps: ${n.steps.map((s) => flat(s, 140)).join(' | ')}`);
-      if (n.check) out.push(`    not solved → ${n.onUnsolved}${n.onUnsolved === '@escalate' ? ' (the bot offers a person: kind confirm)' : ''}`);
+      if (n.check && !n.next) out.push(`    not solved → ${n.onUnsolved}${n.onUnsolved === '@escalate' ? ' (the bot offers a person: kind confirm)' : ''}`);
       for (const f of n.followUps) {
         const what = [...(f.says ?? []).map((x) => `"${x}"`), ...(f.codes ?? [])].join(', ');
         out.push(`    read at this check: ${what} → ${f.goto}`);
