@@ -74,6 +74,12 @@ describe('normaliser', () => {
     expect(norm('registarsi').text).toBe('registrasi');
   });
 
+  it('leaves everyday words alone that look like others (each was once "repaired" into a word that changed the reading)', () => {
+    // berada→berapa made a statement a question, mudah→sudah a yes, kotak→kontak the contacts, pulang→ulang a retry.
+    const words = ['berada', 'mudah', 'kotak', 'pulang', 'tekan', 'dikit', 'barusan', 'kejadian', 'senang', 'kementerian', 'soalnya', 'rupanya'];
+    expect(words.map((w) => norm(w).text)).toEqual(words);
+  });
+
   it('strips Indonesian affixes with their sound changes, and leaves look-alikes alone', () => {
     expect(['mereset', 'direset', 'mengupdate', 'registrasinya', 'menerima', 'memakai'].map(stem)).toEqual([
       'reset',
