@@ -126,6 +126,8 @@ describe('yes/no read as a whole answer', () => {
     ['masih belum bisa', 'no'],
     ['tetep ga muncul', 'no'],
     ['blm nemu jalan keluarnya juga', 'no'],
+    ['Belum dapat kami selesaikan.', 'no'],
+    ['tidak bisa saya selesaikan juga', 'no'],
     ['ga deh makasih', 'no'],
     ['no thanks', 'no'],
     ['belum, cache cookie udh dihapus semua', 'no'],

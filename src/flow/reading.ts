@@ -36,6 +36,7 @@ export const readingSchema = z.strictObject({
     contrast: list,
     failure: list,
     negation: list,
+    negationCarries: list,
     yesWords: list,
     shortYes: list,
     appears: list,

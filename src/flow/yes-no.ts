@@ -20,6 +20,8 @@ const SHORT_YES = YES_NO.shortYes;
 const APPEARS = YES_NO.appears;
 /** After "sudah", these say what was done, not whether it worked ("sudah dicoba"). */
 const TRIED = YES_NO.tried;
+/** Words a negation reaches across ("belum dapat kami selesaikan"). */
+const CARRIES = YES_NO.negationCarries;
 
 export type YesNo = 'yes' | 'no';
 
@@ -55,8 +57,13 @@ function readClause(tokens: string[]): YesNo | undefined {
         i++;
         continue;
       }
-      // "belum bisa", "tidak berhasil", "belum nemu jalan keluarnya": the negation covers the next words.
-      while (i + 1 < tokens.length && i + 1 <= start + 2 && !NEGATION.has(tokens[i + 1]!) && !CONTRAST.has(tokens[i + 1]!) && !FAILURE.has(tokens[i + 1]!)) i++;
+      // "belum bisa", "tidak berhasil", "belum nemu jalan keluarnya": the negation covers the next two words,
+      // and pronouns and modals on the way do not count ("belum dapat kami selesaikan").
+      let covered = 0;
+      while (i + 1 < tokens.length && !NEGATION.has(tokens[i + 1]!) && !CONTRAST.has(tokens[i + 1]!) && !FAILURE.has(tokens[i + 1]!)) {
+        if (!CARRIES.has(tokens[i + 1]!) && ++covered > 2) break;
+        i++;
+      }
       last = 'no';
       continue;
     }
