@@ -222,6 +222,12 @@ function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): 
   return wa.size > wb.size && [...wb].every((t) => wa.has(t));
 }
 
+/** The message's last clause is a thank-you ("…. Baik, terima kasih."). */
+function endsWithThanks(text: string, normaliser: Normaliser): boolean {
+  const last = clausesOf(text, normaliser).at(-1);
+  return !!last && saysThanks(last) && last.every((t) => saysThanks([t]) || t === 'terima' || t === 'kasih' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t));
+}
+
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
   if (!norm.codes.length) return undefined;
   return followUps.find((f) => f.codes?.some((c) => normalisePhrase(normaliser, c).codes.some((x) => norm.codes.includes(x))));
@@ -441,6 +447,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return { kind: 'reask' };
   }
   // 12.
+  // "Jadi faktur wajib lewat Coretax ya. Baik, terima kasih.": what was understood, then thanks — a
+  // closing, not a question the bot does not cover.
+  if (cls.decision !== 'route' && !text.includes('?') && endsWithThanks(text, c.normaliser)) return { kind: 'switch', intent: c.roles.thanks };
   if (cls.decision === 'route' && cls.intent !== c.roles.menu) return { kind: 'switch', intent: cls.intent };
   // The menu holds no free text, but a reply no topic claims may still describe one of its own buttons
   // ("yg lain dong" is "Topik lainnya"), and so may one the model reads as the menu itself ("topik yg lain
