@@ -67,6 +67,8 @@ export interface TurnContext {
   prompt?: OpenPrompt;
   /** The classifier's view of the message (computed lazily: clicks need none). */
   classify: () => Classification;
+  /** The classifier's view of part of the message (what a correction says is meant). */
+  classifyText: (text: string) => Classification;
   normaliser: Normaliser;
   /** Follow-ups of the answer just shown (at its check, or right after it). */
   followUps: FollowUp[];
@@ -225,7 +227,24 @@ function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): 
 /** The message's last clause is a thank-you ("…. Baik, terima kasih."). */
 function endsWithThanks(text: string, normaliser: Normaliser): boolean {
   const last = clausesOf(text, normaliser).at(-1);
-  return !!last && saysThanks(last) && last.every((t) => saysThanks([t]) || t === 'terima' || t === 'kasih' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t));
+  return (
+    !!last &&
+    saysThanks(last) &&
+    last.every((t) => saysThanks([t]) || t === 'terima' || t === 'kasih' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t))
+  );
+}
+
+/**
+ * What a correction says is meant, as typed: the words after its last "maksudnya"/"ternyata", without a
+ * leading "bukan …," that says what is not meant ("maksudnya bukan kode error, statusnya belum registrasi").
+ */
+function meantByCorrection(text: string): string | undefined {
+  const m = [...text.matchAll(/\b(?:maksud\w*|ternyata)\b/giu)].at(-1);
+  if (!m) return undefined;
+  let rest = text.slice(m.index + m[0].length).trim();
+  const not = rest.match(/^bukan\b[^,.;]*[,.;]\s*(.+)$/iu);
+  if (not) rest = not[1]!;
+  return rest.split(/\s+/).length >= 2 ? rest : undefined;
 }
 
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
@@ -426,6 +445,27 @@ export function decideTurn(c: TurnContext): TurnDecision {
   if (prompt && !FREE.has(prompt.kind) && announcesTopic(norm) && cls.decision === 'route' && c.optionIntents.has(cls.intent)) {
     const viaIntent = prompt.options.findIndex((o) => targetIntent(o.goto) === cls.intent);
     if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
+  }
+  // "eh salah kak, maksudnya bukan kode error, statusnya belum registrasi": the words a correction says are
+  // meant, when the model is sure of them, name the topic, though the whole message leaves it unsure and
+  // one of the open question's options shares a word with them ("registrasi"). An option of this question's
+  // own topic that they name is still the answer ("bukan, maksudnya passphrase sertel").
+  if (prompt && !FREE.has(prompt.kind) && prompt.kind !== 'confirm') {
+    const meant = correctionOf(norm) ? meantByCorrection(text) : undefined;
+    const tc = meant ? c.classifyText(meant) : undefined;
+    if (
+      tc &&
+      tc.decision === 'route' &&
+      tc.score >= c.switchAt &&
+      tc.intent !== prompt.intent &&
+      ![c.roles.menu, c.roles.thanks, c.roles.aside].includes(tc.intent)
+    ) {
+      const own = resolveOption(meant!, prompt.options, { normaliser: c.normaliser, mode: 'prefill', questionTokens: c.questionTokens });
+      const target = own && prompt.options[own.index]!.goto;
+      if (own && target && (parseTarget(target).kind === 'node' || targetIntent(target) === prompt.intent || targetIntent(target) === tc.intent))
+        return { kind: 'option', index: own.index, via: 'described' };
+      return { kind: 'switch', intent: tc.intent, unsolved: atCheck || undefined };
+    }
   }
   // 10-11.
   if (prompt && !FREE.has(prompt.kind)) {

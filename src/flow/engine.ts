@@ -99,6 +99,7 @@ export class FlowEngine {
       norm,
       prompt,
       classify,
+      classifyText: (part) => this.matcher.classify(part),
       normaliser: this.matcher.normaliser,
       followUps,
       sameAsPrevious: !!previous && previous.trim().toLowerCase() === t.state.previous.trim().toLowerCase(),
