@@ -47,7 +47,6 @@ function readClause(tokens: string[]): YesNo | undefined {
     const t = tokens[i]!;
     const next = tokens[i + 1];
     const prev = tokens[i - 1];
-    const start = i;
     if (NEGATION.has(t) || t === 'belum') {
       // "tidak error lagi", "errornya gak muncul lagi": the failure is gone; but "kode barunya ga muncul"
       // (no error named) is what should appear not appearing.
