@@ -78,6 +78,11 @@ describe('normaliser', () => {
     // berada→berapa made a statement a question, mudah→sudah a yes, kotak→kontak the contacts, pulang→ulang a retry.
     const words = ['berada', 'mudah', 'kotak', 'pulang', 'tekan', 'dikit', 'barusan', 'kejadian', 'senang', 'kementerian', 'soalnya', 'rupanya'];
     expect(words.map((w) => norm(w).text)).toEqual(words);
+    // Any common Indonesian word the examples lack (the language's word list, src/nlu/common-words.ts).
+    const common = ['sisa', 'kanan', 'kalah', 'indah', 'pohon', 'detik', 'buku', 'cinta', 'kiri', 'malu'];
+    expect(common.map((w) => norm(w).text)).toEqual(common);
+    // Slips are still repaired.
+    expect(['registarsi', 'pasword', 'sertifkat'].map((w) => norm(w).text)).toEqual(['registrasi', 'password', 'sertifikat']);
   });
 
   it('strips Indonesian affixes with their sound changes, and leaves look-alikes alone', () => {

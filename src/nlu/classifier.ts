@@ -10,6 +10,7 @@
 import type { Catalog } from '../catalog/load.js';
 import type { Intent } from '../catalog/schema.js';
 import { NONE_INTENT } from '../catalog/load.js';
+import { COMMON_WORDS } from './common-words.js';
 import { ANSWER_WORDS } from './answer-words.js';
 import { FEATURE_OPTIONS, FeatureSpace, type FeatureOptions } from './features.js';
 import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
@@ -75,6 +76,8 @@ function trainingInputs(catalog: Catalog, options: ClassifierOptions): unknown {
   return {
     lexicon: catalog.lexicon,
     answerWords: [...ANSWER_WORDS],
+    // The language's common words change the repair, so the model (a new package version: a new list).
+    commonWords: COMMON_WORDS.size,
     intents: [...catalog.intents.values()].map((i) => ({
       id: i.id,
       examples: i.examples,

@@ -15,6 +15,7 @@ import Fuse from 'fuse.js';
 import type { Lexicon } from '../catalog/schema.js';
 import { ANSWER_WORDS } from './answer-words.js';
 import { LRUCache } from 'lru-cache';
+import { COMMON_WORDS } from './common-words.js';
 import { deletionsOf, editDistance, isAdjacentSwap } from './edit-distance.js';
 import { stem } from './stem.js';
 
@@ -239,6 +240,8 @@ export class Normaliser {
     const mappedStem = st !== w ? this.lookupWord(st) : undefined;
     if (mappedStem) return mappedStem.map(stem);
     if (!repair || this.vocab.size === 0 || this.vocab.has(st) || this.vocab.has(w) || /\d/.test(w)) return [this.vocab.has(w) ? w : st];
+    // A real word the examples happen not to hold is no typo ("berada" is not "berapa").
+    if (COMMON_WORDS.has(w)) return [st];
     // Doubled letters that are not in the vocabulary: "sudahh", "passwordd".
     const single = w.replace(/(\p{L})\1/gu, '$1');
     if (single !== w) {
