@@ -25,6 +25,8 @@ const CARRIES = YES_NO.negationCarries;
 
 export type YesNo = 'yes' | 'no';
 
+/** "Still" ("masih", "tetep"): after what was done, it says the problem is still there. */
+const STILL = new Set(['masih', 'tetap', 'tetep']);
 /** Short replies that are a "no" on their own ("masih", "nanti aja", "ga usah"). */
 const SHORT_NO = YES_NO.shortNo;
 const FILLER = YES_NO.filler;
@@ -155,6 +157,9 @@ export function readYesNo(clauses: string[][]): YesNo | undefined {
   let explained: YesNo | undefined;
   let thanks: YesNo | undefined;
   for (let i = parts.length - 1; i >= 0; i--) {
+    // "db nya udah sy pindahin tp tetep", "udah dicoba, masih": "still" on its own, after what was done.
+    const still = parts[i]!.tokens.filter((t) => !FILLER.has(t));
+    if (parts.length > 1 && still.length && still.length <= 2 && still.every((t) => STILL.has(t) || t === 'aja' || t === 'saja' || t === 'sama')) return 'no';
     const r = readClause(parts[i]!.tokens);
     if (!r) continue;
     if (parts[i]!.tokens.every((t) => THANKS.has(t) || FILLER.has(t) || t === 'ya' || t === 'banyak')) thanks ??= r;
