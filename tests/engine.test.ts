@@ -356,6 +356,14 @@ describe('at an open prompt', () => {
     expect(answers(one.say('ruang IT ada di lantai berapa?'))).toEqual(['lanjutan/ruang-it']);
   });
 
+  it('a thank-you alone at a question closes (role "thanks"), instead of counting as an unclear reply', () => {
+    const c = new Chat();
+    c.say('printer tidak bisa mencetak');
+    const r = c.say('ok terima kasih');
+    expect(r.outcome).toMatchObject({ intent: 'makasih' });
+    expect(c.state.prompt).toBeUndefined();
+  });
+
   it('the same sentence sent twice (a double submit) shows the question again instead of guessing', () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');

@@ -224,14 +224,17 @@ function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): 
   return wa.size > wb.size && [...wb].every((t) => wa.has(t));
 }
 
+/** Tokens that are a thank-you and nothing more ("ok makasih", "thx kak"). */
+function thanksAlone(tokens: string[]): boolean {
+  const plain = (t: string) =>
+    saysThanks([t]) || t === 'terima' || t === 'kasih' || t === 'banyak' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t);
+  return saysThanks(tokens) && tokens.every(plain);
+}
+
 /** The message's last clause is a thank-you ("…. Baik, terima kasih."). */
 function endsWithThanks(text: string, normaliser: Normaliser): boolean {
   const last = clausesOf(text, normaliser).at(-1);
-  return (
-    !!last &&
-    saysThanks(last) &&
-    last.every((t) => saysThanks([t]) || t === 'terima' || t === 'kasih' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t))
-  );
+  return !!last && thanksAlone(last);
 }
 
 /**
@@ -245,6 +248,15 @@ function meantByCorrection(text: string): string | undefined {
   const not = rest.match(/^bukan\b[^,.;]*[,.;]\s*(.+)$/iu);
   if (not) rest = not[1]!;
   return rest.split(/\s+/).length >= 2 ? rest : undefined;
+}
+
+const CONTRAST_RE = new RegExp(`\\b(?:${[...YES_NO.contrast, 'tp', 'tpi'].join('|')})\\b`, 'giu');
+/** The words after the last contrast word ("udah buka webnya, tapi npwp ga muncul" → "npwp ga muncul"), if three or more. */
+export function contrastTail(text: string): string | undefined {
+  const last = [...text.matchAll(CONTRAST_RE)].at(-1);
+  if (!last) return undefined;
+  const tail = text.slice(last.index + last[0].length).trim();
+  return tail.split(/\s+/).length >= 3 ? tail : undefined;
 }
 
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {
@@ -484,6 +496,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
       if (viaIntent >= 0) return { kind: 'option', index: viaIntent, via: 'described' };
     }
     if (surelyOutside) return { kind: 'outside' };
+    // "thx", "ok makasih" at a question: the user is done; a closing, not an unclear reply (the second of
+    // which would offer a person).
+    if (prompt.kind === 'question' && thanksAlone(norm.tokens)) return { kind: 'switch', intent: c.roles.thanks };
     return { kind: 'reask' };
   }
   // 12.

@@ -11,7 +11,7 @@ import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, qualifyTarget, targetIntent } from '../catalog/targets.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
-import { decideTurn, saysMore, type FollowUp } from './decide.js';
+import { contrastTail, decideTurn, saysMore, type FollowUp } from './decide.js';
 import type { Option } from './options.js';
 import { asideOptions, personTarget, pointerFor, promptText, questionTokens, topicOptions } from './prompts.js';
 import { Navigator } from './navigate.js';
@@ -137,9 +137,15 @@ export class FlowEngine {
       case 'option':
         // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
         // An answer speaks for itself only (older messages pre-fill only a topic they opened). After a
-        // check, what the user says is what they tried, not a choice for the next question.
+        // check, what the user says is what they tried, not a choice for the next question — except the
+        // words after "tapi" in a "no", which say what happens now ("udah tp skrg statusnya belum
+        // registrasi", "udah buka webnya tapi npwp ga muncul"): they may name the next question's option.
         t.said = [text];
         if (decision.via === 'pick' || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
+        if (decision.via === 'yes-no' && prompt?.kind === 'check' && prompt.options[decision.index]?.role === 'no') {
+          const now = contrastTail(text);
+          if (now) t.said = [now];
+        }
         // An answer that leads into another topic chose that topic; it answers the topic's first question
         // too only when it names an option there verbatim (an error code, the error text): "sertifikatnya
         // belum kepasang di browser" opens the certificate question, "… muncul Tidak Dapat Menghubungi
