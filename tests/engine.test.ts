@@ -356,6 +356,20 @@ describe('at an open prompt', () => {
     expect(answers(one.say('ruang IT ada di lantai berapa?'))).toEqual(['lanjutan/ruang-it']);
   });
 
+  it('a question at a check that nothing answers says so (not "answer yes or no"), and the check stays', () => {
+    const c = new Chat();
+    c.say('printer tidak bisa mencetak');
+    c.say('1');
+    const r = c.say('kabelnya warna apa?');
+    expect(texts(r.replies).at(-1)).toBe(m.unansweredAtCheck);
+    // Nor is a question with a yes word in it an answer ("bisa"): not "solved".
+    const q = new Chat();
+    q.say('printer tidak bisa mencetak');
+    q.say('1');
+    expect(q.say('kenapa bisa begitu?').outcome).toMatchObject({ kind: 'fallback', intent: 'printer', node: 'macet' });
+    expect(c.state.prompt).toMatchObject({ kind: 'check', intent: 'printer', node: 'macet' });
+  });
+
   it('a thank-you alone at a question closes (role "thanks"), instead of counting as an unclear reply', () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');

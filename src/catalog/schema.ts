@@ -168,6 +168,8 @@ export const botContentSchema = z.strictObject({
     reaskHint: z.string().min(1),
     /** An unclear reply to a yes/no question. */
     reaskYesNo: z.string().min(1),
+    /** A question at "is the problem solved?" that the bot cannot answer ("keychain itu apa?"): the check follows. */
+    unansweredAtCheck: z.string().min(1),
     checkSolvedLabel: z.string().min(1),
     checkUnsolvedLabel: z.string().min(1),
     solved: z.string().min(1),

@@ -182,6 +182,8 @@ function clausesOf(text: string, normaliser: Normaliser): string[][] {
       const tokens = normaliser.normalise(part).tokens;
       if (!part.trimEnd().endsWith('?') || tokens.length < 2) return tokens;
       if (tokens.at(-1) === 'tidak') return [];
+      // "kenapa bisa begitu?", "apa sudah bisa?": a question asked, not an answer given ("bisa" is no yes there).
+      if (tokens.some((t) => QUESTION_WORDS.has(t))) return [];
       return tokens.at(-1) === 'ya' ? tokens.slice(0, -1) : tokens;
     })
     .filter((t) => t.length);
@@ -201,7 +203,7 @@ const FILLER = YES_NO.filler;
  * "hmm gimana ya" names nothing, so however sure the model is that it is no topic of ours, it is an
  * unclear reply (asked again), not an out-of-scope question (answered with a pointer).
  */
-function namesSomething(norm: Normalised): boolean {
+export function namesSomething(norm: Normalised): boolean {
   return norm.tokens.some((t) => !QUESTION_WORDS.has(t) && !FILLER.has(t) && !ANSWER_ONLY.has(t) && !NO_SUBJECT.has(t));
 }
 

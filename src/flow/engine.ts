@@ -11,7 +11,7 @@ import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, qualifyTarget, targetIntent } from '../catalog/targets.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
 import { mask, maskSecrets } from '../privacy/index.js';
-import { contrastTail, decideTurn, saysMore, type FollowUp } from './decide.js';
+import { contrastTail, decideTurn, isQuestion, namesSomething, saysMore, type FollowUp } from './decide.js';
 import type { Option } from './options.js';
 import { asideOptions, personTarget, pointerFor, promptText, questionTokens, topicOptions } from './prompts.js';
 import { Navigator } from './navigate.js';
@@ -246,6 +246,10 @@ export class FlowEngine {
       this.nav.offerPerson(t, 'fallbacks', this.m.fallbackRepeated);
       return;
     }
+    // A question at the check that nothing here answers ("keychain itu apa?") is no unclear yes or no: say
+    // so, and how to go on.
+    const norm = this.matcher.normaliser.normalise(text);
+    if (prompt.kind === 'check' && isQuestion(text, norm) && namesSomething(norm)) return t.ask(prompt, this.m.unansweredAtCheck);
     t.ask(prompt, prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint);
   }
 
