@@ -370,6 +370,17 @@ describe('at an open prompt', () => {
     expect(c.state.prompt).toMatchObject({ kind: 'check', intent: 'printer', node: 'macet' });
   });
 
+  it('at a check, "akan kami coba, terima kasih" is neither solved nor not: a line saying so, and the check stays', () => {
+    const c = new Chat();
+    c.say('printer tidak bisa mencetak');
+    c.say('1');
+    const r = c.say('Baik, akan kami coba. Terima kasih.');
+    expect(texts(r.replies).at(-1)).toBe(m.willTry);
+    expect(r.outcome).toMatchObject({ kind: 'check', intent: 'printer', node: 'macet' });
+    expect(r.events.some((e) => e.type === 'outcome')).toBe(false);
+    expect(c.say('sudah').outcome.kind).toBe('closed');
+  });
+
   it('a thank-you alone at a question closes (role "thanks"), instead of counting as an unclear reply', () => {
     const c = new Chat();
     c.say('printer tidak bisa mencetak');

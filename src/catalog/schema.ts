@@ -170,6 +170,8 @@ export const botContentSchema = z.strictObject({
     reaskYesNo: z.string().min(1),
     /** A question at "is the problem solved?" that the bot cannot answer ("keychain itu apa?"): the check follows. */
     unansweredAtCheck: z.string().min(1),
+    /** "akan kami coba" at the check: the steps are still to be tried; the check stays open. */
+    willTry: z.string().min(1),
     checkSolvedLabel: z.string().min(1),
     checkUnsolvedLabel: z.string().min(1),
     solved: z.string().min(1),

@@ -59,6 +59,7 @@ export type TurnDecision =
   | { kind: 'did-you-mean' }
   | { kind: 'reask' }
   | { kind: 'repeat' }
+  | { kind: 'later' }
   | { kind: 'fallback' };
 
 export interface TurnContext {
@@ -224,6 +225,15 @@ function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): 
   const wa = wordsNamed(text, a, normaliser);
   const wb = wordsNamed(text, b, normaliser);
   return wa.size > wb.size && [...wb].every((t) => wa.has(t));
+}
+
+const LATER = TURN_WORDS.later;
+const TRIES = YES_NO.tried;
+/** "akan kami coba", "nanti saya coba dulu": trying announced, with nothing that says how it went. */
+function willTry(tokens: string[]): boolean {
+  const at = tokens.findIndex((t) => LATER.has(t));
+  if (at < 0 || !tokens.some((t, i) => TRIES.has(t) && Math.abs(i - at) <= 3)) return false;
+  return !tokens.some((t) => YES_NO.failure.has(t) || YES_NO.negation.has(t) || t === 'sudah' || t === 'bisa' || t === 'berhasil' || /^etax/.test(t));
 }
 
 /** Tokens that are a thank-you and nothing more ("ok makasih", "thx kak"). */
@@ -416,6 +426,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // "eh bukan, yang lupa ternyata password e-Nofa": a correction at a check starts the topic again from what it says.
     if (atCheck && correctionOf(norm) && cls.decision === 'route' && cls.intent !== c.roles.menu && cls.intent !== c.roles.thanks)
       return { kind: 'switch', intent: cls.intent, unsolved: true };
+    // "Baik, akan kami coba. Terima kasih.", "nanti sy coba dulu": the steps are still to be tried — neither
+    // solved nor not; the check stays open.
+    if (atCheck && willTry(norm.tokens)) return { kind: 'later' };
     if (prompt.kind === 'confirm' && yn === 'no' && acceptsFirst()) return { kind: 'option', index: yes, via: 'yes-no' };
     if (atCheck && yn === 'yes' && pointsBack(norm)) return { kind: 'reask' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };

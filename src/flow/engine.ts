@@ -196,6 +196,9 @@ export class FlowEngine {
       case 'reask':
         this.reask(t, prompt!, text);
         break;
+      case 'later':
+        t.ask(prompt!, this.m.willTry);
+        break;
       case 'repeat':
         t.ask(prompt!, promptText(this.catalog, prompt!));
         break;

@@ -56,6 +56,7 @@ export const readingSchema = z.strictObject({
     questionWords: list,
     noSubject: list,
     pointsBack: list,
+    later: list,
     bareYes: list,
     productNames: list,
     greetings: list,
