@@ -141,7 +141,14 @@ export class FlowEngine {
         // words after "tapi" in a "no", which say what happens now ("udah tp skrg statusnya belum
         // registrasi", "udah buka webnya tapi npwp ga muncul"): they may name the next question's option.
         t.said = [text];
-        if (decision.via === 'pick' || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
+        // A pick by part of a label ("ETAX-40001" of "Error ETAX-40005 / ETAX-40001") was typed, not clicked
+        // (a click sends the whole label): it still names the option of the next question it is ("… Server").
+        const typedPart =
+          decision.via === 'pick' &&
+          !!prompt &&
+          text.trim().toLowerCase() !== prompt.options[decision.index]?.label.trim().toLowerCase() &&
+          norm.codes.length > 0;
+        if ((decision.via === 'pick' && !typedPart) || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
         if (decision.via === 'yes-no' && prompt?.kind === 'check' && prompt.options[decision.index]?.role === 'no') {
           const now = contrastTail(text);
           if (now) t.said = [now];
