@@ -134,7 +134,7 @@ export class FlowEngine {
         t.state.fallbacks = 0;
         this.nav.showMenu(t);
         break;
-      case 'option':
+      case 'option': {
         // A click or a bare "belum" carries no description: the next question is asked, not pre-filled.
         // An answer speaks for itself only (older messages pre-fill only a topic they opened). After a
         // check, what the user says is what they tried, not a choice for the next question — except the
@@ -160,6 +160,7 @@ export class FlowEngine {
         t.verbatimPrefillOnly = prompt?.kind === 'question' && parseTarget(prompt.options[decision.index]!.goto).kind === 'intent';
         this.answerPrompt(t, prompt!, decision.index);
         break;
+      }
       case 'person':
         t.state.fallbacks = 0;
         if (prompt?.kind === 'check') this.recordOutcome(t, prompt, false);
