@@ -63,22 +63,28 @@ afterAll(async () => {
   await bot?.stop();
 });
 
+/** A page on a Playground started as `channel`, its script errors, and a way to type a message. */
+async function openPlayground(channel: string) {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1100, height: 1000 });
+  await page.goto(await startPlayground(channel), { waitUntil: 'networkidle' });
+  const box = page.locator('[role="textbox"][contenteditable="true"], textarea, input[type="text"]').first();
+  await box.waitFor({ state: 'visible', timeout: 30_000 });
+  const say = async (text: string) => {
+    await box.click();
+    await box.type(text);
+    await box.press('Enter');
+  };
+  return { page, errors, say };
+}
+
 describe('Agents Playground (Teams-like client)', () => {
   it(
     'card buttons work, a procedure renders its Markdown, a suggested action answers the check',
     async () => {
-      const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.setViewportSize({ width: 1100, height: 1000 });
-      await page.goto(await startPlayground('msteams'), { waitUntil: 'networkidle' });
-      const box = page.locator('[role="textbox"][contenteditable="true"]').first();
-      await box.waitFor({ state: 'visible', timeout: 30_000 });
-      const say = async (text: string) => {
-        await box.click();
-        await box.type(text);
-        await box.press('Enter');
-      };
+      const { page, errors, say } = await openPlayground('msteams');
 
       await say('halo');
       const topic = page.getByRole('button', { name: 'Status "Belum Registrasi" / reset' }).last();
@@ -116,16 +122,8 @@ describe('Agents Playground (Teams-like client)', () => {
   it(
     'as the webchat channel, a procedure sent with its check renders its Markdown and the check answers',
     async () => {
-      const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.setViewportSize({ width: 1100, height: 1000 });
-      await page.goto(await startPlayground('webchat'), { waitUntil: 'networkidle' });
-      const box = page.locator('[role="textbox"][contenteditable="true"], textarea, input[type="text"]').first();
-      await box.waitFor({ state: 'visible', timeout: 30_000 });
-      await box.click();
-      await box.type('efaktur sy blm registrasi, pc kena virus');
-      await box.press('Enter');
+      const { page, errors, say } = await openPlayground('webchat');
+      await say('efaktur sy blm registrasi, pc kena virus');
       const check = page.getByRole('button', { name: 'Sudah teratasi' }).last();
       await check.waitFor({ state: 'visible', timeout: 20_000 });
       await page.locator('strong', { hasText: 'Cara reset aplikasi client e-Faktur desktop' }).first().waitFor({ state: 'visible', timeout: 20_000 });
