@@ -25,11 +25,33 @@
  */
 import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
-import { explicitPick, normalisePhrase, resolveOption, wordsNamed, type Option } from './options.js';
-import { readYesNo, saysThanks } from './yes-no.js';
+import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
+import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, targetIntent } from '../catalog/targets.js';
-import { TURN_PATTERNS, TURN_WORDS, YES_NO } from './reading.js';
+import { TURN_WORDS } from './reading.js';
+import {
+  ACCEPTS_PERSON,
+  AGAIN,
+  FILLER,
+  GREETINGS,
+  NO_SUBJECT,
+  PRODUCT_NAMES,
+  announcesTopic,
+  clausesOf,
+  contentCount,
+  correctionOf,
+  endsWithThanks,
+  isQuestion,
+  meantByCorrection,
+  namesMore,
+  namesSomething,
+  pointsBack,
+  thanksAlone,
+  thanksOnly,
+  wantsPerson,
+  willTry,
+} from './reply-reading.js';
 
 export type PromptKind = 'question' | 'check' | 'confirm' | 'did-you-mean' | 'fallback' | 'menu';
 
@@ -101,27 +123,6 @@ const ASIDE_AT_CHECK = 0.2;
 
 /** Prompts that offer buttons but never hold free text: it goes to the classifier as if none were open. */
 const FREE = new Set<PromptKind>(['menu', 'fallback']);
-/** Words that are only an answer to a yes/no question, not a topic of their own. */
-const ANSWER_ONLY = TURN_WORDS.answerOnly;
-
-/** Words that announce another topic ("sekalian", "sebenarnya", "btw"). */
-const TOPIC_MARKERS = TURN_WORDS.topicMarkers;
-
-function announcesTopic(norm: Normalised): boolean {
-  const text = ` ${norm.text} `;
-  // "eh bukan kode error, maksudnya …", "sorry salah, ternyata bukan virus; kami pindah KPP": a correction.
-  return norm.tokens.some((t) => TOPIC_MARKERS.has(t)) || TURN_PATTERNS.topicPhrase.test(text) || !!correctionOf(norm);
-}
-
-/**
- * "eh bukan kode error, maksudnya statusnya belum registrasi", "sorry salah, ternyata …": a correction,
- * and the words after it, which say what is meant (they may name an option of the open question).
- */
-function correctionOf(norm: Normalised): string | undefined {
-  const m = ` ${norm.text} `.match(TURN_PATTERNS.correction);
-  return m?.[1];
-}
-
 const WORKS = TURN_WORDS.works;
 const NOW = TURN_WORDS.now;
 const NOT_YET = TURN_WORDS.notYet;
@@ -132,143 +133,6 @@ function reportsSolved(norm: Normalised, c: TurnContext): boolean {
   if (norm.tokens.some((t) => WORKS.has(t)) && norm.tokens.some((t) => NOW.has(t))) return true;
   const cls = c.classify();
   return cls.intent === c.roles.thanks && cls.decision === 'route' && norm.tokens.some((t) => WORKS.has(t));
-}
-
-const ACCEPTS_PERSON = TURN_WORDS.acceptsPerson;
-/** A thank-you with no word that accepts a hand-over. */
-function thanksOnly(norm: Normalised): boolean {
-  return saysThanks(norm.tokens) && !norm.tokens.some((w) => ACCEPTS_PERSON.has(w));
-}
-
-function contentCount(norm: Normalised): number {
-  return norm.tokens.filter((t) => !ANSWER_ONLY.has(t) && !RESTATED_FAILURE.has(t)).length;
-}
-
-/** Words that only restate that it still fails. */
-const RESTATED_FAILURE = TURN_WORDS.restatedFailure;
-
-/** Whether a message says more than a yes or a no (what may pre-fill the next question). */
-export function saysMore(norm: Normalised): boolean {
-  return norm.tokens.filter((t) => !ANSWER_ONLY.has(t)).length >= 2;
-}
-
-const QUESTION_WORDS = TURN_WORDS.questionWords;
-/** Words of a question for contacts or hours, which is answered, not handed off. */
-const CONTACT_WORDS = TURN_WORDS.contactWords;
-
-/** "sambungkan ke petugas", "mau ngobrol sama orang aja", "CS mana" — not "nomor kring pajak berapa". */
-export function wantsPerson(norm: Normalised, cls: Classification | undefined, personIntent: string, raw = ''): boolean {
-  const t = norm.tokens;
-  // "hubungkan ke kring pajak", "sambungin ke CS": being put through, not asking for a number.
-  if (TURN_PATTERNS.connectRequest.test(raw)) return true;
-  // In a long story "petugas"/"orang" is often someone mentioned ("om saya orang pajak"), not a request.
-  const story = t.length > 15 && !t.some((x) => PERSON_VERBS.has(x));
-  if (t.includes('petugas') && !t.includes('kpp') && !story) return !(t.some((x) => CONTACT_WORDS.has(x)) && !t.some((x) => PERSON_VERBS.has(x)));
-  if (t.includes('orang') && t.some((x) => PERSON_REQUEST.has(x)) && !t.includes('lain') && t.length <= 15) return true;
-  return !!cls && cls.intent === personIntent && cls.decision === 'route' && cls.score >= 0.6 && !t.some((x) => CONTACT_WORDS.has(x));
-}
-
-/** With "orang": asking to talk to one ("mau ngobrol sama orang aja"), not mentioning one. */
-const PERSON_REQUEST = TURN_WORDS.personRequest;
-
-/** Verbs of being put through to someone ("sambungkan", "bicara dengan"). */
-const PERSON_VERBS = TURN_WORDS.personVerbs;
-
-/** The reply cut at its punctuation, each clause normalised (for the yes/no reading). */
-function clausesOf(text: string, normaliser: Normaliser): string[][] {
-  // A clause that ends in "?" is a question: its closing "ya" is a tag ("lapor di coretax ya?"), not a yes,
-  // and one that closes on "ga?" asks whether ("kalau BPJS bisa dibantu juga ga?"): no answer at all.
-  return (text.match(/[^,.;!?\n]+[,.;!?\n]*/g) ?? [])
-    .map((part) => {
-      const tokens = normaliser.normalise(part).tokens;
-      if (!part.trimEnd().endsWith('?') || tokens.length < 2) return tokens;
-      if (tokens.at(-1) === 'tidak') return [];
-      // "kenapa bisa begitu?", "apa sudah bisa?": a question asked, not an answer given ("bisa" is no yes there).
-      if (tokens.some((t) => QUESTION_WORDS.has(t))) return [];
-      return tokens.at(-1) === 'ya' ? tokens.slice(0, -1) : tokens;
-    })
-    .filter((t) => t.length);
-}
-
-export function isQuestion(text: string, norm: Normalised): boolean {
-  return text.includes('?') || norm.tokens.some((t) => QUESTION_WORDS.has(t));
-}
-
-const NO_SUBJECT = TURN_WORDS.noSubject;
-const PRODUCT_NAMES = TURN_WORDS.productNames;
-const GREETINGS = TURN_WORDS.greetings;
-const AGAIN = TURN_WORDS.again;
-const FILLER = YES_NO.filler;
-/**
- * The message names something: a word besides question words, fillers, bare answers and interjections.
- * "hmm gimana ya" names nothing, so however sure the model is that it is no topic of ours, it is an
- * unclear reply (asked again), not an out-of-scope question (answered with a pointer).
- */
-export function namesSomething(norm: Normalised): boolean {
-  return norm.tokens.some((t) => !QUESTION_WORDS.has(t) && !FILLER.has(t) && !ANSWER_ONLY.has(t) && !NO_SUBJECT.has(t));
-}
-
-const POINTS_BACK = TURN_WORDS.pointsBack;
-const BARE_YES = TURN_WORDS.bareYes;
-/** "ya itu td": a bare "ya" pointing back at what was said, with nothing else that answers. */
-function pointsBack(norm: Normalised): boolean {
-  const t = norm.tokens;
-  return (
-    t.some((w) => POINTS_BACK.has(w)) &&
-    t.some((w) => BARE_YES.has(w)) &&
-    t.every((w) => BARE_YES.has(w) || POINTS_BACK.has(w) || FILLER.has(w) || NO_SUBJECT.has(w) || w === 'yang')
-  );
-}
-
-/** Option `a` accounts for every word of the message that `b` does, and for more. */
-function namesMore(text: string, a: Option, b: Option, normaliser: Normaliser): boolean {
-  const wa = wordsNamed(text, a, normaliser);
-  const wb = wordsNamed(text, b, normaliser);
-  return wa.size > wb.size && [...wb].every((t) => wa.has(t));
-}
-
-const LATER = TURN_WORDS.later;
-const TRIES = YES_NO.tried;
-/** "akan kami coba", "nanti saya coba dulu": trying announced, with nothing that says how it went. */
-function willTry(tokens: string[]): boolean {
-  const at = tokens.findIndex((t) => LATER.has(t));
-  if (at < 0 || !tokens.some((t, i) => TRIES.has(t) && Math.abs(i - at) <= 3)) return false;
-  return !tokens.some((t) => YES_NO.failure.has(t) || YES_NO.negation.has(t) || t === 'sudah' || t === 'bisa' || t === 'berhasil' || /^etax/.test(t));
-}
-
-/** Tokens that are a thank-you and nothing more ("ok makasih", "thx kak"). */
-function thanksAlone(tokens: string[]): boolean {
-  const plain = (t: string) =>
-    saysThanks([t]) || t === 'terima' || t === 'kasih' || t === 'banyak' || FILLER.has(t) || ANSWER_ONLY.has(t) || YES_NO.shortYes.has(t);
-  return saysThanks(tokens) && tokens.every(plain);
-}
-
-/** The message's last clause is a thank-you ("…. Baik, terima kasih."). */
-function endsWithThanks(text: string, normaliser: Normaliser): boolean {
-  const last = clausesOf(text, normaliser).at(-1);
-  return !!last && thanksAlone(last);
-}
-
-/**
- * What a correction says is meant, as typed: the words after its last "maksudnya"/"ternyata", without a
- * leading "bukan …," that says what is not meant ("maksudnya bukan kode error, statusnya belum registrasi").
- */
-function meantByCorrection(text: string): string | undefined {
-  const m = [...text.matchAll(/\b(?:maksud\w*|ternyata)\b/giu)].at(-1);
-  if (!m) return undefined;
-  let rest = text.slice(m.index + m[0].length).trim();
-  const not = rest.match(/^bukan\b[^,.;]*[,.;]\s*(.+)$/iu);
-  if (not) rest = not[1]!;
-  return rest.split(/\s+/).length >= 2 ? rest : undefined;
-}
-
-const CONTRAST_RE = new RegExp(`\\b(?:${[...YES_NO.contrast, 'tp', 'tpi'].join('|')})\\b`, 'giu');
-/** The words after the last contrast word ("udah buka webnya, tapi npwp ga muncul" → "npwp ga muncul"), if three or more. */
-export function contrastTail(text: string): string | undefined {
-  const last = [...text.matchAll(CONTRAST_RE)].at(-1);
-  if (!last) return undefined;
-  const tail = text.slice(last.index + last[0].length).trim();
-  return tail.split(/\s+/).length >= 3 ? tail : undefined;
 }
 
 function codeFollowUp(norm: Normalised, followUps: FollowUp[], normaliser: Normaliser): FollowUp | undefined {

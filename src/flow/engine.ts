@@ -10,8 +10,10 @@ import type { Catalog } from '../catalog/load.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, qualifyTarget, targetIntent } from '../catalog/targets.js';
 import type { Classification, IntentClassifier } from '../nlu/classifier.js';
+import type { Normalised } from '../nlu/normalise.js';
 import { mask, maskSecrets } from '../privacy/index.js';
-import { contrastTail, decideTurn, isQuestion, namesSomething, saysMore, type FollowUp } from './decide.js';
+import { decideTurn, type FollowUp } from './decide.js';
+import { contrastTail, isQuestion, namesSomething, saysMore } from './reply-reading.js';
 import type { Option } from './options.js';
 import { asideOptions, personTarget, pointerFor, promptText, questionTokens, topicOptions } from './prompts.js';
 import { Navigator } from './navigate.js';
@@ -150,7 +152,7 @@ export class FlowEngine {
           norm.codes.length > 0;
         if ((decision.via === 'pick' && !typedPart) || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
         if (decision.via === 'yes-no' && prompt?.kind === 'check' && prompt.options[decision.index]?.role === 'no') {
-          const now = contrastTail(text);
+          const now = contrastTail(text, this.matcher.normaliser);
           if (now) t.said = [now];
         }
         // An answer that leads into another topic chose that topic; it answers the topic's first question
@@ -202,7 +204,7 @@ export class FlowEngine {
         this.didYouMean(t, cls!);
         break;
       case 'reask':
-        this.reask(t, prompt!, text);
+        this.reask(t, prompt!, text, norm);
         break;
       case 'later':
         t.ask(prompt!, this.m.willTry);
@@ -248,7 +250,7 @@ export class FlowEngine {
   }
 
   /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */
-  private reask(t: Turn, prompt: Prompt, text: string): void {
+  private reask(t: Turn, prompt: Prompt, text: string, norm: Normalised): void {
     t.state.fallbacks += 1;
     t.reasked = true;
     if (prompt.kind === 'did-you-mean')
@@ -259,7 +261,6 @@ export class FlowEngine {
     }
     // A question at the check that nothing here answers ("keychain itu apa?") is no unclear yes or no: say
     // so, and how to go on.
-    const norm = this.matcher.normaliser.normalise(text);
     if (prompt.kind === 'check' && isQuestion(text, norm) && namesSomething(norm)) return t.ask(prompt, this.m.unansweredAtCheck);
     t.ask(prompt, prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint);
   }
