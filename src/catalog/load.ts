@@ -218,7 +218,15 @@ function checkCatalog(dir: string, files: string[], texts: string[], options: Lo
   /** Files that exist but failed validation: no extra "missing" line for them. */
   const invalidIds = new Set<string>();
   let bot: BotContent | undefined;
-  let lexicon: Lexicon = { phrases: {}, words: {}, keep: [], notThisCode: [], notOnly: [], errorTexts: {} };
+  let lexicon: Lexicon = {
+    phrases: {},
+    words: {},
+    keep: [],
+    notThisCode: [],
+    notOnly: [],
+    errorTexts: {},
+    frames: { openings: [], closings: [], share: 0, except: [] },
+  };
 
   for (const [i, f] of files.entries()) {
     const file = rel(f);
@@ -291,6 +299,11 @@ function checkCatalog(dir: string, files: string[], texts: string[], options: Lo
       if (!intents.has(id) && !invalidIds.has(id)) problems.push(`${rel('_bot.yaml')}: roles.${role}: unknown intent "${id}"`);
     }
   }
+
+  lexicon.frames.except.forEach((id, i) => {
+    if (options.requireFixedIntents !== false && !intents.has(id) && !invalidIds.has(id))
+      problems.push(`${rel('_lexicon.yaml')}: frames.except[${i}]: unknown intent "${id}"`);
+  });
 
   // A pointer that names a topic of this bot must name one that exists.
   bot?.outOfScope.pointers.forEach((p, i) => {

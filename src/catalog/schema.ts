@@ -342,6 +342,21 @@ export const lexiconSchema = z.strictObject({
   notOnly: z.array(z.string().regex(/^[\p{L}\p{N}]+$/u, 'one word: letters and digits only')).default([]),
   /** An error's message as the screen shows it, and its code: when the model is unsure, quoting the message decides as the code would. */
   errorTexts: z.record(z.string().min(3), z.string().regex(/^ETAX(SERVICE|-API)?-?\d{5}$/i, 'an e-Faktur error code such as ETAXSERVICE-40002')).default({}),
+  /**
+   * Polite frames around a question ("Selamat pagi, … Mohon bantuannya."): in training, a share of the
+   * examples of every intent but `except` is seen once more inside one, so a greeting does not outweigh
+   * the problem it opens.
+   */
+  frames: z
+    .strictObject({
+      openings: z.array(z.string().min(1)).default([]),
+      closings: z.array(z.string().min(1)).default([]),
+      /** Share of each intent's examples seen framed (deterministic). */
+      share: z.number().min(0).max(1).default(0),
+      /** Intents whose examples are greetings or thanks themselves. */
+      except: z.array(z.string().min(1)).default([]),
+    })
+    .default({ openings: [], closings: [], share: 0, except: [] }),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -115,6 +115,9 @@ const SETS: Array<{ name: string; file: string; test: boolean }> = [
   { name: 'dev-v8 (blind, choosing)', file: 'tests/data/dev-v8.jsonl', test: false },
   // Written blind at the same time by a ninth writer (eight other personas); held out, its lines never shown.
   { name: 'dev-v9 (blind, final)', file: 'tests/data/dev-v9.jsonl', test: true },
+  // Written blind on 2026-12-03 (afternoon) by a tenth writer (eight personas, a fifth of the in-scope lines
+  // in a polite frame); held out, its lines never shown.
+  { name: 'dev-v10 (blind, final)', file: 'tests/data/dev-v10.jsonl', test: true },
 ];
 
 if (flags.choose) {

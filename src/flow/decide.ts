@@ -104,6 +104,8 @@ export interface TurnContext {
   questionTokens?: Set<string>;
   /** The follow-up topic's own options (what a question at a check may be asking for). */
   asideOptions: Option[];
+  /** Words of the polite frames around a question ("selamat pagi, saya ingin bertanya", "mohon bantuannya"). */
+  frameWords: ReadonlySet<string>;
   /** At a check, the checked topic's own first-question options leading elsewhere (prompts.ts). */
   topicOptions: Option[];
   commands: { menu: Set<string>; cancel: Set<string> };
@@ -404,10 +406,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
   }
   if (cls.decision === 'route') return { kind: 'switch', intent: cls.intent };
   // "Did you mean the greeting and menu?" asks what the menu itself asks, and so does a product named with
-  // no problem ("ETaxInvoice", "efaktur desktop"): the menu is shown.
+  // no problem ("ETaxInvoice", "efaktur desktop") or a polite frame with no question in it ("Selamat pagi,
+  // saya ingin bertanya. Mohon bantuannya."): the menu is shown.
   if (cls.decision === 'did-you-mean' && cls.intent === c.roles.menu && !cls.alternatives.length) return { kind: 'menu' };
   const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t) && !AGAIN.has(t));
-  if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t))) return { kind: 'menu' };
+  if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t) || c.frameWords.has(t)))
+    return { kind: 'menu' };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }

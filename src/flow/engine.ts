@@ -32,6 +32,8 @@ const EXPLAINING = new Set(['fallback', 'did-you-mean', 'menu']);
 export class FlowEngine {
   /** The follow-up topic's options, read once (the catalog does not change while the engine lives). */
   private readonly asideOptions: Option[];
+  /** The words of the polite frames (`_lexicon.yaml: frames`): a message of only these is a greeting. */
+  private readonly frameWords: Set<string>;
   /** Intent ids with a role in the turn decision (`_bot.yaml: roles`). */
   private readonly roles: Catalog['bot']['roles'];
   /** Topics about the conversation itself (a person, the menu, thanks): never "the user's question". */
@@ -50,6 +52,8 @@ export class FlowEngine {
     this.metaIntents = new Set([this.roles.person, this.roles.menu, this.roles.thanks]);
     this.commands = { menu: new Set(catalog.bot.commands.menu), cancel: new Set(catalog.bot.commands.cancel) };
     this.asideOptions = asideOptions(catalog, this.roles.aside);
+    const frames = catalog.lexicon.frames;
+    this.frameWords = new Set([...frames.openings, ...frames.closings].flatMap((f) => matcher.normaliser.normalise(f).tokens));
   }
 
   private get m() {
@@ -107,6 +111,7 @@ export class FlowEngine {
       sameAsPrevious: !!previous && previous.trim().toLowerCase() === t.state.previous.trim().toLowerCase(),
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
+      frameWords: this.frameWords,
       topicOptions: topicOptions(this.catalog, prompt),
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).flatMap((o) => targetIntent(o.goto) ?? [])),

@@ -190,10 +190,12 @@ export class IntentClassifier {
     this.normaliser.setVocabulary(vocabulary, unsure);
 
     const rand = seededRandom(7);
+    const framing = this.framing(catalog);
     // Each training line becomes a sparse vector at once (features get ids as first seen).
     const xs: SparseVector[] = [];
     const ys: number[] = [];
     intents.forEach((intent, y) => {
+      const framed = framing(intent.id);
       for (const ex of intent.examples) {
         const n = this.normaliser.normalise(ex);
         if (!n.tokens.length) continue;
@@ -203,6 +205,9 @@ export class IntentClassifier {
           const v = withSlips(n.tokens.join(' '), rand)[1];
           if (v) variants.push(v.split(' '));
         }
+        // The last copy (the slipped one) is the one framed: the rows, and so the training time, stay as they were.
+        const frame = framed?.();
+        if (frame) variants.push([...frame[0], ...variants.pop()!, ...frame[1]]);
         for (const tokens of variants) {
           xs.push(this.features.vector(tokens, n.codes, true));
           ys.push(y);
@@ -211,6 +216,32 @@ export class IntentClassifier {
     });
     const model = SoftmaxModel.train(xs, ys, this.features.size, this.intentIds.length, options.training ?? trainingFor(xs.length));
     return { model, trainingSize: xs.length, vocabulary, unsure };
+  }
+
+  /**
+   * Per intent, a source of polite frames for its examples (`_lexicon.yaml: frames`): a share of them
+   * is trained once more with an opening, a closing or both around it, chosen by a seeded draw of
+   * its own (the slips stay as they were). None for the intents in `except`.
+   */
+  private framing(catalog: Catalog): (intent: string) => (() => [string[], string[]] | undefined) | undefined {
+    const f = catalog.lexicon.frames;
+    const tokens = (list: string[]) => list.map((t) => this.normaliser.normalise(t).tokens).filter((t) => t.length);
+    const openings = tokens(f.openings);
+    const closings = tokens(f.closings);
+    if (f.share <= 0 || (!openings.length && !closings.length)) return () => undefined;
+    const rand = seededRandom(11);
+    const pick = (list: string[][]) => list[Math.floor(rand() * list.length)];
+    const except = new Set(f.except);
+    return (intent) =>
+      except.has(intent)
+        ? undefined
+        : () => {
+            if (rand() >= f.share) return undefined;
+            const r = rand();
+            const open = (r < 0.8 || !closings.length) && openings.length ? pick(openings)! : [];
+            const close = (r >= 0.5 || !open.length) && closings.length ? pick(closings)! : [];
+            return [open, close];
+          };
   }
 
   private vector(n: Normalised): SparseVector {
@@ -288,12 +319,16 @@ export class IntentClassifier {
     const routes = !!best && top.intent !== NONE_INTENT && best.score >= T.ROUTE;
     const codeRank = codeIntents.length === 1 ? ranked.findIndex((c) => c.intent === codeIntents[0]) : -1;
     // An error code the model is unsure about: the intent whose pattern names it decides. So does an error's
-    // message quoted without its code ("… katanya User tidak ditemukan"), only when the model would not
-    // route (the flow itself does not read quoted messages as codes).
+    // message quoted without its code ("… katanya User tidak ditemukan"), under the same rule (the flow
+    // itself does not read quoted messages as codes).
     let overrides: string[] = [];
     if (normalised.codes.length) {
       if (!routes || (codeRank > 0 && codeRank < 3)) overrides = codeIntents;
-    } else if (!routes) overrides = naming(this.normaliser.quotedCodes(normalised.tokens));
+    } else {
+      const quoted = naming(this.normaliser.quotedCodes(normalised.tokens));
+      const quotedRank = quoted.length === 1 ? ranked.findIndex((c) => c.intent === quoted[0]) : -1;
+      if (!routes || (quotedRank > 0 && quotedRank < 3)) overrides = quoted;
+    }
     if (overrides.length === 1) {
       const id = overrides[0]!;
       return out(id, Math.max(probs[this.intentIds.indexOf(id)]!, T.ROUTE), 'route', ranked.filter((c) => c.intent !== id).slice(0, 2));
