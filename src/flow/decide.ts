@@ -230,8 +230,11 @@ export function decideTurn(c: TurnContext): TurnDecision {
     const scopeQuestion = question && cls.score >= c.switchAt && c.scopeIntents.has(cls.intent);
     if (cls.decision === 'route' && (scopeQuestion || announced))
       return { kind: 'switch', intent: cls.intent, unsolved: (announced && !scopeQuestion) || undefined };
-    if (inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn)) return { kind: 'aside', intent: cls.intent };
-    if (question) {
+    // A short question has to name what it asks about: "yg mana ya" names nothing and is asked again below.
+    const asks = namesSomething(norm);
+    if (asks && inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn))
+      return { kind: 'aside', intent: cls.intent };
+    if (question && asks) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.
       if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
@@ -278,9 +281,10 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // A "no" that tells what was tried ("ga bisa juga, udah saya set di administrasi sertifikat") stays a no.
     if (other && contentCount(norm) >= 2 && (marked || !yn)) return { kind: 'switch', intent: cls.intent, unsolved: atCheck && yn === 'no' };
     // A question about another topic is not an answer to this one ("nomor Kring Pajak berapa ya?",
-    // "emang e-Faktur desktop masih boleh dipakai ya?": their "ya" is a particle).
+    // "emang e-Faktur desktop masih boleh dipakai ya?": their "ya" is a particle). "yg mana ya" names none.
     if (
       question &&
+      namesSomething(norm) &&
       cls.decision === 'route' &&
       cls.score >= c.switchAt &&
       cls.intent !== prompt.intent &&

@@ -157,8 +157,10 @@ export class FlowEngine {
           norm.codes.length > 0;
         if ((decision.via === 'pick' && !typedPart) || (decision.via === 'yes-no' && (prompt?.kind === 'check' || !saysMore(norm)))) t.said = [];
         if (decision.via === 'yes-no' && prompt?.kind === 'check' && prompt.options[decision.index]?.role === 'no') {
+          // It names the next question's option when it writes one out in full ("npwp ga muncul" is "NPWP
+          // tidak muncul", whose one content word would not pre-fill it).
           const now = contrastTail(text, this.matcher.normaliser);
-          if (now) t.said = [now];
+          if (now) [t.said, t.saidAnswers] = [[now], true];
         }
         // An answer that leads into another topic chose that topic; it answers the topic's first question
         // too only when it names an option there verbatim (an error code, the error text): "sertifikatnya

@@ -71,7 +71,7 @@ export class Navigator {
     for (const said of t.said) {
       if (!said) continue;
       // A factual question ("kode aktivasi dapat dari mana?") is read as an answer would be.
-      const mode = intentId === this.roles.aside ? 'answer' : 'prefill';
+      const mode = intentId === this.roles.aside ? 'answer' : t.saidAnswers ? 'written' : 'prefill';
       const ctx = { normaliser: this.matcher.normaliser, mode, questionTokens } as const;
       // A story ends with what is asked: an option its last sentence names wins over one named on the way
       // ("… kemarin ganti komputer … reset biasa gagal. Saya mau reset lewat e-Nofa, caranya?").

@@ -10,7 +10,9 @@
  * Two strictnesses: `answer` (the user is replying to the question on screen) and `prefill` (the
  * question has not been asked yet and we look for it in what the user already said). Pre-fill ignores
  * the question's own words ("belum registrasi" says nothing about which cause) and needs every content
- * word of a phrase.
+ * word of a phrase. A third, `written`, takes only a synonym or a label part of two or more words written out in
+ * full, function words included, or an error code: what a "no" at a check says happens now ("belum, tapi sekarang npwp ga
+ * muncul") names the next question's option only that way.
  */
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
 import { OPTION_FILLER, OPTION_STOP, ORDINALS } from './reading.js';
@@ -105,12 +107,12 @@ export interface OptionScore {
 
 export interface ScoreContext {
   normaliser: Normaliser;
-  mode: 'answer' | 'prefill';
+  mode: 'answer' | 'prefill' | 'written';
   /** Tokens of the question itself (they tell no option apart). */
   questionTokens?: Set<string>;
 }
 
-const MIN_SCORE = { answer: 0.5, prefill: 0.75 } as const;
+const MIN_SCORE = { answer: 0.5, prefill: 0.75, written: 1 } as const;
 const MARGIN = 0.15;
 
 /** Phrases an option can be recognised by: each part of its label, and its synonyms. */
@@ -127,6 +129,7 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   // The question's own words ("belum registrasi" at the Belum Registrasi question) say nothing about which option.
   const ignore = ctx.questionTokens ?? new Set<string>();
   const phrases = options.map((o) => phrasesOf(o).map((ph) => normalisePhrase(ctx.normaliser, ph)));
+  const labelParts = options.map((o) => phrasesOf(o).length - (o.synonyms?.length ?? 0));
   // A word several options share ("login", "password") tells them apart less than one only this option has.
   const df = new Map<string, number>();
   for (const list of phrases) for (const t of new Set(list.flatMap((p) => p.tokens))) df.set(t, (df.get(t) ?? 0) + 1);
@@ -134,13 +137,15 @@ export function scoreOptions(text: string, options: Option[], ctx: ScoreContext)
   const scores = options.map((_o, index) => {
     let best = 0;
     let verbatim = false;
-    for (const p of phrases[index]!) {
+    for (const [k, p] of phrases[index]!.entries()) {
       // An error code named by the option and by the message decides on its own.
       if (p.codes.some((c) => codes.has(c))) {
         best = Math.max(best, 1.2);
         verbatim = true;
         continue;
       }
+      // Written out: a synonym as the editor wrote it, or a label part of two or more words.
+      if (ctx.mode === 'written' && !((k >= labelParts[index]! || p.tokens.length >= 2) && containsSeq(n.tokens, p.tokens))) continue;
       const content = p.tokens.filter((t) => !STOP.has(t) && !ignore.has(t));
       if (!content.length) {
         // A phrase of function words only counts as written in full ("tidak tahu kenapa").

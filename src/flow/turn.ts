@@ -24,6 +24,8 @@ export class Turn {
   said: string[] = [];
   /** Pre-fill only an option named verbatim (the message already chose an option leading here). */
   verbatimPrefillOnly = false;
+  /** `said` is what a "no" says happens now: it names an option only written out in full (options.ts). */
+  saidAnswers = false;
   constructor(public state: FlowState) {}
 
   say(text: string): void {
