@@ -46,6 +46,7 @@ import {
   meantByCorrection,
   namesMore,
   namesSomething,
+  stillFailsOnly,
   pointsBack,
   thanksAlone,
   thanksOnly,
@@ -176,6 +177,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return !!first && first.filter((t) => !FILLER.has(t)).length <= 2 && first.some((t) => ACCEPTS_PERSON.has(t)) && readYesNo([first]) === 'yes';
   };
   if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas') && !acceptsFirst()) {
+    // "belum bisa juga", "masih error": the problem the offer was made for, so the offer is taken.
+    if (stillFailsOnly(norm)) return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'yes'), via: 'yes-no' };
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
   }
   // At "shall I connect you?", news that it works now ("ok udah bisa, makasih") declines the offer, and so
@@ -254,6 +257,11 @@ export function decideTurn(c: TurnContext): TurnDecision {
         return { kind: 'aside', intent: c.roles.aside };
       if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
+    }
+    // "terus passphrase nya lupa jg" at the check of an expired certificate: no answer to the check, but
+    // another part of the same topic, named by one of its own options, which starts it there.
+    if (!question && !yn && cls.decision === 'route' && cls.intent === prompt.intent && cls.score >= c.switchAt && c.topicOptions.length) {
+      if (resolveOption(text, c.topicOptions, { normaliser: c.normaliser, mode: 'prefill' })) return { kind: 'switch', intent: cls.intent };
     }
   }
   // At "Apakah ini yang Anda maksud?", a reply the model reads as the offered topic takes it, whatever

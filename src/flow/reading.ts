@@ -62,6 +62,8 @@ export const readingSchema = z.strictObject({
     greetings: list,
     again: list,
     acceptsPerson: list,
+    stillFails: list,
+    declinesPerson: list,
     contactWords: list,
     personRequest: list,
     personVerbs: list,

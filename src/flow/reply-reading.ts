@@ -31,6 +31,13 @@ export function correctionOf(norm: Normalised): string | undefined {
 }
 
 export const ACCEPTS_PERSON = TURN_WORDS.acceptsPerson;
+const STILL_FAILS = TURN_WORDS.stillFails;
+const DECLINES_PERSON = TURN_WORDS.declinesPerson;
+/** At "connect you with a person?": the reply only says it still fails ("belum bisa juga"), declining nothing. */
+export function stillFailsOnly(norm: Normalised): boolean {
+  const t = norm.tokens;
+  return t.some((w) => STILL_FAILS.has(w)) && !t.some((w) => DECLINES_PERSON.has(w)) && !saysThanks(t);
+}
 /** A thank-you with no word that accepts a hand-over. */
 export function thanksOnly(norm: Normalised): boolean {
   return saysThanks(norm.tokens) && !norm.tokens.some((w) => ACCEPTS_PERSON.has(w));
