@@ -172,6 +172,8 @@ export const botContentSchema = z.strictObject({
     unansweredAtCheck: z.string().min(1),
     /** "akan kami coba" at the check: the steps are still to be tried; the check stays open. */
     willTry: z.string().min(1),
+    /** At a check, a bare yes with what was done ("iya udah dicoba restart"): the check asked again. */
+    triedAsk: z.string().min(1),
     checkSolvedLabel: z.string().min(1),
     checkUnsolvedLabel: z.string().min(1),
     solved: z.string().min(1),

@@ -48,6 +48,7 @@ import {
   namesSomething,
   stillFailsOnly,
   pointsBack,
+  triedOnly,
   thanksAlone,
   thanksOnly,
   wantsPerson,
@@ -83,6 +84,8 @@ export type TurnDecision =
   | { kind: 'reask' }
   | { kind: 'repeat' }
   | { kind: 'later' }
+  | { kind: 'tried' }
+  | { kind: 'reopen' }
   | { kind: 'fallback' };
 
 export interface TurnContext {
@@ -107,6 +110,8 @@ export interface TurnContext {
   asideOptions: Option[];
   /** Words of the polite frames around a question ("selamat pagi, saya ingin bertanya", "mohon bantuannya"). */
   frameWords: ReadonlySet<string>;
+  /** The previous message answered a check "solved" (and nothing is open now). */
+  solvedJustNow?: boolean;
   /** At a check, the checked topic's own first-question options leading elsewhere (prompts.ts). */
   topicOptions: Option[];
   commands: { menu: Set<string>; cancel: Set<string> };
@@ -199,6 +204,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     return { kind: 'person' };
   }
   const atCheck = prompt?.kind === 'check';
+  // "masih sama", "still the same" right after a check was answered "sudah": it is not solved after all.
+  // A new error code or another topic named in words is that, not a second answer to the check.
+  if (!prompt && c.solvedJustNow && !norm.codes.length && yesNo() === 'no') {
+    const cls = c.classify();
+    if (cls.decision !== 'route' || contentCount(norm) < 2 || cls.intent === c.roles.thanks) return { kind: 'reopen' };
+  }
   // 5.
   if (atCheck || !prompt) {
     const f = codeFollowUp(norm, c.followUps, c.normaliser) ?? phraseFollowUp(norm, c.followUps, c.normaliser);
@@ -309,6 +320,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (atCheck && willTry(norm.tokens)) return { kind: 'later' };
     if (prompt.kind === 'confirm' && yn === 'no' && acceptsFirst()) return { kind: 'option', index: yes, via: 'yes-no' };
     if (atCheck && yn === 'yes' && pointsBack(norm)) return { kind: 'reask' };
+    if (atCheck && yn === 'yes' && triedOnly(norm)) return { kind: 'tried' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };

@@ -92,6 +92,8 @@ export class FlowEngine {
     t.said = EXPLAINING.has(t.state.lastKind ?? '') ? [text, ...t.state.recent] : [text];
     t.state.recent = [mask(text).slice(0, 300), ...t.state.recent].slice(0, RECENT);
     if (t.state.lastAnswer) t.state.lastAnswer = { ...t.state.lastAnswer, age: t.state.lastAnswer.age + 1 };
+    const solvedCheck = t.state.solvedCheck;
+    t.state.solvedCheck = undefined;
 
     const classify = (): Classification => {
       if (!t.classification) {
@@ -112,6 +114,7 @@ export class FlowEngine {
       previousWasClick: !!previous && t.state.choices.at(-1)?.trim().toLowerCase() === previous.trim().toLowerCase(),
       asideOptions: this.asideOptions,
       frameWords: this.frameWords,
+      solvedJustNow: !!solvedCheck,
       topicOptions: topicOptions(this.catalog, prompt),
       questionTokens: questionTokens(this.catalog, this.matcher.normaliser, prompt),
       optionIntents: new Set((prompt?.options ?? []).flatMap((o) => targetIntent(o.goto) ?? [])),
@@ -212,6 +215,20 @@ export class FlowEngine {
         break;
       case 'reask':
         this.reask(t, prompt!, text, norm);
+        break;
+      case 'reopen': {
+        // "masih sama" right after "sudah": the check is answered again, as not solved.
+        const check = solvedCheck!;
+        t.said = [];
+        this.answerPrompt(
+          t,
+          check,
+          check.options.findIndex((o) => o.role === 'no'),
+        );
+        break;
+      }
+      case 'tried':
+        t.ask(prompt!, this.m.triedAsk);
         break;
       case 'later':
         t.ask(prompt!, this.m.willTry);
@@ -340,6 +357,7 @@ export class FlowEngine {
     if (prompt.kind === 'check' && prompt.intent && prompt.node) {
       const solved = option.role === 'yes';
       this.recordOutcome(t, prompt, solved);
+      if (solved) t.state.solvedCheck = prompt;
       if (!solved) {
         // Two "belum teratasi" in one conversation: offer a person before the next remedy.
         if (t.state.unsolved >= 2 && option.goto !== '@escalate' && option.goto !== '@handoff' && option.goto !== '@end') {

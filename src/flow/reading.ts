@@ -58,6 +58,7 @@ export const readingSchema = z.strictObject({
     pointsBack: list,
     later: list,
     bareYes: list,
+    acknowledges: list,
     productNames: list,
     greetings: list,
     again: list,

@@ -132,6 +132,21 @@ export function namesMore(text: string, a: Option, b: Option, normaliser: Normal
 
 export const LATER = TURN_WORDS.later;
 export const TRIES = YES_NO.tried;
+const ACKNOWLEDGES = TURN_WORDS.acknowledges;
+const PRONOUNS = new Set(['saya', 'kami', 'aku', 'kita']);
+/**
+ * "iya udah dicoba restart", "yes I already cleared the cache": what was done after "sudah", and no word
+ * that says it works beyond a bare "iya"/"ok" — the steps were followed; whether they worked is not said.
+ */
+export function triedOnly(norm: Normalised): boolean {
+  const t = norm.tokens;
+  const at = t.indexOf('sudah');
+  if (at < 0) return false;
+  const done = t.slice(at + 1).find((w) => !PRONOUNS.has(w) && !FILLER.has(w));
+  if (!done || !(TRIES.has(done) || TRIES.has(done.replace(/^di/, '')))) return false;
+  return t.every((w) => w === 'sudah' || ACKNOWLEDGES.has(w) || (!YES_NO.yesWords.has(w) && !TURN_WORDS.works.has(w) && !YES_NO.appears.has(w)));
+}
+
 /** "akan kami coba", "nanti saya coba dulu": trying announced, with nothing that says how it went. */
 export function willTry(tokens: string[]): boolean {
   const at = tokens.findIndex((t) => LATER.has(t));

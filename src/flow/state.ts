@@ -53,6 +53,8 @@ export interface FlowState {
   previous?: string;
   /** The kind of the previous turn's outcome. */
   lastKind?: TurnOutcome['kind'];
+  /** The check the previous message answered "solved": "masih sama" right after it takes that back. */
+  solvedCheck?: Prompt;
 }
 
 /** What a turn led to, in neutral terms (conversation tests, logs and insights read it). */
