@@ -49,6 +49,7 @@ import {
   stillFailsOnly,
   pointsBack,
   triedOnly,
+  reportsDone,
   thanksAlone,
   thanksOnly,
   wantsPerson,
@@ -246,12 +247,16 @@ export function decideTurn(c: TurnContext): TurnDecision {
       return { kind: 'switch', intent: cls.intent, unsolved: (announced && !scopeQuestion) || undefined };
     // A short question has to name what it asks about: "yg mana ya" names nothing and is asked again below.
     const asks = namesSomething(norm);
-    if (asks && inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn))
+    // The short answers' topic needs one of its answers named: "trs kalo revoke itu dmn?" reads like one of
+    // its questions, but none answers it (a question the bot cannot answer at the check, see engine.ts).
+    const asideNamed = () => !!resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' });
+    if (asks && inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn) && asideNamed())
       return { kind: 'aside', intent: cls.intent };
     if (question && asks) {
       // Right after a procedure a factual follow-up is the likeliest question: a weaker vote, or one of
       // the follow-up topic's own options ("link", "db lama"), suffices.
-      if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK)) return { kind: 'aside', intent: c.roles.aside };
+      if (cls.ranked.slice(0, 2).some((r) => r.intent === c.roles.aside && r.score >= ASIDE_AT_CHECK) && asideNamed())
+        return { kind: 'aside', intent: c.roles.aside };
       // "Got it. Satu lagi, surat kode aktivasi klien saya hilang, gimana?" at the check of what an activation
       // code is: a question about another part of the same topic, by one of its own options, starts it there.
       // It wins over a follow-up answer only by naming more ("Setelah reset aplikasi client, apakah database
@@ -266,7 +271,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
       // aktivasi") and "coba dulu" the old database ("database dulu").
       if (c.asideOptions.length && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' }))
         return { kind: 'aside', intent: c.roles.aside };
-      if (cls.decision === 'route' && cls.intent !== c.roles.thanks) return { kind: 'switch', intent: cls.intent };
+      if (cls.decision === 'route' && cls.intent !== c.roles.thanks && cls.intent !== c.roles.aside) return { kind: 'switch', intent: cls.intent };
       if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
     }
     // "terus passphrase nya lupa jg" at the check of an expired certificate: no answer to the check, but
@@ -304,6 +309,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (
       question &&
       namesSomething(norm) &&
+      !(atCheck && cls.intent === c.roles.aside) &&
       cls.decision === 'route' &&
       cls.score >= c.switchAt &&
       cls.intent !== prompt.intent &&
@@ -324,6 +330,8 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
+    // "folder db nya udah saya copy": what was done, not how it went — the check is asked again as such.
+    if (atCheck && !yn && !question && reportsDone(norm)) return { kind: 'tried' };
     return confident && cls.intent !== prompt.intent && cls.intent !== c.roles.aside ? { kind: 'switch', intent: cls.intent } : { kind: 'reask' };
   }
   // 9.

@@ -130,6 +130,14 @@ export function namesMore(text: string, a: Option, b: Option, normaliser: Normal
   return wa.size > wb.size && [...wb].every((t) => wa.has(t));
 }
 
+/** "udah saya copy", "sudah dihapus semua": "sudah" and what was done after it, with no outcome word. */
+export function reportsDone(norm: Normalised): boolean {
+  const t = norm.tokens;
+  const at = t.indexOf('sudah');
+  const done = at < 0 ? undefined : t.slice(at + 1).find((w) => !PRONOUNS.has(w) && !FILLER.has(w));
+  return !!done && !YES_NO.yesWords.has(done) && !YES_NO.appears.has(done) && !TURN_WORDS.works.has(done) && !saysThanks(t);
+}
+
 export const LATER = TURN_WORDS.later;
 export const TRIES = YES_NO.tried;
 const ACKNOWLEDGES = TURN_WORDS.acknowledges;
