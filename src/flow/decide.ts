@@ -25,7 +25,7 @@
  */
 import type { Classification } from '../nlu/classifier.js';
 import type { Normalised, Normaliser } from '../nlu/normalise.js';
-import { explicitPick, normalisePhrase, resolveOption, type Option } from './options.js';
+import { explicitPick, namesAnOption, normalisePhrase, resolveOption, type Option } from './options.js';
 import { readYesNo } from './yes-no.js';
 import { NONE_INTENT } from '../catalog/load.js';
 import { parseTarget, targetIntent } from '../catalog/targets.js';
@@ -249,7 +249,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     const asks = namesSomething(norm);
     // The short answers' topic needs one of its answers named: "trs kalo revoke itu dmn?" reads like one of
     // its questions, but none answers it (a question the bot cannot answer at the check, see engine.ts).
-    const asideNamed = () => !!resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' });
+    const asideNamed = () => namesAnOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'answer' });
     if (asks && inScope && cls.intent === c.roles.aside && (question ? cls.score >= 0.4 : cls.score >= 0.6 && !yn) && asideNamed())
       return { kind: 'aside', intent: cls.intent };
     if (question && asks) {

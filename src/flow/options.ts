@@ -189,6 +189,12 @@ export function wordsNamed(text: string, option: Option, normaliser: Normaliser)
   return out;
 }
 
+/** Some option clears the floor, clearly meant or not (a message may name two). */
+export function namesAnOption(text: string, options: Option[], ctx: ScoreContext): boolean {
+  const [best] = scoreOptions(text, options, ctx);
+  return !!best && best.score >= MIN_SCORE[ctx.mode];
+}
+
 /** The option clearly meant, or undefined when none clears the floor or two are too close. */
 export function resolveOption(text: string, options: Option[], ctx: ScoreContext): OptionScore | undefined {
   const [best, second] = scoreOptions(text, options, ctx);
