@@ -57,6 +57,7 @@ describe('conversation tests', () => {
     'v30.yaml': 42, // 38 at its first run
     'v31.yaml': 44, // 42 at its first run
     'v33.yaml': 45, // written 2026-12-03 afternoon: 42 at its first run (0b44d30)
+    'v35.yaml': 43, // written 2026-12-03 afternoon (replies at checks and offers): 38 with 0b44d30, 36 at its first run (bb26cb8)
   };
 
   // Sets never read to change the engine: their failing turns are not printed, only their counts.
@@ -87,6 +88,7 @@ describe('conversation tests', () => {
     'v29.yaml': { conversations: 40, passed: 33 }, // written 2026-12-03: 28 as written, 33 aligned (465e292; see its header)
     'v32.yaml': { conversations: 40, passed: 37 }, // written 2026-12-03 late morning: 37 at its first run (cd24e1c; 36 with d669163)
     'v34.yaml': { conversations: 40, passed: 39 }, // written 2026-12-03 afternoon: 38 at its first run (0b44d30)
+    'v36.yaml': { conversations: 40, passed: 38 }, // written 2026-12-03 afternoon: 38 at its first run (bb26cb8), 38 with 0b44d30
   };
   it('the held-out sets written from the behaviour statement (held-out/) stay at or above their first figures', () => {
     const r = runConversations(core, loadConversations('tests/conversations/held-out'));

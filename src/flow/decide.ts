@@ -182,7 +182,12 @@ export function decideTurn(c: TurnContext): TurnDecision {
     // An accepting word ("boleh", "iya", "tolong"), not just "ok": "ok, ga usah deh" is a no.
     return !!first && first.filter((t) => !FILLER.has(t)).length <= 2 && first.some((t) => ACCEPTS_PERSON.has(t)) && readYesNo([first]) === 'yes';
   };
-  if (prompt?.kind === 'confirm' && yesNo() === 'no' && !norm.tokens.includes('petugas') && !acceptsFirst()) {
+  // "nanti saja, saya telepon Kring Pajak sendiri": a no first, then what the user will do instead.
+  const declinesFirst = () => {
+    const first = clausesOnce()[0];
+    return !!first && clausesOnce().length > 1 && readYesNo([first]) === 'no' && !announcesTopic(norm);
+  };
+  if (prompt?.kind === 'confirm' && (yesNo() === 'no' || declinesFirst()) && !norm.tokens.includes('petugas') && !acceptsFirst()) {
     // "belum bisa juga", "masih error": the problem the offer was made for, so the offer is taken.
     if (stillFailsOnly(norm)) return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'yes'), via: 'yes-no' };
     return { kind: 'option', index: prompt.options.findIndex((o) => o.role === 'no'), via: 'yes-no' };
@@ -264,7 +269,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
       if (cls.decision === 'route' && cls.intent === prompt.intent && cls.score >= c.switchAt && c.topicOptions.length) {
         const own = resolveOption(text, c.topicOptions, { normaliser: c.normaliser, mode: 'prefill' });
         const aside = own && resolveOption(text, c.asideOptions, { normaliser: c.normaliser, mode: 'prefill' });
-        if (own && (!aside || namesMore(text, c.topicOptions[own.index]!, c.asideOptions[aside.index]!, c.normaliser)))
+        // Announced as a new question ("oh iya satu lagi, surat kode aktivasi kami hilang, gimana dapatnya
+        // lagi?"), the topic's own option wins too: the rest of the message is about that.
+        if (own && (!aside || announcesTopic(norm) || namesMore(text, c.topicOptions[own.index]!, c.asideOptions[aside.index]!, c.normaliser)))
           return { kind: 'switch', intent: cls.intent };
       }
       // Whole phrases only: a partial one made "dapet ETAX-40004" the activation code's origin ("dapat kode

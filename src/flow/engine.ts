@@ -228,7 +228,8 @@ export class FlowEngine {
         break;
       }
       case 'tried':
-        t.ask(prompt!, this.m.triedAsk);
+        // Asked again (an unclear answer to the check, counted as one), in words that fit what was said.
+        this.reask(t, prompt!, text, norm, this.m.triedAsk);
         break;
       case 'later':
         t.ask(prompt!, this.m.willTry);
@@ -274,7 +275,8 @@ export class FlowEngine {
   }
 
   /** An unclear reply to an open prompt: a short hint and the same options once, then a person is offered. */
-  private reask(t: Turn, prompt: Prompt, text: string, norm: Normalised): void {
+  /** The open prompt asked again (`message`: what to say instead of the usual hint). */
+  private reask(t: Turn, prompt: Prompt, text: string, norm: Normalised, message?: string): void {
     t.state.fallbacks += 1;
     t.reasked = true;
     if (prompt.kind === 'did-you-mean')
@@ -286,7 +288,7 @@ export class FlowEngine {
     // A question at the check that nothing here answers ("keychain itu apa?") is no unclear yes or no: say
     // so, and how to go on.
     if (prompt.kind === 'check' && isQuestion(text, norm) && namesSomething(norm)) return t.ask(prompt, this.m.unansweredAtCheck);
-    t.ask(prompt, prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint);
+    t.ask(prompt, message ?? (prompt.kind === 'check' || prompt.kind === 'confirm' ? this.m.reaskYesNo : this.m.reaskHint));
   }
 
   private done(t: Turn): TurnResult {
