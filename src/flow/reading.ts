@@ -59,6 +59,7 @@ export const readingSchema = z.strictObject({
     later: list,
     bareYes: list,
     acknowledges: list,
+    pronouns: list,
     productNames: list,
     greetings: list,
     again: list,

@@ -130,29 +130,31 @@ export function namesMore(text: string, a: Option, b: Option, normaliser: Normal
   return wa.size > wb.size && [...wb].every((t) => wa.has(t));
 }
 
-/** "udah saya copy", "sudah dihapus semua": "sudah" and what was done after it, with no outcome word. */
-export function reportsDone(norm: Normalised): boolean {
-  const t = norm.tokens;
-  const at = t.indexOf('sudah');
-  const done = at < 0 ? undefined : t.slice(at + 1).find((w) => !PRONOUNS.has(w) && !FILLER.has(w));
-  return !!done && !YES_NO.yesWords.has(done) && !YES_NO.appears.has(done) && !TURN_WORDS.works.has(done) && !saysThanks(t);
-}
-
 export const LATER = TURN_WORDS.later;
 export const TRIES = YES_NO.tried;
 const ACKNOWLEDGES = TURN_WORDS.acknowledges;
-const PRONOUNS = new Set(['saya', 'kami', 'aku', 'kita']);
+const PRONOUNS = TURN_WORDS.pronouns;
+/** The word that says what was done after "sudah" ("sudah saya copy" → "copy"), pronouns and fillers skipped. */
+function doneAfterSudah(t: string[]): string | undefined {
+  const at = t.indexOf('sudah');
+  return at < 0 ? undefined : t.slice(at + 1).find((w) => !PRONOUNS.has(w) && !FILLER.has(w));
+}
+const saysItWorks = (w: string) => YES_NO.yesWords.has(w) || YES_NO.appears.has(w) || TURN_WORDS.works.has(w);
+
+/** "udah saya copy", "sudah dihapus semua": "sudah" and what was done after it, with no outcome word. */
+export function reportsDone(norm: Normalised): boolean {
+  const done = doneAfterSudah(norm.tokens);
+  return !!done && !saysItWorks(done) && !saysThanks(norm.tokens);
+}
+
 /**
- * "iya udah dicoba restart", "yes I already cleared the cache": what was done after "sudah", and no word
+ * "iya udah dicoba restart", "yes I already cleared the cache": a tried step after "sudah", and no word
  * that says it works beyond a bare "iya"/"ok" — the steps were followed; whether they worked is not said.
  */
 export function triedOnly(norm: Normalised): boolean {
-  const t = norm.tokens;
-  const at = t.indexOf('sudah');
-  if (at < 0) return false;
-  const done = t.slice(at + 1).find((w) => !PRONOUNS.has(w) && !FILLER.has(w));
+  const done = doneAfterSudah(norm.tokens);
   if (!done || !(TRIES.has(done) || TRIES.has(done.replace(/^di/, '')))) return false;
-  return t.every((w) => w === 'sudah' || ACKNOWLEDGES.has(w) || (!YES_NO.yesWords.has(w) && !TURN_WORDS.works.has(w) && !YES_NO.appears.has(w)));
+  return norm.tokens.every((w) => w === 'sudah' || ACKNOWLEDGES.has(w) || !saysItWorks(w));
 }
 
 /** "akan kami coba", "nanti saya coba dulu": trying announced, with nothing that says how it went. */
