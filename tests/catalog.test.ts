@@ -193,6 +193,30 @@ describe('catalog validation', () => {
     expect(problems).toEqual([expect.stringMatching(/_bot\.yaml: roles\.person: unknown intent "petugas-manusia"/)]);
   });
 
+  it('polite frames must name intents of the catalog and a share between 0 and 1 (the real content folder, frames changed)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'intents-frames-'));
+    for (const f of readdirSync('intents')) copyFileSync(path.join('intents', f), path.join(dir, f));
+    const lexicon = YAML.parse(readFileSync('intents/_lexicon.yaml', 'utf8'));
+    lexicon.frames.except = ['sapaan', 'salam-penutup'];
+    lexicon.frames.share = 2;
+    writeFileSync(path.join(dir, '_lexicon.yaml'), YAML.stringify(lexicon));
+    let problems: string[] = [];
+    try {
+      loadCatalog(dir);
+    } catch (err) {
+      problems = (err as CatalogError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.share: /)]);
+    lexicon.frames.share = 0.5;
+    writeFileSync(path.join(dir, '_lexicon.yaml'), YAML.stringify(lexicon));
+    try {
+      loadCatalog(dir);
+    } catch (err) {
+      problems = (err as CatalogError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.except\[1\]: unknown intent "salam-penutup"/)]);
+  });
+
   it('rejects unreachable nodes', () => {
     const p = problemsOf(intentsDir({ 'tiny.yaml': tiny(`  orphan:\n    type: answer\n    code: orphan\n    title: Yatim piatu\n    text: x\n`) }));
     expect(p).toContainEqual(expect.stringMatching(/nodes\.orphan: unreachable from start node "a"/));

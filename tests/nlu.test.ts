@@ -246,6 +246,16 @@ describe('development sets', () => {
     expect(evaluate(core.matcher, slipVariants(v7)).inScope.wrongIntentRate).toBeLessThanOrEqual(0.025);
   });
 
+  // Written here for this test (not from any set): the formal register's greeting and closing around a question.
+  it.each([
+    ['Selamat pagi, saya ingin bertanya mengenai kode aktivasi e-Faktur. Mohon bantuannya.', 'kode-aktivasi'],
+    ['Selamat siang Bapak/Ibu, aplikasi e-Faktur kami statusnya belum registrasi. Mohon bantuannya, terima kasih.', 'reset-aplikasi'],
+    ['Assalamualaikum, permisi mau tanya, sertifikat elektronik kami sudah kedaluwarsa. Terima kasih.', 'sertifikat-elektronik'],
+    ['Selamat pagi, saya ingin bertanya cara lapor SPT Tahunan. Mohon bantuannya.', 'none'],
+  ])('a polite frame does not outweigh what it asks: %s', (text, intent) => {
+    expect(core.matcher.classify(text).intent).toBe(intent);
+  });
+
   it('reads a message the same the first time and after its words are remembered', () => {
     const fresh = loadCore('intents').matcher;
     const lines = ['efakturrr sy statusnya blm registarsi trs', 'qwertyuiop zxcvb efaktur efaktur', 'lupa pasword sertel', 'resep nasi goreng kampung'];
