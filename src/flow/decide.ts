@@ -32,6 +32,9 @@ import { parseTarget, targetIntent } from '../catalog/targets.js';
 import { TURN_WORDS } from './reading.js';
 import {
   ACCEPTS_PERSON,
+  CONTACT_WORDS,
+  PERSON_REQUEST,
+  QUESTION_WORDS,
   AGAIN,
   FILLER,
   GREETINGS,
@@ -451,6 +454,14 @@ export function decideTurn(c: TurnContext): TurnDecision {
   const named = norm.tokens.filter((t) => !FILLER.has(t) && !NO_SUBJECT.has(t) && !AGAIN.has(t));
   if ((!prompt || FREE.has(prompt.kind)) && named.length > 0 && named.every((t) => PRODUCT_NAMES.has(t) || GREETINGS.has(t) || c.frameWords.has(t)))
     return { kind: 'menu' };
+  // "kontak", "minta kontaknya aja": only words that ask for the contacts (the model, with one word to go on,
+  // is unsure): the person topic, whose question the words pre-fill with its contacts.
+  if (
+    (!prompt || FREE.has(prompt.kind)) &&
+    named.some((t) => CONTACT_WORDS.has(t)) &&
+    named.every((t) => CONTACT_WORDS.has(t) || PERSON_REQUEST.has(t) || QUESTION_WORDS.has(t))
+  )
+    return { kind: 'switch', intent: c.roles.person };
   if (cls.decision === 'did-you-mean') return { kind: 'did-you-mean' };
   return { kind: 'fallback' };
 }
