@@ -43,6 +43,7 @@ import {
   announcesTopic,
   clausesOf,
   contentCount,
+  contrastTail,
   correctionOf,
   endsWithThanks,
   isQuestion,
@@ -338,6 +339,16 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (atCheck && yn === 'yes' && pointsBack(norm)) return { kind: 'reask' };
     if (atCheck && yn === 'yes' && triedOnly(norm)) return { kind: 'tried' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
+    // "tapi saya ga punya sertel di browser" at a check whose "no" would offer a person: what happens now is
+    // another topic the model is sure of (read on the words after "tapi" alone), which is tried first.
+    if (yn === 'no' && atCheck && prompt.options[no]?.goto === '@escalate') {
+      const now = contrastTail(text, c.normaliser);
+      // Not when the words after "tapi" only say it still fails ("tapi pas register tetep gagal").
+      const restates = !!now && c.normaliser.normalise(now).tokens.some((t) => TURN_WORDS.stillFails.has(t));
+      const tail = now && !restates ? c.classifyText(now) : undefined;
+      if (tail?.decision === 'route' && tail.score >= c.switchAt && tail.intent !== prompt.intent && !Object.values(c.roles).includes(tail.intent))
+        return { kind: 'switch', intent: tail.intent, unsolved: true };
+    }
     if (yn === 'no') return { kind: 'option', index: no, via: 'yes-no' };
     if (cls.intent === c.roles.thanks && cls.decision === 'route') return { kind: 'option', index: yes, via: 'yes-no' };
     // "folder db nya udah saya copy": what was done, not how it went — the check is asked again as such.
