@@ -372,6 +372,9 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (tailOption) return { kind: 'option', index: tailOption.index, via: 'described' };
     // "eh bentar, yang urgent sebenarnya …": an announced new topic wins over an option it happens to name.
     if (announcesTopic(norm)) return { kind: 'switch', intent: cls.intent };
+    // "ga ada kode error": it says what is not there; the model hears the topic it names.
+    const t0 = norm.tokens;
+    if (t0[0] === 'tidak' && t0[1] === 'ada') return { kind: 'reask' };
     // "udah tp gabisa", "ya itu td": answer words or words that name nothing, however sure the model is
     // about a topic for them. The follow-up topic needs one of its own phrases: "maksudnya yang mana ya?
     // saya cuma lihat angka itu di layar" asks about this question, not about the Profile User menu.

@@ -123,8 +123,12 @@ function phrasesOf(o: Option): string[] {
 /** Scores every option; returns them best first. */
 export function scoreOptions(text: string, options: Option[], ctx: ScoreContext): OptionScore[] {
   const n = ctx.normaliser.normalise(text);
-  // "bukan yang di browser": what follows "bukan" is what the user does not mean.
-  const msg = new Set(n.tokens.filter((_, i) => !n.tokens.slice(Math.max(0, i - 3), i).some((t) => t === 'bukan' || t === 'not')));
+  // "bukan yang di browser", "ga ada kode error": what follows is what the user does not mean or have.
+  const negates = (k: number) => {
+    const t = n.tokens[k];
+    return t === 'bukan' || t === 'not' || (t === 'ada' && n.tokens[k - 1] === 'tidak');
+  };
+  const msg = new Set(n.tokens.filter((_, i) => ![i - 1, i - 2, i - 3].some((k) => k >= 0 && negates(k))));
   const codes = new Set(n.codes);
   // The question's own words ("belum registrasi" at the Belum Registrasi question) say nothing about which option.
   const ignore = ctx.questionTokens ?? new Set<string>();
