@@ -42,6 +42,7 @@ import {
   PRODUCT_NAMES,
   announcesTopic,
   clausesOf,
+  conditionOnly,
   contentCount,
   contrastTail,
   correctionOf,
@@ -338,6 +339,7 @@ export function decideTurn(c: TurnContext): TurnDecision {
     if (prompt.kind === 'confirm' && yn === 'no' && acceptsFirst()) return { kind: 'option', index: yes, via: 'yes-no' };
     if (atCheck && yn === 'yes' && pointsBack(norm)) return { kind: 'reask' };
     if (atCheck && yn === 'yes' && triedOnly(norm)) return { kind: 'tried' };
+    if (atCheck && yn === 'yes' && conditionOnly(norm)) return { kind: 'reask' };
     if (yn === 'yes') return { kind: 'option', index: yes, via: 'yes-no' };
     // "tapi saya ga punya sertel di browser" at a check whose "no" would offer a person: what happens now is
     // another topic the model is sure of (read on the words after "tapi" alone), which is tried first.

@@ -157,6 +157,17 @@ export function triedOnly(norm: Normalised): boolean {
   return norm.tokens.every((w) => w === 'sudah' || ACKNOWLEDGES.has(w) || !saysItWorks(w));
 }
 
+/**
+ * "iya pakai wifi kantor": a bare "iya"/"ok" and a condition (the connection, the Wi-Fi), nothing that says
+ * it works: the user answers the hint about the cause, not the check.
+ */
+export function conditionOnly(norm: Normalised): boolean {
+  const t = norm.tokens;
+  return (
+    t.some((w) => ACKNOWLEDGES.has(w)) && t.some((w) => YES_NO.explanation.has(w)) && t.every((w) => ACKNOWLEDGES.has(w) || !saysItWorks(w)) && !saysThanks(t)
+  );
+}
+
 /** "akan kami coba", "nanti saya coba dulu": trying announced, with nothing that says how it went. */
 export function willTry(tokens: string[]): boolean {
   const at = tokens.findIndex((t) => LATER.has(t));
