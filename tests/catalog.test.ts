@@ -178,43 +178,31 @@ describe('catalog validation', () => {
     expect(p).toContainEqual(expect.stringMatching(/_bot\.yaml: outOfScope\.pointers\[1\]: a pointer needs exactly one of "text" or "goto"/));
   });
 
-  it('roles must name intents of the catalog (the real content folder with one role changed)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'intents-roles-'));
+  /** The real content folder with one file's YAML edited: the problems loading it reports. */
+  const problemsWithEdited = (file: string, edit: (doc: Record<string, Record<string, unknown>>) => void): string[] => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'intents-edited-'));
     for (const f of readdirSync('intents')) copyFileSync(path.join('intents', f), path.join(dir, f));
-    const bot = YAML.parse(readFileSync('intents/_bot.yaml', 'utf8'));
-    bot.roles.person = 'petugas-manusia';
-    writeFileSync(path.join(dir, '_bot.yaml'), YAML.stringify(bot));
-    let problems: string[] = [];
+    const doc = YAML.parse(readFileSync(path.join('intents', file), 'utf8'));
+    edit(doc);
+    writeFileSync(path.join(dir, file), YAML.stringify(doc));
     try {
       loadCatalog(dir);
+      return [];
     } catch (err) {
-      problems = (err as CatalogError).problems;
+      return (err as CatalogError).problems;
     }
+  };
+
+  it('roles must name intents of the catalog (the real content folder with one role changed)', () => {
+    const problems = problemsWithEdited('_bot.yaml', (bot) => (bot.roles!.person = 'petugas-manusia'));
     expect(problems).toEqual([expect.stringMatching(/_bot\.yaml: roles\.person: unknown intent "petugas-manusia"/)]);
   });
 
   it('polite frames must name intents of the catalog and a share between 0 and 1 (the real content folder, frames changed)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'intents-frames-'));
-    for (const f of readdirSync('intents')) copyFileSync(path.join('intents', f), path.join(dir, f));
-    const lexicon = YAML.parse(readFileSync('intents/_lexicon.yaml', 'utf8'));
-    lexicon.frames.except = ['sapaan', 'salam-penutup'];
-    lexicon.frames.share = 2;
-    writeFileSync(path.join(dir, '_lexicon.yaml'), YAML.stringify(lexicon));
-    let problems: string[] = [];
-    try {
-      loadCatalog(dir);
-    } catch (err) {
-      problems = (err as CatalogError).problems;
-    }
-    expect(problems).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.share: /)]);
-    lexicon.frames.share = 0.5;
-    writeFileSync(path.join(dir, '_lexicon.yaml'), YAML.stringify(lexicon));
-    try {
-      loadCatalog(dir);
-    } catch (err) {
-      problems = (err as CatalogError).problems;
-    }
-    expect(problems).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.except\[1\]: unknown intent "salam-penutup"/)]);
+    const withFrames = (share: number) =>
+      problemsWithEdited('_lexicon.yaml', (lexicon) => Object.assign(lexicon.frames!, { except: ['sapaan', 'salam-penutup'], share }));
+    expect(withFrames(2)).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.share: /)]);
+    expect(withFrames(0.5)).toEqual([expect.stringMatching(/_lexicon\.yaml: frames\.except\[1\]: unknown intent "salam-penutup"/)]);
   });
 
   it('rejects unreachable nodes', () => {
